@@ -1,0 +1,107 @@
+"""The ASGI application: GraphQL over HTTP and websockets, plus plain HTTP routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
+
+from api.auth import InvalidToken, actor_from_header
+from api.context import Context
+from api.http.health import healthz, readyz
+from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
+from api.schema import build_schema
+from domain import db, redis
+from domain.settings import Settings, get_settings
+
+
+class GraphQLView(GraphQL):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allowed_origins=settings.cors_origins,
+            keep_alive=True,
+            keep_alive_interval=15,
+        )
+        self.settings = settings
+
+    def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> Any:
+        return orjson.loads(data)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        actor = None
+        if request.scope["type"] == "http":
+            try:
+                actor = actor_from_header(request.headers.get("authorization"), self.settings)
+            except InvalidToken:
+                # A bad token is refused, never silently downgraded to anonymous.
+                raise HTTPException(401, "Invalid or expired token") from None
+        return Context(
+            request=request, response=response, settings=self.settings, actor=actor,
+            client_app=client_app_var.get(),
+        )
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            context.actor = actor_from_header(header, self.settings) if header else None
+        except InvalidToken:
+            raise ConnectionRejectionError({"reason": "invalid token"}) from None
+        return None
+
+
+def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> Starlette:
+    """``manage_resources=False`` leaves DB and Redis to the caller (tests, ``okno dev``)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_resources:
+            await db.init_db(settings)
+            redis.connect(redis.resolve_redis_url(settings))
+        try:
+            yield
+        finally:
+            if manage_resources:
+                await redis.close()
+                await db.close_db()
+
+    graphql = GraphQLView(settings)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+        ],
+        middleware=[
+            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(
+                CORSMiddleware, allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-client-app", "x-request-id"],
+                expose_headers=["x-request-id"], max_age=600,
+            ),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

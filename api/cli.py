@@ -1,0 +1,134 @@
+"""The ``okno`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from domain.settings import Settings, get_settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from api.app import create_app
+    from api.observability import configure_logging
+
+    configure_logging(json=True)
+    uvicorn.run(
+        create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+        workers=1, log_level="warning", proxy_headers=True, access_log=False,
+    )
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> None:
+    from arq.worker import Worker
+
+    from api.embedded import start_smtp_sink
+    from api.observability import configure_logging
+    from domain import redis
+    from jobs.worker import worker_settings
+
+    configure_logging(json=True)
+    sink = None if settings.smtp_host else start_smtp_sink(settings.mail_dir,
+                                                           port=settings.smtp_sink_port)
+    try:
+        Worker(**worker_settings(redis.resolve_redis_url(settings))).run()
+    finally:
+        if sink:
+            sink.stop()
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    from domain import db
+
+    async def run() -> None:
+        await db.migrate(settings)
+        await db.close_db()
+
+    asyncio.run(run())
+    print("migrations applied")
+
+
+def _makemigrations(settings: Settings, args: argparse.Namespace) -> None:
+    from tortoise.cli.cli import run_cli_async
+
+    argv = ["makemigrations"] + (["--name", args.name] if args.name else [])
+    raise SystemExit(asyncio.run(run_cli_async(argv)))
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from api.schema import export_sdl
+
+    sdl = export_sdl()
+    if args.output:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+    else:
+        sys.stdout.write(sdl)
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> None:
+    from api.auth import mint_token
+    from domain.actor import Role
+
+    print(mint_token(settings, Role(args.role), args.subject or f"dev-{args.role}",
+                     ttl_seconds=args.ttl))
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> None:
+    from domain import db, redis
+    from domain.seed import seed_demo
+
+    async def run() -> None:
+        await db.init_db(settings)
+        redis.connect(redis.resolve_redis_url(settings))
+        try:
+            print(await seed_demo())
+        finally:
+            await redis.close()
+            await db.close_db()
+
+    asyncio.run(run())
+
+
+def _dev(settings: Settings, args: argparse.Namespace) -> None:
+    from api.dev import run_dev
+
+    asyncio.run(run_dev(settings, host=args.host or settings.host, port=args.port or settings.port))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="okno", description="okno: the Government's client "
+                                     "interaction backend (GraphQL).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, fn, help_text in [
+        ("serve", _serve, "run the API (uvicorn)"),
+        ("dev", _dev, "migrate, seed demo data, run API + worker + embedded Redis + SMTP sink"),
+    ]:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host")
+        p.add_argument("--port", type=int)
+        p.set_defaults(func=fn)
+    sub.add_parser("worker", help="run the job worker (arq)").set_defaults(func=_worker)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
+    p = sub.add_parser("makemigrations", help="write a migration for model changes (developers)")
+    p.add_argument("--name")
+    p.set_defaults(func=_makemigrations)
+    p = sub.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql)")
+    p.add_argument("--output", "-o")
+    p.set_defaults(func=_export_schema)
+    p = sub.add_parser("token", help="mint a development JWT (HS256 secret from settings)")
+    p.add_argument("--role", required=True,
+                   choices=["client", "employee", "operator", "executor", "supervisor", "admin"])
+    p.add_argument("--subject", help="the subject; for client/employee tokens, their client ID")
+    p.add_argument("--ttl", type=int, help="lifetime in seconds")
+    p.set_defaults(func=_token)
+    sub.add_parser("seed", help="insert demo data (idempotent)").set_defaults(func=_seed)
+    args = parser.parse_args(argv)
+    args.func(get_settings(), args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Read side of the clients area."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.clients.dataloaders import ClientByIdLoader
+from api.clients.types import Client, ClientKindEnum
+from api.permissions import IsAuthenticated, actor_of
+from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, page_size
+from domain.clients import service
+from domain.errors import DomainError
+from domain.pagination import encode_cursor
+
+
+@strawberry.type
+class ClientQueries:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="One client by ID. Null when it does not exist or the viewer may not see it "
+        "(a client sees only themselves).",
+    )
+    async def client(self, info: Info, id: strawberry.ID) -> Client | None:
+        actor = actor_of(info)
+        try:
+            client_id = decode_id(id, "Client", "id")
+        except DomainError:
+            return None
+        if not actor.can_see_client(client_id):
+            return None
+        row = await info.context.loader(ClientByIdLoader).load(client_id)
+        return Client.from_row(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="The signed-in client's own card (client and employee tokens); null for staff.",
+    )
+    async def me(self, info: Info) -> Client | None:
+        actor = actor_of(info)
+        if actor.client_id is None:
+            return None
+        try:
+            row = await info.context.loader(ClientByIdLoader).load(actor.client_id)
+        except Exception:  # a token naming something that is not a UUID
+            return None
+        return Client.from_row(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Clients, newest first. `search` matches an email or phone exactly (any "
+        "common spelling), an INN exactly, or else a fragment of the name. A client token "
+        "finds at most its own record.",
+    )
+    async def clients(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+        search: str | None = None,
+        kind: ClientKindEnum | None = None,
+        segment: str | None = None,
+    ) -> Connection[Client]:
+        flt = service.ClientFilter(search=search, kind=kind, segment=segment)
+        try:
+            rows, has_next = await service.search_clients(
+                actor_of(info), flt, page_size(info, first), after
+            )
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        cursors = [encode_cursor(r["created_at"], r["id"]) for r in rows]
+        return Connection.of([Client.from_row(r) for r in rows], cursors, has_next, after)

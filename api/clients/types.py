@@ -1,0 +1,259 @@
+"""GraphQL types of the clients area, built from plain rows (dicts) for cheap reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.clients.dataloaders import (
+    ClientByIdLoader,
+    ContactsByClientLoader,
+    DepartmentByIdLoader,
+    PreferenceByClientLoader,
+    RepresentativesByClientLoader,
+    TagsByClientLoader,
+)
+from api.enums import ChannelEnum, EventKindEnum
+from api.history.types import InteractionEventConnection, load_history
+from api.permissions import actor_of
+from api.relay import FIRST_DESCRIPTION
+from domain.clients import rules
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
+
+ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
+ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point is.")
+AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act for a client.")
+
+
+def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
+    return {c: getattr(obj, c) for c in columns}
+
+
+@strawberry.type(description="A department of the Government.")
+class Department(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+
+    @classmethod
+    def from_row(cls, row: dict) -> Department:
+        return cls(id=str(row["id"]), name=row["name"])
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        rows = await info.context.loader(DepartmentByIdLoader).load_many(list(node_ids))
+        return [cls.from_row(r) if r else None for r in rows]
+
+
+@strawberry.type(description="An address at which the client can be reached.")
+class ContactPoint(relay.Node):
+    id: relay.NodeID[str]
+    kind: ContactKindEnum
+    value: str = strawberry.field(
+        description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as network:handle."
+    )
+    label: str | None = strawberry.field(description="The client's own name for it, e.g. «рабочий».")
+    verified: bool = strawberry.field(description="The client proved they own it.")
+    primary: bool = strawberry.field(description="The one used first among contacts of this kind.")
+    created_at: dt.datetime
+    client_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict) -> ContactPoint:
+        return cls(
+            id=str(row["id"]), kind=row["kind"], value=row["value"], label=row["label"],
+            verified=row["verified"], primary=row["primary"], created_at=row["created_at"],
+            client_id=str(row["client_id"]),
+        )
+
+    @classmethod
+    def from_model(cls, obj: Any) -> ContactPoint:
+        from api.clients.dataloaders import CONTACT_COLUMNS
+
+        return cls.from_row(_model_row(obj, CONTACT_COLUMNS))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        from domain.clients.models import ContactPoint as Model
+        from api.clients.dataloaders import CONTACT_COLUMNS
+
+        actor = actor_of(info)
+        rows = await Model.filter(id__in=list(node_ids)).values(*CONTACT_COLUMNS)
+        found = {str(r["id"]): r for r in rows if actor.can_see_client(str(r["client_id"]))}
+        return [cls.from_row(found[i]) if i in found else None for i in node_ids]
+
+
+@strawberry.type(
+    description="R-1.4: how the client wants to be contacted. The additional channel is used "
+    "together with a channel the law makes mandatory for a process."
+)
+class ChannelPreference:
+    preferred_channel: ChannelEnum
+    additional_channel: ChannelEnum | None
+    chosen_via: ChannelEnum | None = strawberry.field(
+        description="The channel through which the client made this choice."
+    )
+    updated_at: dt.datetime
+    preferred_contact_id: strawberry.Private[str | None]
+    additional_contact_id: strawberry.Private[str | None]
+    client_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict) -> ChannelPreference:
+        def opt(v: Any) -> str | None:
+            return str(v) if v else None
+
+        return cls(
+            preferred_channel=row["preferred_channel"], additional_channel=row["additional_channel"],
+            chosen_via=row["chosen_via"], updated_at=row["updated_at"],
+            preferred_contact_id=opt(row["preferred_contact_id"]),
+            additional_contact_id=opt(row["additional_contact_id"]), client_id=str(row["client_id"]),
+        )
+
+    async def _contact(self, info: Info, contact_id: str | None) -> ContactPoint | None:
+        if not contact_id:
+            return None
+        for row in await info.context.loader(ContactsByClientLoader).load(self.client_id):
+            if str(row["id"]) == contact_id:
+                return ContactPoint.from_row(row)
+        return None
+
+    @strawberry.field(description="Where the preferred channel reaches the client (null for web/app/visit).")
+    async def preferred_contact(self, info: Info) -> ContactPoint | None:
+        return await self._contact(info, self.preferred_contact_id)
+
+    @strawberry.field(description="Where the additional channel reaches the client.")
+    async def additional_contact(self, info: Info) -> ContactPoint | None:
+        return await self._contact(info, self.additional_contact_id)
+
+
+@strawberry.type(description="Someone acting for the client (R-1.2), and on what authority.")
+class Representative(relay.Node):
+    id: relay.NodeID[str]
+    basis: AuthorityBasisEnum
+    document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
+    valid_until: dt.date | None
+    created_at: dt.datetime
+    representative_id: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: dict) -> Representative:
+        return cls(
+            id=str(row["id"]), basis=row["basis"], document=row["document"],
+            valid_until=row["valid_until"], created_at=row["created_at"],
+            representative_id=str(row["representative_id"]),
+        )
+
+    @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
+    async def representative_name(self, info: Info) -> str:
+        row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
+        return Client.from_row(row).display_name if row else ""
+
+    @strawberry.field(
+        description="The representative's own client card; null unless the viewer may see it."
+    )
+    async def representative(self, info: Info) -> Client | None:
+        if not actor_of(info).can_see_client(self.representative_id):
+            return None
+        row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
+        return Client.from_row(row) if row else None
+
+
+@strawberry.type(description="A client of the Government: a person, an organisation or an employee.")
+class Client(relay.Node):
+    id: relay.NodeID[str]
+    kind: ClientKindEnum
+    last_name: str | None
+    first_name: str | None
+    middle_name: str | None
+    organisation_name: str | None
+    inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or 12 (person).")
+    ogrn: str | None = strawberry.field(description="State registration number of an organisation (13) or entrepreneur (15).")
+    position: str | None = strawberry.field(description="Employees: their job title.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    department_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: dict) -> Client:
+        return cls(
+            id=str(row["id"]), kind=row["kind"], last_name=row["last_name"],
+            first_name=row["first_name"], middle_name=row["middle_name"],
+            organisation_name=row["organisation_name"], inn=row["inn"], ogrn=row["ogrn"],
+            position=row["position"], created_at=row["created_at"], updated_at=row["updated_at"],
+            department_id=str(row["department_id"]) if row["department_id"] else None,
+        )
+
+    @classmethod
+    def from_model(cls, obj: Any) -> Client:
+        from domain.clients.service import CLIENT_COLUMNS
+
+        return cls.from_row(_model_row(obj, CLIENT_COLUMNS))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        actor = actor_of(info)
+        ids = [i if actor.can_see_client(i) else None for i in node_ids]
+        rows = await info.context.loader(ClientByIdLoader).load_many(
+            [i for i in ids if i is not None])
+        found = {str(r["id"]): r for r in rows if r}
+        return [cls.from_row(found[i]) if i in found else None for i in ids]
+
+    @strawberry.field(description="Full name of a person, or the organisation's name.")
+    def display_name(self) -> str:
+        return rules.display_name(self.kind, self.last_name, self.first_name, self.middle_name,
+                                  self.organisation_name)
+
+    @strawberry.field(description="Employees: their department.")
+    async def department(self, info: Info) -> Department | None:
+        if not self.department_id:
+            return None
+        row = await info.context.loader(DepartmentByIdLoader).load(self.department_id)
+        return Department.from_row(row) if row else None
+
+    @strawberry.field(description="Contact points, grouped by kind, primary first.")
+    async def contacts(self, info: Info) -> list[ContactPoint]:
+        rows = await info.context.loader(ContactsByClientLoader).load(self.id)
+        return [ContactPoint.from_row(r) for r in rows]
+
+    @strawberry.field(description="R-1.4 channel choice; null until the client has chosen.")
+    async def preference(self, info: Info) -> ChannelPreference | None:
+        row = await info.context.loader(PreferenceByClientLoader).load(self.id)
+        return ChannelPreference.from_row(row) if row else None
+
+    async def _tags(self, info: Info, kind: TagKind) -> list[str]:
+        rows = await info.context.loader(TagsByClientLoader).load(self.id)
+        return [r["tag"] for r in rows if r["kind"] == kind]
+
+    @strawberry.field(description="Profile segments (pensioner, large_family, disabled, entrepreneur, …).")
+    async def segments(self, info: Info) -> list[str]:
+        return await self._tags(info, TagKind.SEGMENT)
+
+    @strawberry.field(description="Profile life situations (birth_of_child, job_loss, …).")
+    async def life_situations(self, info: Info) -> list[str]:
+        return await self._tags(info, TagKind.LIFE_SITUATION)
+
+    @strawberry.field(description="People authorised to act for this client.")
+    async def representatives(self, info: Info) -> list[Representative]:
+        rows = await info.context.loader(RepresentativesByClientLoader).load(self.id)
+        return [Representative.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Interaction history (R-1.5), newest first. Filters combine with AND; "
+        "`from` is inclusive, `to` exclusive."
+    )
+    async def history(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+        kinds: list[EventKindEnum] | None = None,
+        channels: list[ChannelEnum] | None = None,
+        from_: Annotated[dt.datetime | None, strawberry.argument(name="from")] = None,
+        to: dt.datetime | None = None,
+    ) -> InteractionEventConnection:
+        return await load_history(info, self.id, first, after, kinds, channels, from_, to)

@@ -1,0 +1,55 @@
+"""Live history: events reach subscribers through Redis pub/sub, so any API process
+can serve a subscriber whatever process wrote the event."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import orjson
+import strawberry
+from strawberry.types import Info
+
+from api.errors import forbidden
+from api.history.types import InteractionEvent
+from api.permissions import IsAuthenticated, actor_of
+from api.relay import decode_id
+from domain import redis
+from domain.errors import DomainError
+from domain.history import service as history
+from domain.history.models import InteractionEvent as EventModel
+
+
+async def listen(topic: str, key: str) -> AsyncGenerator[dict, None]:
+    """Messages published on one topic key, until the subscriber goes away."""
+    pubsub = redis.get_redis().pubsub()
+    await pubsub.subscribe(redis.channel(topic, key))
+    try:
+        async for message in pubsub.listen():
+            if message.get("type") == "message":
+                yield orjson.loads(message["data"])
+    finally:
+        await pubsub.unsubscribe()
+        await pubsub.aclose()
+
+
+@strawberry.type
+class HistorySubscriptions:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Each new event in one client's history, as it is committed. A client "
+        "token may subscribe only to itself.",
+    )
+    async def interaction_added(
+        self, info: Info, client_id: strawberry.ID
+    ) -> AsyncGenerator[InteractionEvent, None]:
+        actor = actor_of(info)
+        try:
+            cid = decode_id(client_id, "Client", "clientId")
+        except DomainError:
+            raise forbidden() from None
+        if not actor.can_see_client(cid):
+            raise forbidden()
+        async for message in listen(history.TOPIC, cid):
+            rows = await EventModel.filter(id=message["id"]).values(*history.EVENT_COLUMNS)
+            if rows:
+                yield InteractionEvent.from_row(rows[0])

@@ -1,0 +1,34 @@
+"""Liveness and readiness for the load balancer and the orchestrator."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from tortoise import Tortoise
+
+from domain import redis
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is up and serving; says nothing about its dependencies."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Ready only when the database and Redis both answer, each within 2 seconds."""
+    checks: dict[str, str] = {}
+
+    async def check(name: str, probe) -> None:
+        try:
+            await asyncio.wait_for(probe(), timeout=2)
+            checks[name] = "ok"
+        except Exception as exc:  # any failure means "not ready", with its reason
+            checks[name] = f"error: {type(exc).__name__}"
+
+    await check("database", lambda: Tortoise.get_connection("default").execute_query("SELECT 1"))
+    await check("redis", lambda: redis.get_redis().ping())
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status_code=200 if ready else 503)

@@ -1,0 +1,161 @@
+"""Metrics and structured logs: per front end (X-Client-App) and per GraphQL operation."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import sys
+import time
+import uuid
+
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+client_app_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_app", default="unknown")
+
+HTTP_REQUESTS = Counter("okno_http_requests_total", "HTTP requests", ["path", "status", "client_app"])
+HTTP_LATENCY = Histogram(
+    "okno_http_request_seconds", "HTTP request latency", ["path", "client_app"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+GRAPHQL_OPERATIONS = Counter(
+    "okno_graphql_operations_total", "GraphQL operations", ["operation", "type", "client_app", "outcome"]
+)
+GRAPHQL_LATENCY = Histogram(
+    "okno_graphql_operation_seconds", "GraphQL operation latency", ["operation", "client_app"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+KNOWN_PATHS = ("/graphql", "/healthz", "/readyz", "/metrics")
+log = structlog.get_logger("okno")
+
+
+def configure_logging(level: str = "INFO", json: bool = True) -> None:
+    processors = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(),
+    ]
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s")
+
+
+def _client_app(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-client-app":
+            # Label values are bounded: a front end names itself with a short slug.
+            text = value.decode("latin-1")[:40]
+            return "".join(c for c in text if c.isalnum() or c in "-_.") or "unknown"
+    return "unknown"
+
+
+class RequestContextMiddleware:
+    """Request id, front-end name, access log, HTTP metrics, and the body-size cap."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", ()))
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        app_name = _client_app(scope)
+        request_id_var.set(request_id)
+        client_app_var.set(app_name)
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, client_app=app_name)
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        declared = headers.get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _too_large(send)
+            return
+        received = 0
+
+        async def capped_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, capped_receive, send_with_id)
+        except BodyTooLarge:
+            await _too_large(send)
+            status = 413
+        finally:
+            path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(path, str(status), app_name).inc()
+            HTTP_LATENCY.labels(path, app_name).observe(elapsed)
+            log.info("http", method=scope["method"], path=scope["path"], status=status,
+                     ms=round(elapsed * 1000, 1))
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"errors":[{"message":"Request body too large","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}'
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts and times every GraphQL operation by name and front end."""
+
+    def on_operation(self):
+        started = time.perf_counter()
+        yield
+        ctx = self.execution_context
+        name = (ctx.operation_name or "anonymous")[:60]
+        kind = ctx.operation_type.value if ctx.operation_type else "unknown"
+        result = ctx.result
+        outcome = "error" if (result is not None and result.errors) else "ok"
+        app_name = client_app_var.get()
+        elapsed = time.perf_counter() - started
+        GRAPHQL_OPERATIONS.labels(name, kind, app_name, outcome).inc()
+        GRAPHQL_LATENCY.labels(name, app_name).observe(elapsed)
+        if result is not None and result.errors:
+            for error in result.errors:
+                original = error.original_error
+                if original is not None and not (error.extensions or {}).get("code"):
+                    log.error("graphql_error", operation=name, error=str(error),
+                              exc_info=(type(original), original, original.__traceback__))
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

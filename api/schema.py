@@ -1,0 +1,76 @@
+"""The one GraphQL schema every front end uses: root types merged from the areas."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from api.clients.mutations import ClientMutations
+from api.clients.queries import ClientQueries
+from api.history.subscriptions import HistorySubscriptions
+from api.observability import OperationMetrics
+from domain.settings import Settings
+
+
+QUERIES = (ClientQueries,)
+MUTATIONS = (ClientMutations,)
+SUBSCRIPTIONS = (HistorySubscriptions,)
+
+
+def _root_types() -> tuple[type, type, type]:
+    # Built per schema: strawberry's relay node field may be bound to one schema only.
+    @strawberry.type
+    class NodeQueries:
+        node: relay.Node | None = relay.node(
+            description="Any object by its global ID; null when missing or not visible to you."
+        )
+
+    return (
+        merge_types("Query", (NodeQueries, *QUERIES)),
+        merge_types("Mutation", MUTATIONS),
+        merge_types("Subscription", SUBSCRIPTIONS),
+    )
+
+# Errors the client caused or may know about; anything else is a bug and is masked
+# in production (the log keeps the full error with the request id).
+VISIBLE_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT"}
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    if error.original_error is None:  # parse/validation errors and explicit GraphQLErrors
+        return False
+    code = (error.extensions or {}).get("code")
+    if code in VISIBLE_CODES:
+        return False
+    return not isinstance(error.original_error, GraphQLError)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions = [
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        OperationMetrics,
+    ]
+    if settings.production:
+        extensions.append(MaskErrors(should_mask_error=_should_mask))
+    query, mutation, subscription = _root_types()
+    return strawberry.Schema(
+        query=query, mutation=mutation, subscription=subscription, extensions=extensions
+    )
+
+
+def export_sdl() -> str:
+    return build_schema(Settings()).as_str() + "\n"

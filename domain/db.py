@@ -1,0 +1,64 @@
+"""Tortoise configuration: one app, ``okno``, holding every area's models.
+
+One migration set serves PostgreSQL and SQLite (``migrations/``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+
+from domain.settings import Settings, get_settings
+
+MODEL_MODULES = [
+    "domain.directory.models",
+    "domain.clients.models",
+    "domain.history.models",
+]
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = settings.effective_database_url
+    if url.startswith("sqlite://"):
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "asyncpg://" + url.split("://", 1)[1]
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "okno": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # ``TORTOISE_ORM`` is what the ``tortoise`` CLI reads (pyproject [tool.tortoise]);
+    # computed lazily so importing this module never reads the environment.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(get_settings())
+    raise AttributeError(name)
+
+
+async def init_db(settings: Settings) -> None:
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(settings: Settings) -> None:
+    from tortoise.migrations.api import migrate as run_migrations
+
+    await run_migrations(config=tortoise_config(settings))
+
+
+def is_postgres() -> bool:
+    return Tortoise.get_connection("default").capabilities.dialect == "postgres"

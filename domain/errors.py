@@ -1,0 +1,51 @@
+"""Expected failures, raised by services and returned to callers as data.
+
+One code list for the whole product, so a front end handles every payload's
+``errors`` with one switch. Messages are plain Russian: citizens may read them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    FORBIDDEN_CHARACTERS = "FORBIDDEN_CHARACTERS"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    DUPLICATE = "DUPLICATE"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_INN = "INVALID_INN"
+    INVALID_OGRN = "INVALID_OGRN"
+    CONTACT_REQUIRED = "CONTACT_REQUIRED"
+    CONTACT_KIND_MISMATCH = "CONTACT_KIND_MISMATCH"
+    CONTACT_IN_USE = "CONTACT_IN_USE"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    EXPIRED_TOKEN = "EXPIRED_TOKEN"
+    INVALID_STATE = "INVALID_STATE"
+
+
+class DomainError(Exception):
+    """One expected failure: what went wrong (code), where (field), in words (message)."""
+
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(DomainError):
+    """Several field errors at once, so a form can show them all together."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(errors[0].code, errors[0].message, errors[0].field)
+        self.errors = errors
+
+
+def not_found(what: str, field: str = "id") -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, f"{what} не найден(а).", field)

@@ -1,0 +1,80 @@
+"""The interaction history (R-1.5): one timeline per client, written by every area."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from domain.clients.models import Channel
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    INTERNAL = "internal"
+
+
+class InteractionEvent(Model):
+    # Bigint, not UUID: (client_id, occurred_at, id) is the page key.
+    id = fields.BigIntField(primary_key=True)
+    client = fields.ForeignKeyField("okno.Client", related_name="events", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=60)
+    channel = fields.CharEnumField(Channel, max_length=20, null=True)
+    direction = fields.CharEnumField(Direction, max_length=10)
+    occurred_at = fields.DatetimeField()
+    summary = fields.CharField(max_length=1000)
+    source_type = fields.CharField(max_length=60, null=True)
+    source_id = fields.CharField(max_length=64, null=True)
+    actor_subject = fields.CharField(max_length=200, null=True)
+    actor_role = fields.CharField(max_length=20, null=True)
+    details = fields.JSONField(null=True)
+    anonymised = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "interaction_event"
+        indexes = [
+            Index(fields=("client_id", "occurred_at", "id")),
+            Index(fields=("client_id", "kind", "occurred_at", "id")),
+            Index(fields=("kind", "occurred_at")),
+        ]
+
+
+class ExportStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class HistoryExport(Model):
+    """R-1.5 "on request the client gets their whole history"."""
+
+    id = fields.UUIDField(primary_key=True)
+    client = fields.ForeignKeyField("okno.Client", related_name="exports", on_delete=fields.CASCADE)
+    requested_by = fields.CharField(max_length=200)
+    status = fields.CharEnumField(ExportStatus, max_length=10, default=ExportStatus.PENDING)
+    event_count = fields.IntField(null=True)
+    error = fields.CharField(max_length=1000, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "history_export"
+        indexes = [Index(fields=("status", "created_at"))]
+
+
+class RetentionRun(Model):
+    """What one retention sweep did, for the archive's records."""
+
+    id = fields.BigIntField(primary_key=True)
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField()
+    action = fields.CharField(max_length=10)
+    affected = fields.JSONField()  # {event kind: rows}
+
+    class Meta:
+        table = "retention_run"

@@ -1,0 +1,45 @@
+"""Keyset pagination on (timestamp, id), newest first: a page costs the same at any depth."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from domain.errors import DomainError, ErrorCode
+
+
+def encode_cursor(at: datetime, row_id: Any) -> str:
+    raw = f"{at.astimezone(UTC).isoformat()}|{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        at, sep, row_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        if not sep or not row_id:
+            raise ValueError
+        return datetime.fromisoformat(at).astimezone(UTC), row_id
+    except (ValueError, UnicodeError):
+        raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+
+
+async def newest_first(
+    query: QuerySet, time_field: str, first: int, after: str | None, columns: tuple[str, ...],
+    id_type: type = str,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of ``query`` as dicts, plus whether another page follows."""
+    if after:
+        at, raw_id = decode_cursor(after)
+        try:
+            row_id = id_type(raw_id)
+        except ValueError:
+            raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+        query = query.filter(
+            Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": row_id})
+        )
+    rows = await query.order_by(f"-{time_field}", "-id").limit(first + 1).values(*columns)
+    return rows[:first], len(rows) > first

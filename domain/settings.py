@@ -1,0 +1,97 @@
+"""All configuration, read once from the environment (prefix ``OKNO_``) and ``.env``.
+
+Defaults are the embedded ones, so ``okno dev`` runs on a fresh machine with
+nothing else installed: a SQLite file, an embedded Redis, a local SMTP sink.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OKNO_", env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="development | production")
+    var_dir: Path = Field(Path("var"), description="Where embedded state lives")
+
+    # Storage and services. Empty means "embedded".
+    database_url: str = ""
+    redis_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "okno@ulgov.example"
+    smtp_sink_port: int = Field(8025, description="Port of the embedded SMTP sink")
+
+    # HTTP
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
+    graphiql: bool | None = None  # None: on in development, off in production
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_page_size: int = 100
+
+    # Auth
+    jwt_secret: str = "dev-secret-change-me-in-production-0123456789"
+    jwt_issuer: str = "okno"
+    jwt_audience: str = "okno"
+    jwks_url: str = ""
+    token_ttl_seconds: int = 3600 * 12
+    link_secret: str = "dev-link-secret-change-me-0123456789"
+
+    # Government
+    timezone: str = "Europe/Ulyanovsk"
+
+    # History (R-1.5): retention in years per event kind; anything not listed
+    # uses the default. Defaults follow the archive list: appeals and their
+    # materials are kept 5 years.
+    retention_default_years: int = 5
+    retention_years: dict[str, int] = Field(default_factory=dict)
+    retention_action: str = Field("anonymise", description="anonymise | delete")
+    export_link_ttl_hours: int = 72
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return (not self.production) if self.graphiql is None else self.graphiql
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.var_dir / 'okno.sqlite3').as_posix()}"
+
+    @property
+    def smtp_endpoint(self) -> tuple[str, int]:
+        """Where mail goes: the configured server, or the embedded sink."""
+        if self.smtp_host:
+            return self.smtp_host, self.smtp_port
+        return "127.0.0.1", self.smtp_sink_port
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.var_dir / "exports"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,103 @@
+"""Cleaning of everything a person types: one place decides what text is acceptable."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from domain.errors import DomainError, ErrorCode
+
+# Tab and newline are allowed in long texts; every other control character
+# (NUL above all: PostgreSQL rejects it in text) is refused with a clear error.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+NAME_MAX = 200
+SHORT_MAX = 500
+TEXT_MAX = 20_000
+
+
+def clean_text(
+    value: str | None,
+    field: str,
+    *,
+    max_length: int = NAME_MAX,
+    required: bool = False,
+    multiline: bool = False,
+) -> str | None:
+    if value is None:
+        if required:
+            raise DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field)
+        return None
+    if len(value) > max_length:
+        raise DomainError(
+            ErrorCode.TOO_LONG, f"Слишком длинное значение: не больше {max_length} символов.", field
+        )
+    pattern = _CONTROL if multiline else _SINGLE_LINE_CONTROL
+    if pattern.search(value):
+        raise DomainError(
+            ErrorCode.FORBIDDEN_CHARACTERS, "Значение содержит недопустимые символы.", field
+        )
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        if required:
+            raise DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field)
+        return None
+    return value
+
+
+def normalise_email(value: str, field: str = "value") -> str:
+    text = clean_text(value, field, max_length=254, required=True)
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise DomainError(
+            ErrorCode.INVALID_EMAIL, "Адрес электронной почты указан неверно.", field
+        ) from None
+
+
+def normalise_phone(value: str, field: str = "value") -> str:
+    """E.164; numbers written the Russian way (8 912 …) are read as +7."""
+    text = clean_text(value, field, max_length=40, required=True)
+    try:
+        number = phonenumbers.parse(text, "RU")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise DomainError(ErrorCode.INVALID_PHONE, "Номер телефона указан неверно.", field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _checksum(digits: str, weights: list[int]) -> int:
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+
+
+def validate_inn(value: str, field: str = "inn") -> str:
+    """INN of an organisation (10 digits) or a person/entrepreneur (12), with check digits."""
+    inn = clean_text(value, field, max_length=12, required=True)
+    ok = False
+    if inn.isdigit() and len(inn) == 10:
+        ok = _checksum(inn, [2, 4, 10, 3, 5, 9, 4, 6, 8]) == int(inn[9])
+    elif inn.isdigit() and len(inn) == 12:
+        ok = _checksum(inn, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == int(inn[10]) and _checksum(
+            inn, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]
+        ) == int(inn[11])
+    if not ok:
+        raise DomainError(ErrorCode.INVALID_INN, "ИНН указан неверно.", field)
+    return inn
+
+
+def validate_ogrn(value: str, field: str = "ogrn") -> str:
+    """OGRN (13 digits) or OGRNIP (15), with the check digit."""
+    ogrn = clean_text(value, field, max_length=15, required=True)
+    ok = False
+    if ogrn.isdigit() and len(ogrn) == 13:
+        ok = int(ogrn[:12]) % 11 % 10 == int(ogrn[12])
+    elif ogrn.isdigit() and len(ogrn) == 15:
+        ok = int(ogrn[:14]) % 13 % 10 == int(ogrn[14])
+    if not ok:
+        raise DomainError(ErrorCode.INVALID_OGRN, "ОГРН указан неверно.", field)
+    return ogrn

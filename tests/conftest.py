@@ -1,0 +1,119 @@
+"""Shared fixtures: every DB test runs on PostgreSQL (the machine's server) and on SQLite.
+
+- ``OKNO_TEST_POSTGRES_URL``: an admin URL; a fresh database is created per run.
+- ``OKNO_TEST_REDIS_URL``: the Redis to use (database 15 is flushed per test).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from api.app import create_app
+from api.auth import mint_token
+from domain import db, redis
+from domain.actor import Role
+from domain.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("OKNO_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("OKNO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def backend(request, tmp_path_factory) -> AsyncIterator[Settings]:
+    """Settings pointing at a freshly migrated database of one kind."""
+    var_dir = tmp_path_factory.mktemp(f"var-{request.param}")
+    pg_name = None
+    if request.param == "sqlite":
+        url = f"sqlite://{var_dir / 'okno.sqlite3'}"
+    else:
+        pg_name = f"okno_test_{uuid.uuid4().hex[:10]}"
+        admin = await asyncpg.connect(PG_ADMIN_URL)
+        await admin.execute(f'CREATE DATABASE "{pg_name}"')
+        await admin.close()
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_name}"
+    settings = Settings(
+        _env_file=None, database_url=url, redis_url=REDIS_URL, var_dir=var_dir,
+        environment="test", public_base_url="http://testserver",
+    )
+    await db.migrate(settings)
+    await Tortoise.close_connections()
+    # Tortoise caches prepared INSERTs by connection *name*; both backends are "default".
+    EXECUTOR_CACHE.clear()
+    await db.init_db(settings)
+    redis.connect(settings.redis_url)
+    try:
+        yield settings
+    finally:
+        await redis.close()
+        await db.close_db()
+        if pg_name:
+            admin = await asyncpg.connect(PG_ADMIN_URL)
+            await admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            await admin.close()
+
+
+@pytest.fixture
+async def settings(backend: Settings) -> AsyncIterator[Settings]:
+    """A clean database and Redis for one test."""
+    conn = Tortoise.get_connection("default")
+    tables = [m._meta.db_table for m in Tortoise.apps.get_models_iterable()]
+    if db.is_postgres():
+        await conn.execute_script(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script("PRAGMA foreign_keys=OFF;" + "".join(
+            f'DELETE FROM "{t}";' for t in tables) + "PRAGMA foreign_keys=ON;")
+    await redis.get_redis().flushdb()
+    yield backend
+
+
+@pytest.fixture
+async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Real HTTP requests through the whole ASGI app (middleware, auth, GraphQL view)."""
+    app = create_app(settings, manage_resources=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+def token(settings: Settings, role: Role | str, subject: str | None = None,
+          client_id: str | None = None, ttl_seconds: int | None = None) -> str:
+    return mint_token(settings, Role(role), subject or f"{role}-1", client_id, ttl_seconds)
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
+        self.http = http
+        self.settings = settings
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *,
+                       as_: str | None = "admin", subject: str | None = None,
+                       expect_errors: bool = False) -> dict[str, Any]:
+        headers = {"X-Client-App": "tests"}
+        if as_ is not None:
+            headers["Authorization"] = "Bearer " + token(self.settings, as_, subject)
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                        headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        if not expect_errors:
+            assert "errors" not in body, body["errors"]
+        return body
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
+    return GraphQLClient(http, settings)
+
+
+ROOT = Path(__file__).resolve().parent.parent
