@@ -1,7 +1,8 @@
 """Shared fixtures: every DB test runs on PostgreSQL (the machine's server) and on SQLite.
 
 - ``OKNO_TEST_POSTGRES_URL``: an admin URL; a fresh database is created per run.
-- ``OKNO_TEST_REDIS_URL``: the Redis to use (database 15 is flushed per test).
+- ``OKNO_TEST_REDIS_URL``: the Redis server; each run takes a database (1-15) of its own
+  and flushes it before every test.
 """
 
 from __future__ import annotations
@@ -25,7 +26,20 @@ from domain.actor import Role
 from domain.settings import Settings
 
 PG_ADMIN_URL = os.environ.get("OKNO_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("OKNO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_BASE_URL = os.environ.get("OKNO_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def _own_redis_db() -> str:
+    """A Redis database of this run's own (1-15), so parallel runs never flush each other."""
+    import redis as sync_redis
+
+    admin = sync_redis.Redis.from_url(REDIS_BASE_URL + "/0")
+    number = admin.incr("okno:test:next-db") % 15 + 1
+    admin.close()
+    return f"{REDIS_BASE_URL}/{number}"
+
+
+REDIS_URL = _own_redis_db()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
