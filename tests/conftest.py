@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,49 @@ def gql(http: httpx.AsyncClient, settings: Settings) -> GraphQLClient:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class QueryLog:
+    """SQL statements Tortoise sent while a ``count_queries()`` block ran."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+class _QueryHandler(logging.Handler):
+    def __init__(self, log: QueryLog) -> None:
+        super().__init__(logging.DEBUG)
+        self.log = log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        args = record.args if isinstance(record.args, tuple) else ()
+        sql = str(args[0]) if args else record.getMessage()
+        if sql.lstrip().split(" ", 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}:
+            self.log.statements.append((sql, args[1] if len(args) > 1 else None))
+
+
+@contextlib.contextmanager
+def count_queries() -> Iterator[QueryLog]:
+    """Count real SQL statements (Tortoise logs each on ``tortoise.db_client`` at DEBUG).
+
+    Usage: ``with count_queries() as q: ...; assert q.count == 3``; ``q.statements`` holds
+    (sql, params) pairs for EXPLAIN or inspection.
+    """
+    log = QueryLog()
+    logger = logging.getLogger("tortoise.db_client")
+    handler = _QueryHandler(log)
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield log
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
