@@ -39,6 +39,9 @@ class InteractionEvent(Model):
             Index(fields=("client_id", "occurred_at", "id")),
             Index(fields=("client_id", "kind", "occurred_at", "id")),
             Index(fields=("kind", "occurred_at")),
+            # The retention sweep's anonymise pass: only rows not yet anonymised, per kind,
+            # so a nightly run never rescans what earlier runs already handled.
+            Index(fields=("kind", "anonymised", "occurred_at")),
         ]
 
 
@@ -47,6 +50,7 @@ class ExportStatus(StrEnum):
     RUNNING = "running"
     READY = "ready"
     FAILED = "failed"
+    EXPIRED = "expired"  # the link's time ran out and the files were removed
 
 
 class HistoryExport(Model):
@@ -57,6 +61,8 @@ class HistoryExport(Model):
     requested_by = fields.CharField(max_length=200)
     status = fields.CharEnumField(ExportStatus, max_length=10, default=ExportStatus.PENDING)
     event_count = fields.IntField(null=True)
+    json_bytes = fields.BigIntField(null=True)
+    html_bytes = fields.BigIntField(null=True)
     error = fields.CharField(max_length=1000, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
@@ -64,7 +70,10 @@ class HistoryExport(Model):
 
     class Meta:
         table = "history_export"
-        indexes = [Index(fields=("status", "created_at"))]
+        indexes = [
+            Index(fields=("status", "created_at")),
+            Index(fields=("client_id", "created_at", "id")),
+        ]
 
 
 class RetentionRun(Model):
@@ -75,6 +84,9 @@ class RetentionRun(Model):
     finished_at = fields.DatetimeField()
     action = fields.CharField(max_length=10)
     affected = fields.JSONField()  # {event kind: rows}
+    total = fields.IntField(default=0)
+    exports_expired = fields.IntField(default=0)
 
     class Meta:
         table = "retention_run"
+        indexes = [Index(fields=("started_at", "id"))]
