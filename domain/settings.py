@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     retention_action: str = Field("anonymise", description="anonymise | delete")
     export_link_ttl_hours: int = 72
 
+    # Surveys: the citizen front end's survey page; "{token}" is
+    # replaced by the signed invitation token.
+    public_survey_url: str = "http://localhost:3000/survey/{token}"
+    survey_token_ttl_days: int = 60
+    survey_reminder_working_days: int = 3
+    survey_submit_limit_per_minute: int = 10
+
     @property
     def production(self) -> bool:
         return self.environment == "production"

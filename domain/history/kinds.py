@@ -23,3 +23,6 @@ class EventKind(StrEnum):
     RECEPTION = "reception"
     DELIVERY = "delivery"
     SURVEY = "survey"
+    SURVEY_INVITED = "survey_invited"
+    SURVEY_REMINDED = "survey_reminded"
+    SURVEY_RESPONDED = "survey_responded"
