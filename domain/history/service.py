@@ -92,3 +92,17 @@ def filtered(query: QuerySet, flt: HistoryFilter) -> QuerySet:
     if flt.until:
         query = query.filter(occurred_at__lt=flt.until)
     return query
+
+
+async def export_ready(export: Any) -> None:
+    """THE hook for "the client learns of it by their preferred channel" (R-1.5, R-1.4).
+
+    Called once per export, inside the transaction that marks the ``HistoryExport``
+    READY (after its HISTORY_EXPORT_READY event is recorded), so whatever is written here
+    commits or rolls back with it. The deliveries area writes its outbox notice here,
+    addressed by the client's channel preference, with the link
+    ``domain.history.links.download_url(settings, export.id, export.expires_at, "html")``.
+    Until then the client finds the link in the export's status
+    (``HistoryExport.downloadUrlHtml`` / ``downloadUrlJson`` in the API).
+    """
+    return None

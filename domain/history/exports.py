@@ -1,0 +1,272 @@
+"""History exports (R-1.5 "on request the client gets their whole history").
+
+A request writes a ``HistoryExport`` row; a job streams the client's whole timeline,
+in keyset batches, into a JSON document and a readable HTML document at once (one
+pass, so both hold the same events), then marks the export READY. Files live under
+``settings.exports_dir`` and are offered through signed links (``links.py``) until
+``expires_at``; the retention sweep removes them afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from tortoise.expressions import Q
+
+from domain import redis
+from domain.actor import SYSTEM, Actor
+from domain.clients import rules as client_rules
+from domain.clients.models import Client
+from domain.clients.service import get_client_for, parse_uuid
+from domain.errors import not_found
+from domain.history import rules
+from domain.history import service as history
+from domain.history.kinds import EventKind
+from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
+from domain.pagination import newest_first
+from domain.settings import Settings
+from domain.transaction import after_commit, transaction
+
+JOB = "build_history_export"
+BATCH_SIZE = 500
+UNFINISHED = (ExportStatus.PENDING, ExportStatus.RUNNING)
+EXPORT_COLUMNS = (
+    "id", "client_id", "requested_by", "status", "event_count", "json_bytes", "html_bytes",
+    "created_at", "finished_at", "expires_at",
+)
+_EVENT_FIELDS = (
+    "id", "occurred_at", "kind", "channel", "direction", "summary", "source_type", "source_id",
+    "actor_role", "details", "anonymised",
+)
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    enable_async=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def job_id(export_id: Any) -> str:
+    """arq deduplicates on this: one queued build per export."""
+    return f"history-export:{export_id}"
+
+
+def file_path(settings: Settings, export_id: Any, fmt: str) -> Path:
+    return settings.exports_dir / f"{export_id}.{fmt}"
+
+
+async def request_export(actor: Actor, client_id: Any) -> HistoryExport:
+    """The client themselves or staff; anyone else gets NOT_FOUND, as for a missing client.
+
+    While an export of this client is still being built, that one is returned instead
+    of starting another (a double click builds once).
+    """
+    client = await get_client_for(actor, client_id)
+    async with transaction():
+        running = await HistoryExport.filter(client_id=client.id, status__in=UNFINISHED).order_by(
+            "-created_at").first()
+        if running is not None:
+            return running
+        export = await HistoryExport.create(client_id=client.id, requested_by=actor.subject)
+        await history.record(
+            client.id, EventKind.HISTORY_EXPORT_REQUESTED, "Запрошена выгрузка всей истории",
+            actor=actor, source=("history_export", export.id),
+        )
+        export_id = str(export.id)
+        after_commit(lambda: redis.enqueue(JOB, export_id, job_id=job_id(export_id)))
+    return export
+
+
+async def get_export_for(actor: Actor, export_id: Any) -> dict[str, Any]:
+    """One export's row, if the actor may see its client; NOT_FOUND otherwise."""
+    eid = parse_uuid(export_id, "id", "Выгрузка")
+    rows = await HistoryExport.filter(id=eid).values(*EXPORT_COLUMNS)
+    if not rows or not actor.can_see_client(str(rows[0]["client_id"])):
+        raise not_found("Выгрузка", "id")
+    return rows[0]
+
+
+async def exports_page(
+    client_id: Any, first: int, after: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """A client's exports, newest first (index client_id, created_at, id)."""
+    return await newest_first(HistoryExport.filter(client_id=client_id), "created_at", first,
+                              after, EXPORT_COLUMNS, uuid.UUID)
+
+
+@dataclass
+class _Stats:
+    count: int = 0
+
+
+async def build(settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE) -> str:
+    """Build one export; idempotent (a READY or EXPIRED export is left as it is).
+
+    Returns what happened: ``ready``, ``already`` or ``missing``. Errors propagate
+    after the export is marked FAILED, so the caller decides whether to retry.
+    """
+    export = await HistoryExport.get_or_none(id=export_id)
+    if export is None:
+        return "missing"  # the client, and with it the export, was deleted
+    if export.status in (ExportStatus.READY, ExportStatus.EXPIRED):
+        return "already"
+    await HistoryExport.filter(id=export.id).update(status=ExportStatus.RUNNING, error=None)
+    suffix = f".{uuid.uuid4().hex}.tmp"  # two concurrent runs never share a temp file
+    tmp = {fmt: Path(str(file_path(settings, export.id, fmt)) + suffix) for fmt in ("json", "html")}
+    try:
+        settings.exports_dir.mkdir(parents=True, exist_ok=True)
+        count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size)
+        return await _finish(settings, export.id, tmp, count)
+    except Exception as exc:
+        await HistoryExport.filter(id=export.id, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000])
+        raise
+    finally:
+        for path in tmp.values():
+            path.unlink(missing_ok=True)
+
+
+async def _finish(settings: Settings, export_id: Any, tmp: dict[str, Path], count: int) -> str:
+    async with transaction():
+        export = await HistoryExport.select_for_update().get(id=export_id)
+        if export.status in (ExportStatus.READY, ExportStatus.EXPIRED):
+            return "already"  # a concurrent run got there first; its files stand
+        for fmt, path in tmp.items():
+            os.replace(path, file_path(settings, export.id, fmt))
+        now = datetime.now(UTC)
+        export.status = ExportStatus.READY
+        export.event_count = count
+        export.json_bytes = file_path(settings, export.id, "json").stat().st_size
+        export.html_bytes = file_path(settings, export.id, "html").stat().st_size
+        export.finished_at = now
+        export.expires_at = now + timedelta(hours=settings.export_link_ttl_hours)
+        export.error = None
+        await export.save()
+        await history.record(
+            export.client_id, EventKind.HISTORY_EXPORT_READY,
+            f"Выгрузка истории готова: {rules.events_count(count)}", direction=Direction.OUTBOUND,
+            actor=SYSTEM, source=("history_export", export.id), details={"events": count},
+        )
+        await history.export_ready(export)
+    return "ready"
+
+
+async def _events(client_id: Any, until: datetime, batch_size: int) -> AsyncIterator[dict]:
+    """The whole timeline, oldest first, one keyset batch in memory at a time."""
+    last: tuple[datetime, int] | None = None
+    while True:
+        query = InteractionEvent.filter(client_id=client_id, occurred_at__lte=until)
+        if last is not None:
+            query = query.filter(
+                Q(occurred_at__gt=last[0]) | Q(occurred_at=last[0], id__gt=last[1]))
+        rows = await query.order_by("occurred_at", "id").limit(batch_size).values(*_EVENT_FIELDS)
+        for row in rows:
+            yield row
+        if len(rows) < batch_size:
+            return
+        last = (rows[-1]["occurred_at"], rows[-1]["id"])
+
+
+def _json_event(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "occurredAt": row["occurred_at"].astimezone(UTC).isoformat(),
+        "kind": row["kind"],
+        "kindLabel": rules.kind_label(row["kind"]),
+        "channel": row["channel"],
+        "direction": row["direction"],
+        "summary": row["summary"],
+        "sourceType": row["source_type"],
+        "sourceId": row["source_id"],
+        "actorRole": row["actor_role"],
+        "details": row["details"],
+        "anonymised": row["anonymised"],
+    }
+
+
+async def _write_documents(
+    settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int
+) -> int:
+    client = await Client.get_or_none(id=export.client_id)
+    if client is None:
+        raise not_found("Клиент")
+    name = client_rules.display_name(client.kind, client.last_name, client.first_name,
+                                     client.middle_name, client.organisation_name)
+    generated = datetime.now(UTC)
+    stats = _Stats()
+    with json_path.open("wb") as out_json, html_path.open("w", encoding="utf-8") as out_html:
+        out_json.write(orjson.dumps({
+            "format": "okno-history-export/1", "exportId": str(export.id),
+            "generatedAt": generated.isoformat(),
+            "client": {"id": str(client.id), "displayName": name},
+        })[:-1] + b',"events":[')
+
+        async def events() -> AsyncIterator[dict[str, Any]]:
+            # Each event goes to both documents as the template reaches it.
+            async for row in _events(export.client_id, generated, batch_size):
+                _write_json_event(out_json, row, first=stats.count == 0)
+                stats.count += 1
+                yield _html_event(row, settings.timezone)
+
+        template = _templates.get_template("export.html")
+        async for chunk in template.generate_async(
+            client_name=name, zone=settings.timezone, events=events(), stats=stats,
+            generated_at=rules.local_time(generated, settings.timezone),
+        ):
+            out_html.write(chunk)
+        out_json.write(b'],"eventCount":' + str(stats.count).encode() + b"}")
+    return stats.count
+
+
+def _write_json_event(out: IO[bytes], row: dict[str, Any], *, first: bool) -> None:
+    if not first:
+        out.write(b",")
+    out.write(orjson.dumps(_json_event(row)))
+
+
+def _html_event(row: dict[str, Any], zone: str) -> dict[str, Any]:
+    return {
+        "year": rules.local_year(row["occurred_at"], zone),
+        "when": rules.local_time(row["occurred_at"], zone),
+        "heading": rules.kind_label(row["kind"]),
+        "channel": rules.channel_label(row["channel"]),
+        "direction": rules.direction_label(row["direction"]),
+        "actor": rules.actor_label(row["actor_role"]),
+        "summary": row["summary"],
+        "anonymised": row["anonymised"],
+    }
+
+
+async def stale_pending(older_than: timedelta, limit: int = 100) -> list[str]:
+    """Exports whose job hand-off may have been lost (Redis was down at commit)."""
+    before = datetime.now(UTC) - older_than
+    ids = await HistoryExport.filter(status=ExportStatus.PENDING, created_at__lt=before).order_by(
+        "created_at").limit(limit).values_list("id", flat=True)
+    return [str(i) for i in ids]
+
+
+async def expire(settings: Settings, now: datetime, batch_size: int = 500) -> int:
+    """Remove the files of exports whose link has run out; the row stays, as EXPIRED."""
+    done = 0
+    while True:
+        batch = await HistoryExport.filter(
+            status=ExportStatus.READY, expires_at__lte=now).limit(batch_size).values_list(
+            "id", flat=True)
+        for export_id in batch:
+            for fmt in ("json", "html"):
+                file_path(settings, export_id, fmt).unlink(missing_ok=True)
+        if batch:
+            done += await HistoryExport.filter(id__in=batch, status=ExportStatus.READY).update(
+                status=ExportStatus.EXPIRED)
+        if len(batch) < batch_size:
+            return done
