@@ -11,9 +11,15 @@ from email_validator import EmailNotValidError, validate_email
 from domain.errors import DomainError, ErrorCode
 
 # Tab and newline are allowed in long texts; every other control character
-# (NUL above all: PostgreSQL rejects it in text) is refused with a clear error.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# (NUL above all: PostgreSQL rejects it in text; C1 controls; lone surrogates,
+# which cannot be stored as UTF-8) is refused with a clear error. Single-line
+# values also refuse the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# A phone as people write it: digits, spaces, brackets, dashes, dots, a leading plus.
+# Letters are refused although phonenumbers would read "8-800-FLOWERS" as digits.
+_PHONE_CHARS = re.compile(r"\+?[\d\s().\-]+")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 NAME_MAX = 200
 SHORT_MAX = 500
@@ -28,11 +34,13 @@ def clean_text(
     required: bool = False,
     multiline: bool = False,
 ) -> str | None:
+    """NFC-normalised, stripped text; None when empty and not required."""
     if value is None:
         if required:
             raise DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field)
         return None
-    if len(value) > max_length:
+    # Surrounding blanks do not count (" 7707083893 " is a 10-digit INN).
+    if len(value) > max_length and len(value.strip()) > max_length:
         raise DomainError(
             ErrorCode.TOO_LONG, f"Слишком длинное значение: не больше {max_length} символов.", field
         )
@@ -50,9 +58,11 @@ def clean_text(
 
 
 def normalise_email(value: str, field: str = "value") -> str:
+    """Syntax-checked and lower-cased as a whole: mailboxes are case-insensitive in practice,
+    and one spelling per address keeps duplicates out and makes search exact."""
     text = clean_text(value, field, max_length=254, required=True)
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        return validate_email(text, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise DomainError(
             ErrorCode.INVALID_EMAIL, "Адрес электронной почты указан неверно.", field
@@ -62,10 +72,12 @@ def normalise_email(value: str, field: str = "value") -> str:
 def normalise_phone(value: str, field: str = "value") -> str:
     """E.164; numbers written the Russian way (8 912 …) are read as +7."""
     text = clean_text(value, field, max_length=40, required=True)
-    try:
-        number = phonenumbers.parse(text, "RU")
-    except phonenumbers.NumberParseException:
-        number = None
+    number = None
+    if _PHONE_CHARS.fullmatch(text):
+        try:
+            number = phonenumbers.parse(text, "RU")
+        except phonenumbers.NumberParseException:
+            number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(ErrorCode.INVALID_PHONE, "Номер телефона указан неверно.", field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -79,9 +91,10 @@ def validate_inn(value: str, field: str = "inn") -> str:
     """INN of an organisation (10 digits) or a person/entrepreneur (12), with check digits."""
     inn = clean_text(value, field, max_length=12, required=True)
     ok = False
-    if inn.isdigit() and len(inn) == 10:
+    # ASCII only: str.isdigit() also accepts "²" or Arabic-Indic digits.
+    if _ASCII_DIGITS.fullmatch(inn) and len(inn) == 10:
         ok = _checksum(inn, [2, 4, 10, 3, 5, 9, 4, 6, 8]) == int(inn[9])
-    elif inn.isdigit() and len(inn) == 12:
+    elif _ASCII_DIGITS.fullmatch(inn) and len(inn) == 12:
         ok = _checksum(inn, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == int(inn[10]) and _checksum(
             inn, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]
         ) == int(inn[11])
@@ -94,9 +107,9 @@ def validate_ogrn(value: str, field: str = "ogrn") -> str:
     """OGRN (13 digits) or OGRNIP (15), with the check digit."""
     ogrn = clean_text(value, field, max_length=15, required=True)
     ok = False
-    if ogrn.isdigit() and len(ogrn) == 13:
+    if _ASCII_DIGITS.fullmatch(ogrn) and len(ogrn) == 13:
         ok = int(ogrn[:12]) % 11 % 10 == int(ogrn[12])
-    elif ogrn.isdigit() and len(ogrn) == 15:
+    elif _ASCII_DIGITS.fullmatch(ogrn) and len(ogrn) == 15:
         ok = int(ogrn[:14]) % 13 % 10 == int(ogrn[14])
     if not ok:
         raise DomainError(ErrorCode.INVALID_OGRN, "ОГРН указан неверно.", field)

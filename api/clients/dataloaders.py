@@ -1,4 +1,8 @@
-"""Request-scoped batch loaders for client relations: one query per relation per request."""
+"""Request-scoped batch loaders for client relations: one query per relation per request.
+
+Keys are whatever a global ID or a token carried; keys that are not UUIDs load as
+"missing" without reaching the database (PostgreSQL would refuse them with an error).
+"""
 
 from __future__ import annotations
 
@@ -7,90 +11,108 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain.clients.access import as_uuid
 from domain.clients.models import ChannelPreference, Client, ClientTag, ContactPoint, Representative
 from domain.clients.service import CLIENT_COLUMNS
 from domain.directory.models import Department
 
 
+def _uuids(keys: list[Any]) -> list[Any]:
+    return [u for u in (as_uuid(k) for k in keys) if u is not None]
+
+
+def _key(value: Any) -> str:
+    parsed = as_uuid(value)
+    return str(parsed) if parsed is not None else f"!{value}"
+
+
 def _grouped(rows: list[dict[str, Any]], keys: list[Any], by: str) -> list[list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        groups[str(row[by])].append(row)
-    return [groups.get(str(k), []) for k in keys]
+        groups[_key(row[by])].append(row)
+    return [groups.get(_key(k), []) for k in keys]
 
 
 def _by_id(rows: list[dict[str, Any]], keys: list[Any], by: str = "id") -> list[Any]:
-    found = {str(row[by]): row for row in rows}
-    return [found.get(str(k)) for k in keys]
+    found = {_key(row[by]): row for row in rows}
+    return [found.get(_key(k)) for k in keys]
 
 
 CONTACT_COLUMNS = ("id", "client_id", "kind", "value", "label", "verified", "primary", "created_at")
+PREFERENCE_COLUMNS = ("client_id", "preferred_channel", "preferred_contact_id",
+                      "additional_channel", "additional_contact_id", "chosen_via", "updated_at")
+REPRESENTATIVE_COLUMNS = ("id", "client_id", "representative_id", "basis", "document",
+                          "valid_until", "created_at")
 
 
-class ClientByIdLoader(DataLoader[str, dict | None]):
+class _Loader(DataLoader):
     def __init__(self) -> None:
         super().__init__(load_fn=self.load_rows)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await Client.filter(id__in=keys).values(*CLIENT_COLUMNS)
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        ids = _uuids(keys)
+        rows = await self.fetch(ids) if ids else []
+        return self.arrange(rows, keys)
+
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def arrange(self, rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
         return _by_id(rows, keys)
 
 
-class ContactsByClientLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class ClientByIdLoader(_Loader):
+    async def fetch(self, ids):
+        return await Client.filter(id__in=ids).values(*CLIENT_COLUMNS)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        rows = await ContactPoint.filter(client_id__in=keys).order_by("kind", "-primary",
-                                                                      "created_at").values(
-            *CONTACT_COLUMNS)
+
+class ContactPointByIdLoader(_Loader):
+    async def fetch(self, ids):
+        return await ContactPoint.filter(id__in=ids).values(*CONTACT_COLUMNS)
+
+
+class ContactsByClientLoader(_Loader):
+    """Grouped by kind, primary first, then oldest first."""
+
+    async def fetch(self, ids):
+        return await ContactPoint.filter(client_id__in=ids).order_by(
+            "kind", "-primary", "created_at").values(*CONTACT_COLUMNS)
+
+    def arrange(self, rows, keys):
         return _grouped(rows, keys, "client_id")
 
 
-class PreferenceByClientLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class PreferenceByClientLoader(_Loader):
+    async def fetch(self, ids):
+        return await ChannelPreference.filter(client_id__in=ids).values(*PREFERENCE_COLUMNS)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await ChannelPreference.filter(client_id__in=keys).values(
-            "client_id", "preferred_channel", "preferred_contact_id", "additional_channel",
-            "additional_contact_id", "chosen_via", "updated_at",
-        )
+    def arrange(self, rows, keys):
         return _by_id(rows, keys, "client_id")
 
 
-class TagsByClientLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        rows = await ClientTag.filter(client_id__in=keys).order_by("id").values(
+class TagsByClientLoader(_Loader):
+    async def fetch(self, ids):
+        return await ClientTag.filter(client_id__in=ids).order_by("id").values(
             "client_id", "kind", "tag")
+
+    def arrange(self, rows, keys):
         return _grouped(rows, keys, "client_id")
 
 
-class RepresentativesByClientLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class RepresentativeByIdLoader(_Loader):
+    async def fetch(self, ids):
+        return await Representative.filter(id__in=ids).values(*REPRESENTATIVE_COLUMNS)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        rows = await Representative.filter(client_id__in=keys).order_by("created_at").values(
-            "id", "client_id", "representative_id", "basis", "document", "valid_until",
-            "created_at",
-        )
+
+class RepresentativesByClientLoader(_Loader):
+    async def fetch(self, ids):
+        return await Representative.filter(client_id__in=ids).order_by("created_at").values(
+            *REPRESENTATIVE_COLUMNS)
+
+    def arrange(self, rows, keys):
         return _grouped(rows, keys, "client_id")
 
 
-class DepartmentByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await Department.filter(id__in=keys).values("id", "name", "parent_id")
-        return _by_id(rows, keys)
+class DepartmentByIdLoader(_Loader):
+    async def fetch(self, ids):
+        return await Department.filter(id__in=ids).values("id", "name", "parent_id")

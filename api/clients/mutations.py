@@ -22,7 +22,6 @@ from api.errors import UserError, attempt
 from api.permissions import IsAuthenticated, actor_of
 from api.relay import decode_id
 from domain.clients import service
-from domain.clients.models import ChannelPreference as PreferenceModel
 
 
 def _value(v: Any) -> Any:
@@ -222,12 +221,7 @@ class ClientMutations:
             input.additional_channel,
             _id(input.additional_contact_id, "ContactPoint", "additionalContactId"),
             input.chosen_via))
-        pref = None
-        if obj is not None:
-            row = await PreferenceModel.filter(client_id=obj.client_id).values(
-                "client_id", "preferred_channel", "preferred_contact_id", "additional_channel",
-                "additional_contact_id", "chosen_via", "updated_at")
-            pref = ChannelPreference.from_row(row[0])
+        pref = ChannelPreference.from_model(obj) if obj is not None else None
         return ChannelPreferencePayload(preference=pref, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Replace profile segment and life-situation tags (staff).")
@@ -243,10 +237,7 @@ class ClientMutations:
             actor_of(info), _id(input.client_id, "Client", "clientId"),
             _id(input.representative_id, "Client", "representativeId"), input.basis,
             input.document, input.valid_until))
-        rep = None
-        if obj is not None:
-            rep = Representative.from_row({c: getattr(obj, c) for c in (
-                "id", "basis", "document", "valid_until", "created_at", "representative_id")})
+        rep = Representative.from_model(obj) if obj is not None else None
         return RepresentativePayload(representative=rep, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a representative (staff).")

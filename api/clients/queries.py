@@ -12,6 +12,7 @@ from api.clients.types import Client, ClientKindEnum
 from api.permissions import IsAuthenticated, actor_of
 from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, page_size
 from domain.clients import service
+from domain.clients.access import can_see_client, own_client_id
 from domain.errors import DomainError
 from domain.pagination import encode_cursor
 
@@ -29,7 +30,7 @@ class ClientQueries:
             client_id = decode_id(id, "Client", "id")
         except DomainError:
             return None
-        if not actor.can_see_client(client_id):
+        if not can_see_client(actor, client_id):
             return None
         row = await info.context.loader(ClientByIdLoader).load(client_id)
         return Client.from_row(row) if row else None
@@ -39,20 +40,19 @@ class ClientQueries:
         description="The signed-in client's own card (client and employee tokens); null for staff.",
     )
     async def me(self, info: Info) -> Client | None:
-        actor = actor_of(info)
-        if actor.client_id is None:
+        own = own_client_id(actor_of(info))
+        if own is None:  # staff, or a token whose subject names no client record
             return None
-        try:
-            row = await info.context.loader(ClientByIdLoader).load(actor.client_id)
-        except Exception:  # a token naming something that is not a UUID
-            return None
+        row = await info.context.loader(ClientByIdLoader).load(str(own))
         return Client.from_row(row) if row else None
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],
-        description="Clients, newest first. `search` matches an email or phone exactly (any "
-        "common spelling), an INN exactly, or else a fragment of the name. A client token "
-        "finds at most its own record.",
+        description="Clients, newest first. `search` matches an email (any case) or a phone "
+        "(any common spelling: 8 (912) 345-67-89, +7 912 3456789) exactly, an INN exactly, or "
+        "else each of its words as a fragment of the name (any order and case, «ё» = «е»). "
+        "`segment` is one of the profile segments (pensioner, large_family, …); an unknown one "
+        "is a BAD_USER_INPUT error. A client token finds at most its own record.",
     )
     async def clients(
         self,

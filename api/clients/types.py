@@ -11,18 +11,29 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.clients.dataloaders import (
+    CONTACT_COLUMNS,
+    PREFERENCE_COLUMNS,
+    REPRESENTATIVE_COLUMNS,
     ClientByIdLoader,
+    ContactPointByIdLoader,
     ContactsByClientLoader,
     DepartmentByIdLoader,
     PreferenceByClientLoader,
+    RepresentativeByIdLoader,
     RepresentativesByClientLoader,
     TagsByClientLoader,
 )
 from api.enums import ChannelEnum, EventKindEnum
-from api.history.types import InteractionEventConnection, load_history
+from api.history.types import (
+    HistoryExportConnection,
+    InteractionEventConnection,
+    load_history,
+    load_history_exports,
+)
 from api.permissions import actor_of
 from api.relay import FIRST_DESCRIPTION
 from domain.clients import rules
+from domain.clients.access import can_see_client
 from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
 
 ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
@@ -72,19 +83,15 @@ class ContactPoint(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> ContactPoint:
-        from api.clients.dataloaders import CONTACT_COLUMNS
-
         return cls.from_row(_model_row(obj, CONTACT_COLUMNS))
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        from domain.clients.models import ContactPoint as Model
-        from api.clients.dataloaders import CONTACT_COLUMNS
-
         actor = actor_of(info)
-        rows = await Model.filter(id__in=list(node_ids)).values(*CONTACT_COLUMNS)
-        found = {str(r["id"]): r for r in rows if actor.can_see_client(str(r["client_id"]))}
-        return [cls.from_row(found[i]) if i in found else None for i in node_ids]
+        ids = list(node_ids)
+        rows = await info.context.loader(ContactPointByIdLoader).load_many(ids)
+        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
+                for r in rows]
 
 
 @strawberry.type(
@@ -114,6 +121,10 @@ class ChannelPreference:
             additional_contact_id=opt(row["additional_contact_id"]), client_id=str(row["client_id"]),
         )
 
+    @classmethod
+    def from_model(cls, obj: Any) -> ChannelPreference:
+        return cls.from_row(_model_row(obj, PREFERENCE_COLUMNS))
+
     async def _contact(self, info: Info, contact_id: str | None) -> ContactPoint | None:
         if not contact_id:
             return None
@@ -138,6 +149,7 @@ class Representative(relay.Node):
     document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
     valid_until: dt.date | None
     created_at: dt.datetime
+    client_id: strawberry.Private[str]
     representative_id: strawberry.Private[str]
 
     @classmethod
@@ -145,8 +157,20 @@ class Representative(relay.Node):
         return cls(
             id=str(row["id"]), basis=row["basis"], document=row["document"],
             valid_until=row["valid_until"], created_at=row["created_at"],
-            representative_id=str(row["representative_id"]),
+            client_id=str(row["client_id"]), representative_id=str(row["representative_id"]),
         )
+
+    @classmethod
+    def from_model(cls, obj: Any) -> Representative:
+        return cls.from_row(_model_row(obj, REPRESENTATIVE_COLUMNS))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        """Visible to whoever may see the represented client."""
+        actor = actor_of(info)
+        rows = await info.context.loader(RepresentativeByIdLoader).load_many(list(node_ids))
+        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
+                for r in rows]
 
     @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
     async def representative_name(self, info: Info) -> str:
@@ -157,7 +181,7 @@ class Representative(relay.Node):
         description="The representative's own client card; null unless the viewer may see it."
     )
     async def representative(self, info: Info) -> Client | None:
-        if not actor_of(info).can_see_client(self.representative_id):
+        if not can_see_client(actor_of(info), self.representative_id):
             return None
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
         return Client.from_row(row) if row else None
@@ -197,11 +221,9 @@ class Client(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
         actor = actor_of(info)
-        ids = [i if actor.can_see_client(i) else None for i in node_ids]
-        rows = await info.context.loader(ClientByIdLoader).load_many(
-            [i for i in ids if i is not None])
-        found = {str(r["id"]): r for r in rows if r}
-        return [cls.from_row(found[i]) if i in found else None for i in ids]
+        ids = list(node_ids)
+        rows = await info.context.loader(ClientByIdLoader).load_many(ids)
+        return [cls.from_row(r) if r and can_see_client(actor, r["id"]) else None for r in rows]
 
     @strawberry.field(description="Full name of a person, or the organisation's name.")
     def display_name(self) -> str:
@@ -257,3 +279,11 @@ class Client(relay.Node):
         to: dt.datetime | None = None,
     ) -> InteractionEventConnection:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
+
+    @strawberry.field(description="Exports of this client's history (R-1.5), newest first.")
+    async def history_exports(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> HistoryExportConnection:
+        return await load_history_exports(info, self.id, first, after)

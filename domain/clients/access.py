@@ -1,0 +1,60 @@
+"""Who may see which client: the one check every client use case and read goes through."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from domain.actor import Actor
+from domain.clients.models import Client
+from domain.errors import DomainError, ErrorCode, not_found
+
+
+def as_uuid(value: Any) -> uuid.UUID | None:
+    """The UUID ``value`` spells, or None for anything else (forged IDs, odd token subjects)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def parse_uuid(value: Any, field: str, what: str = "Запись") -> uuid.UUID:
+    """A malformed ID is simply an unknown one: NOT_FOUND, like an ID that was never issued."""
+    parsed = as_uuid(value)
+    if parsed is None:
+        raise not_found(what, field)
+    return parsed
+
+
+def forbid() -> DomainError:
+    return DomainError(ErrorCode.FORBIDDEN, "Недостаточно прав для этого действия.")
+
+
+def own_client_id(actor: Actor) -> uuid.UUID | None:
+    """The client record a self-service token stands for; None when it names no valid UUID
+    (the identity provider may use other subjects: such a token then sees no client at all)."""
+    return as_uuid(actor.client_id) if actor.client_id is not None else None
+
+
+def can_see_client(actor: Actor, client_id: Any) -> bool:
+    """Staff see every client; anyone else only the record their token names.
+
+    Compares parsed UUIDs, so an upper-case subject still matches its own record and a
+    non-UUID one matches nothing."""
+    if actor.is_staff:
+        return True
+    own = own_client_id(actor)
+    return own is not None and own == as_uuid(client_id)
+
+
+async def get_client_for(actor: Actor, client_id: Any, field: str = "clientId") -> Client:
+    """The client, if it exists and the actor may see it; both failures look the same."""
+    cid = parse_uuid(client_id, field, "Клиент")
+    if not can_see_client(actor, cid):
+        raise not_found("Клиент", field)
+    client = await Client.get_or_none(id=cid)
+    if client is None:
+        raise not_found("Клиент", field)
+    return client
