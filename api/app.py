@@ -20,6 +20,7 @@ from cross_web import HTTPException
 
 from api.auth import InvalidToken, actor_from_header
 from api.context import Context
+from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/exports/{name}", download_export),
             Route("/metrics", metrics_endpoint),
         ],
         middleware=[

@@ -17,13 +17,15 @@ from strawberry.tools import merge_types
 
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.history.mutations import HistoryMutations
+from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
 from api.observability import OperationMetrics
 from domain.settings import Settings
 
 
-QUERIES = (ClientQueries,)
-MUTATIONS = (ClientMutations,)
+QUERIES = (ClientQueries, HistoryQueries)
+MUTATIONS = (ClientMutations, HistoryMutations)
 SUBSCRIPTIONS = (HistorySubscriptions,)
 
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from strawberry.dataloader import DataLoader
 from tortoise import Tortoise
 
+from domain.history import exports
 from domain.history import service as history
-from domain.history.models import InteractionEvent
+from domain.history.models import HistoryExport, InteractionEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +74,49 @@ async def _windowed(client_ids: list[str], shape: HistoryKey) -> list[dict]:
         return []
     return await InteractionEvent.filter(id__in=ids).order_by(
         "client_id", "-occurred_at", "-id").values(*history.EVENT_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportsKey:
+    client_id: str
+    first: int
+    after: str | None
+
+
+class HistoryExportsByClientLoader(DataLoader[ExportsKey, tuple[list[dict], bool]]):
+    """A page of exports per client; first pages of many clients in two statements."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self.load_pages)
+
+    @staticmethod
+    async def load_pages(keys: list[ExportsKey]) -> list[tuple[list[dict], bool]]:
+        firsts = {k.first for k in keys if not k.after}
+        pages: dict[ExportsKey, tuple[list[dict], bool]] = {}
+        for first in firsts:
+            client_ids = [k.client_id for k in keys if not k.after and k.first == first]
+            found = await _first_exports(client_ids, first)
+            for cid in client_ids:
+                rows = found.get(cid, [])
+                pages[ExportsKey(cid, first, None)] = (rows[:first], len(rows) > first)
+        for k in keys:
+            if k.after:
+                pages[k] = await exports.exports_page(k.client_id, k.first, k.after)
+        return [pages[k] for k in keys]
+
+
+async def _first_exports(client_ids: list[str], first: int) -> dict[str, list[dict]]:
+    inner = HistoryExport.filter(client_id__in=client_ids).values("id", "client_id", "created_at")
+    # Parameters are typed values (UUIDs), safe to inline.
+    sql = (
+        "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY client_id "
+        "ORDER BY created_at DESC, id DESC) AS rn FROM "
+        f"({inner.sql(params_inline=True)}) AS page) AS ranked WHERE rn <= {int(first) + 1}"
+    )
+    ids = [r["id"] for r in await Tortoise.get_connection("default").execute_query_dict(sql)]
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    if ids:
+        for row in await HistoryExport.filter(id__in=ids).order_by(
+                "client_id", "-created_at", "-id").values(*exports.EXPORT_COLUMNS):
+            grouped[str(row["client_id"])].append(row)
+    return grouped

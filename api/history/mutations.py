@@ -1,0 +1,48 @@
+"""Write side of the history area: thin resolvers over domain.history."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.errors import UserError, attempt
+from api.history.types import HistoryExport
+from api.permissions import IsAuthenticated, actor_of
+from api.relay import decode_id
+from domain.errors import DomainError
+from domain.history import exports
+
+
+@strawberry.input(description="Whose history to export: the signed-in client's own, or any "
+                  "client's for staff.")
+class RequestHistoryExportInput:
+    client_id: strawberry.ID
+
+
+@strawberry.type(description="Result of requesting a history export.")
+class HistoryExportPayload:
+    export: HistoryExport | None = strawberry.field(
+        description="The export, PENDING at first; an export still being built for this client "
+        "is returned instead of starting a second one.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class HistoryMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="R-1.5: build the client's whole interaction history as JSON and HTML "
+        "documents. The client themselves or staff; for anyone else the client is NOT_FOUND.",
+    )
+    async def request_history_export(
+        self, info: Info, input: RequestHistoryExportInput
+    ) -> HistoryExportPayload:
+        try:
+            client_id = decode_id(input.client_id, "Client", "clientId", "Клиент")
+        except DomainError as exc:
+            return HistoryExportPayload(export=None, errors=[UserError.of(exc)])
+        obj, errors = await attempt(exports.request_export(actor_of(info), client_id))
+        if obj is None:
+            return HistoryExportPayload(export=None, errors=errors)
+        row = {c: getattr(obj, c) for c in exports.EXPORT_COLUMNS}
+        return HistoryExportPayload(export=HistoryExport.from_row(row), errors=errors)

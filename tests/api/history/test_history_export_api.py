@@ -1,0 +1,184 @@
+"""History exports through the API (R-1.5): request, poll, download by signed link."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from conftest import token
+from domain import redis
+from domain.history import exports, links
+from domain.history.models import HistoryExport
+from jobs import history as history_jobs
+
+CREATE = """mutation { createClient(input: {kind: PERSON, lastName: "Кузнецова", firstName: "Мария"})
+  { client { id } errors { code } } }"""
+REQUEST = """mutation($id: ID!) { requestHistoryExport(input: {clientId: $id}) {
+  export { id status eventCount createdAt expiresAt downloadUrlJson downloadUrlHtml }
+  errors { code field message } } }"""
+POLL = """query($id: ID!) { historyExport(id: $id) { id status eventCount jsonBytes htmlBytes
+  downloadUrlJson downloadUrlHtml client { displayName } } }"""
+
+
+async def new_client(gql) -> tuple[str, str]:
+    gid = (await gql(CREATE))["data"]["createClient"]["client"]["id"]
+    from api.relay import decode_id
+
+    return gid, decode_id(gid, "Client", "id")
+
+
+async def test_client_requests_own_export_and_downloads(gql, http, settings):
+    """R-1.5: the client asks, a job builds, the signed links serve JSON and HTML."""
+    gid, cid = await new_client(gql)
+    body = await gql(REQUEST, {"id": gid}, as_="client", subject=cid)
+    payload = body["data"]["requestHistoryExport"]
+    assert payload["errors"] == []
+    export = payload["export"]
+    assert export["status"] == "PENDING" and export["downloadUrlJson"] is None
+    queued = await redis.get_redis().queued_jobs()
+    export_id = queued[0].args[0]
+    assert queued[0].job_id == f"history-export:{export_id}"
+
+    await history_jobs.build_history_export({"settings": settings, "job_try": 1}, export_id)
+    ready = (await gql(POLL, {"id": export["id"]}, as_="client", subject=cid))["data"][
+        "historyExport"]
+    assert ready["status"] == "READY" and ready["eventCount"] == 2
+    assert ready["client"]["displayName"] == "Кузнецова Мария"
+    assert ready["downloadUrlJson"].startswith("http://testserver/exports/")
+
+    response = await http.get(ready["downloadUrlJson"])
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["cache-control"] == "private, no-store"
+    assert [e["kind"] for e in response.json()["events"]] == [
+        "client_created", "history_export_requested"]
+    assert len(response.content) == ready["jsonBytes"]
+
+    page = await http.get(ready["downloadUrlHtml"])
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "Кузнецова Мария" in page.text and "Запрошена выгрузка истории" in page.text
+
+    # The client's card lists it; the event timeline shows both steps.
+    card = await gql("""query($id: ID!) { client(id: $id) { historyExports(first: 5) {
+        edges { node { id status } } } history(first: 1) { edges { node { kind } } } } }""",
+                     {"id": gid}, as_="client", subject=cid)
+    assert card["data"]["client"]["historyExports"]["edges"][0]["node"]["status"] == "READY"
+    assert card["data"]["client"]["history"]["edges"][0]["node"]["kind"] == "history_export_ready"
+
+
+async def test_who_may_request(gql, settings):
+    """R-1.5: the client themselves or staff; another client gets NOT_FOUND, not a hint."""
+    gid, cid = await new_client(gql)
+    other_gid, other = await new_client(gql)
+    body = await gql(REQUEST, {"id": gid}, as_="client", subject=other)
+    assert body["data"]["requestHistoryExport"] == {"export": None, "errors": [
+        {"code": "NOT_FOUND", "field": "clientId", "message": "Клиент не найден(а)."}]}
+    body = await gql(REQUEST, {"id": gid}, as_="operator")
+    assert body["data"]["requestHistoryExport"]["errors"] == []
+    export_gid = body["data"]["requestHistoryExport"]["export"]["id"]
+    # The other client cannot poll it either, nor find it as a node.
+    assert (await gql(POLL, {"id": export_gid}, as_="client", subject=other))["data"][
+        "historyExport"] is None
+    node = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": export_gid},
+                     as_="client", subject=other)
+    assert node["data"]["node"] is None
+    assert (await gql("query($id: ID!) { node(id: $id) { ... on HistoryExport { status } } }",
+                      {"id": export_gid}, as_="client", subject=cid))["data"]["node"] == {
+        "status": "PENDING"}
+    body = await gql(REQUEST, {"id": gid}, as_=None, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await HistoryExport.all().count() == 1
+
+
+async def test_bad_ids_are_user_errors(gql):
+    for bad in ("nonsense", "\x00", "x" * 10_000_000, "SGlzdG9yeUV4cG9ydDox"):
+        body = await gql(REQUEST, {"id": bad})
+        assert body["data"]["requestHistoryExport"]["errors"][0]["code"] == "NOT_FOUND"
+    for bad in ("nonsense", "Q2xpZW50OjE="):
+        assert (await gql(POLL, {"id": bad}))["data"]["historyExport"] is None
+    assert await HistoryExport.all().count() == 0
+
+
+async def test_bad_links_are_404_or_410_never_500(gql, http, settings):
+    """Forged, other-purpose, expired links: a short Russian text, never a 500."""
+    gid, cid = await new_client(gql)
+    export_gid = (await gql(REQUEST, {"id": gid}))["data"]["requestHistoryExport"]["export"]["id"]
+    export = await HistoryExport.get(client_id=cid)
+    future = datetime.now(UTC) + timedelta(hours=1)
+    # Not built yet: a correctly signed link still finds nothing to give.
+    assert (await http.get(links.download_url(settings, export.id, future, "json"))).status_code \
+        == 410
+    await exports.build(settings, export.id)
+    export = await HistoryExport.get(id=export.id)
+    good = links.sign(settings, export.id, export.expires_at)
+
+    def other_purpose() -> str:
+        return jwt.encode({"purpose": "unsubscribe", "sub": str(export.id),
+                           "exp": int(future.timestamp())}, settings.link_secret, "HS256")
+
+    cases = {
+        f"/exports/{good}.json": 200,
+        f"/exports/{good}.html": 200,
+        f"/exports/{good}.pdf": 404,
+        f"/exports/{good}": 404,
+        "/exports/.json": 404,
+        f"/exports/{good[:-3]}abc.json": 404,
+        f"/exports/{other_purpose()}.json": 404,
+        f"/exports/{jwt.encode({'purpose': 'history-export', 'sub': str(export.id), 'exp': int(future.timestamp())}, 'wrong-secret-wrong-secret-wrong-secret', 'HS256')}.json": 404,
+        f"/exports/{links.sign(settings, 'not-a-uuid', future)}.json": 404,
+        f"/exports/{links.sign(settings, '7b0b0ef6-5a0c-4e55-9d67-9a4c5b1d2e3f', future)}.json": 404,
+        f"/exports/{links.sign(settings, export.id, datetime.now(UTC) - timedelta(1))}.json": 410,
+        "/exports/%00.json": 404,
+    }
+    for path, status in cases.items():
+        response = await http.get(path)
+        assert response.status_code == status, (path, response.text)
+        if status != 200:
+            assert response.text.startswith(("Ссылка", "Срок")), response.text
+    # The export ran out in the database before the token did (e.g. shortened TTL).
+    await HistoryExport.filter(id=export.id).update(expires_at=datetime.now(UTC) - timedelta(1))
+    assert (await http.get(f"/exports/{good}.json")).status_code == 410
+    poll = (await gql(POLL, {"id": export_gid}))["data"]["historyExport"]
+    assert poll["downloadUrlJson"] is None and poll["status"] == "READY"
+
+
+async def test_history_exports_paging(gql, settings):
+    gid, cid = await new_client(gql)
+    for _ in range(3):
+        await gql(REQUEST, {"id": gid})
+        await exports.build(settings, (await HistoryExport.filter(client_id=cid).order_by(
+            "-created_at").first()).id)
+    query = """query($id: ID!, $after: String) { client(id: $id) { historyExports(first: 2,
+        after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }"""
+    first = (await gql(query, {"id": gid}))["data"]["client"]["historyExports"]
+    assert len(first["edges"]) == 2 and first["pageInfo"]["hasNextPage"]
+    rest = (await gql(query, {"id": gid, "after": first["pageInfo"]["endCursor"]}))["data"][
+        "client"]["historyExports"]
+    assert len(rest["edges"]) == 1 and not rest["pageInfo"]["hasNextPage"]
+    ids = {e["node"]["id"] for e in first["edges"] + rest["edges"]}
+    assert len(ids) == 3
+    bad = await gql(query, {"id": gid, "after": "garbage"}, expect_errors=True)
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_retention_runs_for_supervisors_only(gql, settings):
+    """R-1.5: the sweep's report is readable by supervisors and admins."""
+    ctx = {"settings": settings}
+    for _ in range(3):
+        await history_jobs.sweep_retention(ctx)
+    query = """query($after: String) { retentionRuns(first: 2, after: $after) { edges { node {
+        id action total exportsExpired affected { kind count } startedAt finishedAt } }
+        pageInfo { hasNextPage endCursor } } }"""
+    page = (await gql(query, as_="supervisor"))["data"]["retentionRuns"]
+    assert len(page["edges"]) == 2 and page["pageInfo"]["hasNextPage"]
+    assert page["edges"][0]["node"]["action"] == "anonymise"
+    rest = (await gql(query, {"after": page["pageInfo"]["endCursor"]}, as_="admin"))["data"][
+        "retentionRuns"]
+    assert len(rest["edges"]) == 1
+    node_id = page["edges"][0]["node"]["id"]
+    for role in ("operator", "client"):
+        body = await gql(query, as_=role, expect_errors=True)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        hidden = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": node_id}, as_=role)
+        assert hidden["data"]["node"] is None
