@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from domain.calendar.schedule import Schedule
 
 
 class Settings(BaseSettings):
@@ -52,7 +56,19 @@ class Settings(BaseSettings):
     link_secret: str = "dev-link-secret-change-me-0123456789"
 
     # Government
-    timezone: str = "Europe/Ulyanovsk"
+    timezone: str = Field("Europe/Ulyanovsk", description="IANA zone deadlines are computed in")
+
+    # Working time (domain/calendar). The production calendar (holidays, decree transfers,
+    # working Saturdays) comes from the ``holidays`` library; this is the office's week.
+    work_schedule: str = Field(
+        "Mon-Thu 09:00-18:00; Fri 09:00-16:45",
+        description="Hours per weekday, Monday to Friday all required: 'Mon-Thu 09:00-18:00; "
+        "Fri 09:00-16:45' (parts split by ';' or ',', a later part wins)",
+    )
+    work_lunch: str = Field("13:00-13:45", description="Daily lunch break HH:MM-HH:MM; empty: none")
+    pre_holiday_cut_minutes: int = Field(
+        60, description="How much shorter a working day right before a statutory holiday is"
+    )
 
     # History (R-1.5): retention in years per event kind; anything not listed
     # uses the default. Defaults follow the archive list: appeals and their
@@ -68,6 +84,23 @@ class Settings(BaseSettings):
     survey_token_ttl_days: int = 60
     survey_reminder_working_days: int = 3
     survey_submit_limit_per_minute: int = 10
+
+    @model_validator(mode="after")
+    def _check_working_time(self) -> Settings:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:  # an unknown zone fails at start-up, not at the first deadline
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {self.timezone!r}") from None
+        self.work_schedule_value  # noqa: B018 - parses, raising ValueError on a bad schedule
+        return self
+
+    @property
+    def work_schedule_value(self) -> Schedule:
+        from domain.calendar.schedule import Schedule
+
+        return Schedule.parse(self.work_schedule, self.work_lunch, self.pre_holiday_cut_minutes)
 
     @property
     def production(self) -> bool:
