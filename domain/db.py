@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "domain.directory.models",
     "domain.clients.models",
     "domain.history.models",
+    "domain.calendar.models",
     "domain.surveys.models",
 ]
 

@@ -6,6 +6,7 @@
     cal.add_working_days(date(2025, 12, 26), 3)          # -> 2026-01-12
     cal.add_working_hours(received_at, 8)                # aware datetime, government zone
     cal.legal_due_date(registered_on, 30)                # 59-FZ term
+    cal.due(received_at, DeadlineRule.WORKING_DAYS, 5)   # the moment a term runs out
     WorkCalendar.standard()               # federal 8-hour days: the official annual norms
 
 Modules: ``schedule`` (weekly hours, parsed from settings), ``production`` (the
@@ -19,14 +20,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from domain.calendar.rules import Day, DayKind, Override
+    from domain.calendar.rules import Day, DayKind, DeadlineRule, Override
     from domain.calendar.schedule import Schedule
     from domain.calendar.work_calendar import WorkCalendar, WorkingInterval
 
-__all__ = ["Day", "DayKind", "Override", "Schedule", "WorkCalendar", "WorkingInterval"]
+__all__ = ["Day", "DayKind", "DeadlineRule", "Override", "Schedule", "WorkCalendar", "WorkingInterval"]
 
 _HOMES = {
-    "Day": "rules", "DayKind": "rules", "Override": "rules", "Schedule": "schedule",
+    "Day": "rules", "DayKind": "rules", "DeadlineRule": "rules", "Override": "rules", "Schedule": "schedule",
     "WorkCalendar": "work_calendar", "WorkingInterval": "work_calendar",
 }
 

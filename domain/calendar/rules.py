@@ -32,6 +32,14 @@ class DayKind(StrEnum):
 WORKING_KINDS = frozenset({DayKind.WORKDAY, DayKind.WORKING_WEEKEND})
 
 
+class DeadlineRule(StrEnum):
+    """How a term is counted (see ``WorkCalendar.due``)."""
+
+    WORKING_DAYS = "working_days"  # the n-th working day after the start, at closing time
+    WORKING_HOURS = "working_hours"  # n hours of working time
+    CALENDAR_DAYS_LEGAL = "calendar_days_legal"  # n calendar days, moved off a day off (59-FZ)
+
+
 def normalise_kind(day: dt.date, kind: DayKind) -> DayKind:
     """Working/resting as asked, named by the day of the week: a working Saturday is a
     WORKING_WEEKEND, a weekday off is a TRANSFERRED_DAY_OFF; a HOLIDAY stays a holiday."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from domain.calendar.production import MAX_YEAR, check_year, is_statutory_holiday
-from domain.calendar.rules import Day, DayKind, Override, resolve_day
+from domain.calendar.rules import Day, DayKind, DeadlineRule, Override, resolve_day
 from domain.calendar.schedule import Schedule
 
 if TYPE_CHECKING:
@@ -264,3 +264,22 @@ class WorkCalendar:
             raise ValueError("days must not be negative")
         due = _date(day) + dt.timedelta(days=days)
         return due if self.is_working_day(due) else self.add_working_days(due, 1)
+
+    def due(self, start: dt.datetime, rule: DeadlineRule, amount: int) -> dt.datetime:
+        """When a term counted by ``rule`` from ``start`` runs out, in the government zone.
+
+        Day-counted terms end at the closing time of their last day (that day's working
+        time is the last the office has); 0 working days means "by the end of the day".
+        """
+        local = _aware(start).astimezone(self.zone)
+        if rule == DeadlineRule.WORKING_HOURS:
+            return self.add_working_hours(local, amount)
+        if rule == DeadlineRule.WORKING_DAYS:
+            if amount == 0:
+                return self.end_of_working_day(local)
+            day = self.add_working_days(local.date(), amount)
+        else:
+            day = self.legal_due_date(local.date(), amount)
+        closing = self.closing_time(day)
+        assert closing is not None  # both rules land on a working day
+        return closing
