@@ -18,7 +18,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from cross_web import HTTPException
 
-from api.auth import InvalidToken, actor_from_header
+from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
@@ -49,7 +49,7 @@ class GraphQLView(GraphQL):
         actor = None
         if request.scope["type"] == "http":
             try:
-                actor = actor_from_header(request.headers.get("authorization"), self.settings)
+                actor = await authenticate(request.headers.get("authorization"), self.settings)
             except InvalidToken:
                 # A bad token is refused, never silently downgraded to anonymous.
                 raise HTTPException(401, "Invalid or expired token") from None
@@ -62,15 +62,30 @@ class GraphQLView(GraphQL):
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         try:
-            context.actor = actor_from_header(header, self.settings) if header else None
+            context.actor = await authenticate(header, self.settings) if header else None
         except InvalidToken:
             raise ConnectionRejectionError({"reason": "invalid token"}) from None
         return None
 
 
+def check_production_settings(settings: Settings) -> None:
+    """Refuse to run in production on the development secrets that ship in the code."""
+    if not settings.production:
+        return
+    fields = Settings.model_fields
+    missing = []
+    if not settings.jwks_url and settings.jwt_secret == fields["jwt_secret"].default:
+        missing.append("OKNO_JWKS_URL (or at least OKNO_JWT_SECRET)")
+    if settings.link_secret == fields["link_secret"].default:
+        missing.append("OKNO_LINK_SECRET")
+    if missing:
+        raise RuntimeError("production needs its own secrets; set " + ", ".join(missing))
+
+
 def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> Starlette:
     """``manage_resources=False`` leaves DB and Redis to the caller (tests, ``okno dev``)."""
     settings = settings or get_settings()
+    check_production_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

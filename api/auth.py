@@ -3,38 +3,93 @@ against an identity provider's JWKS in production."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from functools import lru_cache
+import uuid
 
 import jwt
 
 from domain.actor import SELF_SERVICE_ROLES, Actor, Role
 from domain.settings import Settings
 
+JWKS_ALGORITHMS = ["RS256", "ES256"]
+
 
 class InvalidToken(Exception):
     pass
 
 
-@lru_cache(maxsize=4)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+class JWKSKeys:
+    """The identity provider's signing keys, fetched off the event loop and cached by kid.
+
+    ``PyJWKClient`` fetches with blocking urllib, so fetches run in a thread; a
+    request whose key is cached never waits. An unknown kid triggers at most one
+    refetch per ``min_refresh_seconds``, so forged tokens cannot make us hammer the
+    identity provider; keys are refreshed anyway after ``max_age_seconds``.
+    """
+
+    def __init__(self, url: str, max_age_seconds: float = 3600, min_refresh_seconds: float = 30,
+                 timeout_seconds: float = 5) -> None:
+        self._client = jwt.PyJWKClient(url, cache_jwk_set=False, cache_keys=False,
+                                       timeout=timeout_seconds)
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._max_age = max_age_seconds
+        self._min_refresh = min_refresh_seconds
+        self._lock = asyncio.Lock()
+
+    def _fetch(self) -> dict[str, jwt.PyJWK]:
+        jwk_set = jwt.PyJWKSet.from_dict(self._client.fetch_data())
+        return {key.key_id or "": key for key in jwk_set.keys if key.public_key_use in (None, "sig")}
+
+    async def _refresh(self, seen_at: float) -> None:
+        async with self._lock:
+            if self._fetched_at > seen_at:  # another request refreshed while we waited
+                return
+            try:
+                keys = await asyncio.to_thread(self._fetch)
+            except (jwt.PyJWKClientError, jwt.PyJWKSetError) as exc:
+                raise InvalidToken(f"cannot read the identity provider's keys: {exc}") from None
+            finally:
+                self._fetched_at = time.monotonic()
+            self._keys = keys
+
+    async def key_for(self, token: str) -> jwt.PyJWK:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid") or ""
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from None
+        now = time.monotonic()
+        age = now - self._fetched_at
+        if age > self._max_age or (kid not in self._keys and age > self._min_refresh):
+            try:
+                await self._refresh(now)
+            except InvalidToken:
+                if kid not in self._keys:
+                    raise  # a stale cached key still verifies while the provider is down
+        key = self._keys.get(kid)
+        if key is None and not kid and len(self._keys) == 1:
+            key = next(iter(self._keys.values()))  # a single-key JWKS need not name it
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        return key
 
 
-def actor_from_token(token: str, settings: Settings) -> Actor:
+_jwks: dict[str, JWKSKeys] = {}
+
+
+def jwks_keys(url: str) -> JWKSKeys:
+    found = _jwks.get(url)
+    if found is None:
+        found = _jwks[url] = JWKSKeys(url)
+    return found
+
+
+def _actor_from_claims(claims: dict) -> Actor:
     try:
-        if settings.jwks_url:
-            key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
-            algorithms = ["RS256", "ES256"]
-        else:
-            key, algorithms = settings.jwt_secret, ["HS256"]
-        claims = jwt.decode(
-            token, key, algorithms=algorithms, audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer, options={"require": ["exp", "sub"]},
-        )
         role = Role(claims.get("role", ""))
-    except (jwt.PyJWTError, ValueError) as exc:
-        raise InvalidToken(str(exc)) from None
+    except ValueError:
+        raise InvalidToken("unknown role") from None
     if role == Role.SYSTEM:
         raise InvalidToken("system role is internal")
     client_id = claims.get("client_id")
@@ -43,14 +98,64 @@ def actor_from_token(token: str, settings: Settings) -> Actor:
     return Actor(role=role, subject=str(claims["sub"]), client_id=client_id)
 
 
+def _decode(token: str, key: object, algorithms: list[str], settings: Settings) -> dict:
+    try:
+        return jwt.decode(
+            token, key, algorithms=algorithms, audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer, options={"require": ["exp", "sub"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from None
+
+
+def actor_from_token(token: str, settings: Settings) -> Actor:
+    """HS256 development tokens only; use ``authenticate`` to accept JWKS-signed ones too."""
+    if settings.jwks_url:
+        raise InvalidToken("tokens are verified against the JWKS; call authenticate()")
+    return _actor_from_claims(_decode(token, settings.jwt_secret, ["HS256"], settings))
+
+
+async def authenticate(header: str | None, settings: Settings) -> Actor | None:
+    """The actor named by an ``Authorization`` header: None for no credentials,
+    ``InvalidToken`` for bad ones (the caller answers 401)."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise InvalidToken("expected 'Bearer <token>'")
+    if not settings.jwks_url:
+        return actor_from_token(token, settings)
+    key = await jwks_keys(settings.jwks_url).key_for(token)
+    algorithms = [key.algorithm_name] if key.algorithm_name in JWKS_ALGORITHMS else JWKS_ALGORITHMS
+    return _actor_from_claims(_decode(token, key.key, algorithms, settings))
+
+
 def actor_from_header(value: str | None, settings: Settings) -> Actor | None:
-    """None for no credentials; InvalidToken for bad ones (the caller answers 401)."""
+    """Synchronous variant for HS256 (development) tokens."""
     if not value:
         return None
     scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("expected 'Bearer <token>'")
     return actor_from_token(token.strip(), settings)
+
+
+def client_subject(value: str) -> str:
+    """A client's UUID from either a UUID or a ``Client`` global ID (as the API shows it)."""
+    from strawberry.relay import GlobalID
+
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    try:
+        gid = GlobalID.from_id(value)
+    except Exception:
+        raise ValueError(f"not a client ID: {value!r}") from None
+    if gid.type_name != "Client":
+        raise ValueError(f"expected a Client ID, got a {gid.type_name} ID")
+    return str(uuid.UUID(gid.node_id))
 
 
 def mint_token(

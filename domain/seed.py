@@ -1,0 +1,200 @@
+"""Demo data for ``okno seed`` and ``okno dev``: a small, believable Government.
+
+Written through the domain services, so every client gets the same history
+events a real one would. Idempotent: each item is looked up by its natural key
+(department name, client name or INN, contact value) and only what is missing is
+written, so a second run adds nothing and an interrupted run is completed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from domain.actor import Actor, Role
+from domain.clients import rules, service
+from domain.clients.models import (
+    AuthorityBasis,
+    Channel,
+    ChannelPreference,
+    Client,
+    ClientKind,
+    ClientTag,
+    ContactKind,
+    ContactPoint,
+    Representative,
+)
+from domain.directory.models import Department
+
+SEED_ACTOR = Actor(role=Role.SYSTEM, subject="seed")
+
+DEPARTMENTS = (
+    "Управление по работе с обращениями граждан",
+    "Департамент информационных технологий",
+)
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    kind: ClientKind
+    last_name: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    organisation_name: str | None = None
+    inn: str | None = None
+    ogrn: str | None = None
+    department: str | None = None
+    position: str | None = None
+    # (kind, value, verified)
+    contacts: tuple[tuple[ContactKind, str, bool], ...] = ()
+    # (channel, contact kind it goes through or None)
+    preferred: tuple[Channel, ContactKind | None] | None = None
+    additional: tuple[Channel, ContactKind | None] | None = None
+    segments: tuple[str, ...] = ()
+    life_situations: tuple[str, ...] = ()
+
+    @property
+    def search_name(self) -> str:
+        return rules.display_name(
+            self.kind, self.last_name, self.first_name, self.middle_name, self.organisation_name
+        ).lower()
+
+
+EMPLOYEES = (
+    DemoClient(
+        ClientKind.EMPLOYEE, "Смирнова", "Ольга", "Викторовна", department=DEPARTMENTS[0],
+        position="Главный специалист-эксперт",
+        contacts=((ContactKind.EMAIL, "o.smirnova@ulgov.example", True),),
+        preferred=(Channel.EMAIL, ContactKind.EMAIL),
+    ),
+    DemoClient(
+        ClientKind.EMPLOYEE, "Кузнецов", "Дмитрий", "Андреевич", department=DEPARTMENTS[1],
+        position="Инженер технической поддержки",
+        contacts=((ContactKind.EMAIL, "d.kuznetsov@ulgov.example", True),
+                  (ContactKind.PHONE, "+7 8422 41-20-00", False)),
+        preferred=(Channel.EMAIL, ContactKind.EMAIL),
+    ),
+)
+
+PERSONS = (
+    DemoClient(
+        ClientKind.PERSON, "Иванова", "Мария", "Петровна",
+        contacts=((ContactKind.EMAIL, "maria.ivanova@example.ru", True),
+                  (ContactKind.PHONE, "+7 917 600-12-34", False)),
+        preferred=(Channel.EMAIL, ContactKind.EMAIL),
+        additional=(Channel.SMS, ContactKind.PHONE),
+        segments=("pensioner",), life_situations=("retirement",),
+    ),
+    DemoClient(
+        ClientKind.PERSON, "Петров", "Алексей", "Сергеевич",
+        contacts=((ContactKind.PHONE, "8 927 270-45-18", True),
+                  (ContactKind.MESSENGER, "telegram:@apetrov73", False),
+                  (ContactKind.EMAIL, "a.petrov@example.ru", False)),
+        preferred=(Channel.MESSENGER, ContactKind.MESSENGER),
+        additional=(Channel.EMAIL, ContactKind.EMAIL),
+        segments=("large_family", "entrepreneur"), life_situations=("birth_of_child",),
+    ),
+    DemoClient(
+        ClientKind.PERSON, "Сидоров", "Николай", "Иванович",
+        contacts=((ContactKind.POSTAL, "432017, г. Ульяновск, ул. Гончарова, д. 1, кв. 5", True),
+                  (ContactKind.PHONE, "+7 917 600-12-35", False)),
+        preferred=(Channel.POSTAL, ContactKind.POSTAL),
+        segments=("disabled", "veteran"), life_situations=("illness",),
+    ),
+)
+
+ORGANISATIONS = (
+    DemoClient(
+        ClientKind.ORGANISATION, organisation_name="ООО «Волжские окна»",
+        inn="7325012347", ogrn="1027300001233",
+        contacts=((ContactKind.EMAIL, "office@volga-okna.example.ru", True),
+                  (ContactKind.POSTAL, "432071, г. Ульяновск, ул. Федерации, д. 10", False)),
+        preferred=(Channel.EMAIL, ContactKind.EMAIL),
+        segments=("entrepreneur",),
+    ),
+)
+
+# (client's search name, representative's search name, basis, document)
+REPRESENTATIVES = (
+    ("ооо «волжские окна»", "петров алексей сергеевич", AuthorityBasis.CHARTER,
+     "Устав ООО «Волжские окна», генеральный директор"),
+)
+
+
+async def _department(name: str, created: Counter) -> Department:
+    department, was_created = await Department.get_or_create(name=name)
+    created["departments"] += was_created
+    return department
+
+
+async def _client(demo: DemoClient, departments: dict[str, Department], created: Counter) -> Client:
+    if demo.inn:
+        existing = await Client.get_or_none(kind=demo.kind, inn=demo.inn)
+    else:
+        existing = await Client.filter(kind=demo.kind, search_name=demo.search_name).first()
+    client = existing or await service.create_client(SEED_ACTOR, service.ClientData(
+        kind=demo.kind, last_name=demo.last_name, first_name=demo.first_name,
+        middle_name=demo.middle_name, organisation_name=demo.organisation_name, inn=demo.inn,
+        ogrn=demo.ogrn, position=demo.position,
+        department_id=str(departments[demo.department].id) if demo.department else None,
+    ))
+    if existing is None:
+        created[{ClientKind.PERSON: "persons", ClientKind.EMPLOYEE: "employees",
+                 ClientKind.ORGANISATION: "organisations"}[demo.kind]] += 1
+
+    contacts: dict[ContactKind, ContactPoint] = {}
+    for kind, value, verified in demo.contacts:
+        normalised = service.normalise_contact(kind, value)
+        contact = await ContactPoint.get_or_none(client_id=client.id, kind=kind, value=normalised)
+        if contact is None:
+            contact = await service.add_contact(SEED_ACTOR, client.id, kind, value)
+            created["contacts"] += 1
+        if verified and not contact.verified:
+            contact = await service.verify_contact(SEED_ACTOR, contact.id)
+        contacts.setdefault(kind, contact)
+
+    if demo.preferred and not await ChannelPreference.exists(client_id=client.id):
+        def contact_for(choice: tuple[Channel, ContactKind | None] | None) -> Any:
+            return contacts[choice[1]].id if choice and choice[1] else None
+
+        await service.set_channel_preference(
+            SEED_ACTOR, client.id, demo.preferred[0], contact_for(demo.preferred),
+            demo.additional[0] if demo.additional else None, contact_for(demo.additional),
+            chosen_via=Channel.IN_PERSON,
+        )
+        created["preferences"] += 1
+
+    if (demo.segments or demo.life_situations) and not await ClientTag.exists(client_id=client.id):
+        await service.set_profile_tags(
+            SEED_ACTOR, client.id, list(demo.segments), list(demo.life_situations)
+        )
+        created["profiles"] += 1
+    return client
+
+
+async def seed_demo() -> str:
+    """Insert what is missing of the demo data; returns a one-line summary."""
+    created: Counter = Counter()
+    departments = {name: await _department(name, created) for name in DEPARTMENTS}
+    by_name: dict[str, Client] = {}
+    for demo in (*EMPLOYEES, *PERSONS, *ORGANISATIONS):
+        by_name[demo.search_name] = await _client(demo, departments, created)
+    for client_name, rep_name, basis, document in REPRESENTATIVES:
+        client, rep = by_name[client_name], by_name[rep_name]
+        if not await Representative.exists(client_id=client.id, representative_id=rep.id):
+            await service.add_representative(SEED_ACTOR, client.id, rep.id, basis, document)
+            created["representatives"] += 1
+    order = ("departments", "employees", "persons", "organisations", "contacts", "preferences",
+             "profiles", "representatives")
+    parts = [f"{created[what]} {what}" for what in order if created[what]]
+    if not parts:
+        return "demo data already present: nothing added"
+    return "demo data added: " + ", ".join(parts)
+
+
+async def demo_client_id() -> str | None:
+    """The first demo person's ID, for the ``okno dev`` banner's client-token example."""
+    demo = PERSONS[0]
+    client = await Client.filter(kind=demo.kind, search_name=demo.search_name).first()
+    return str(client.id) if client else None

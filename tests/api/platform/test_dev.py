@@ -1,0 +1,114 @@
+"""``okno dev`` and the other commands, run as real processes on embedded defaults."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+from okno_platform import free_port, okno, okno_env, run_okno, stopped_at_exit, wait_until_up
+
+from api.auth import mint_token
+from domain.actor import Role
+from domain.settings import Settings
+
+
+def _graphql(base: str, query: str, token: str) -> dict:
+    response = httpx.post(base + "/graphql", json={"query": query},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def test_dev_runs_everything_in_one_process_and_stops_on_ctrl_c(tmp_path: Path):
+    """``okno dev`` on a fresh machine: migrates, seeds, serves GraphQL with embedded
+    Redis, SMTP sink and worker; SIGINT stops it all with exit code 0."""
+    port, smtp_port = free_port(), free_port()
+    env = okno_env(tmp_path / "var", OKNO_PORT=str(port), OKNO_SMTP_SINK_PORT=str(smtp_port))
+    proc = okno("dev", env=env, cwd=tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    with stopped_at_exit(proc):
+        wait_until_up(base, proc, "/readyz")
+        ready = httpx.get(base + "/readyz").json()
+        assert ready["checks"] == {"database": "ok", "redis": "ok"}
+
+        # The embedded SMTP sink accepts mail and files it under var/mail/.
+        import smtplib
+
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as smtp:
+            smtp.sendmail("okno@ulgov.example", ["maria.ivanova@example.ru"],
+                          b"Subject: test\r\n\r\nhello\r\n")
+
+        defaults = Settings(_env_file=None)  # the same development secret okno dev uses
+        admin = mint_token(defaults, Role.ADMIN, "dev-admin")
+        data = _graphql(base, "{ clients(first: 20) { edges { node { id displayName kind } } } }",
+                        admin)
+        names = {e["node"]["displayName"]: e["node"] for e in data["clients"]["edges"]}
+        assert "Иванова Мария Петровна" in names and "ООО «Волжские окна»" in names
+
+        # The banner's client-token hint works: a client token from a global ID sees itself.
+        maria = names["Иванова Мария Петровна"]["id"]
+        out = run_okno("token", "--role", "client", "--subject", maria, env=env, cwd=tmp_path)
+        me = _graphql(base, "{ me { displayName contacts { kind value } } }", out.strip())
+        assert me["me"]["displayName"] == "Иванова Мария Петровна"
+
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, err
+        assert time.monotonic() - started < 10
+    assert "okno is running" in out and f"{base}/graphql" in out and "okno token" in out
+    assert "Traceback" not in err, err
+    assert list((tmp_path / "var" / "mail").glob("*.eml"))
+    # The embedded redis-server went away with it.
+    time.sleep(0.5)
+    leftover = subprocess.run(["pgrep", "-f", str(tmp_path / "var")], capture_output=True)
+    assert leftover.stdout == b""
+
+
+def test_migrate_and_seed_on_defaults_are_idempotent(tmp_path: Path):
+    """``okno migrate`` and ``okno seed`` work on the embedded defaults (SQLite file under
+    ``var/``); a second seed adds nothing."""
+    env = okno_env(tmp_path / "var")
+    assert "migrations applied" in run_okno("migrate", env=env, cwd=tmp_path)
+    assert (tmp_path / "var" / "okno.sqlite3").exists()
+    first = run_okno("seed", env=env, cwd=tmp_path)
+    assert first.startswith("demo data added:") and "3 persons" in first
+    assert run_okno("seed", env=env, cwd=tmp_path).strip() == (
+        "demo data already present: nothing added")
+
+
+def test_token_accepts_a_global_id_or_a_uuid_for_client_tokens(tmp_path: Path):
+    """Client and employee tokens carry the client's UUID, however the ID was given."""
+    from api.cli import main
+
+    settings = Settings(_env_file=None)
+    uuid_ = "72830e8b-7601-4399-8744-23a27bd1c636"
+    global_id = "Q2xpZW50OjcyODMwZThiLTc2MDEtNDM5OS04NzQ0LTIzYTI3YmQxYzYzNg=="
+
+    def claims(*args: str) -> dict:
+        import contextlib
+        import io
+
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            main(["token", *args])
+        return jwt.decode(buffer.getvalue().strip(), settings.jwt_secret, algorithms=["HS256"],
+                          audience=settings.jwt_audience)
+
+    for subject in (uuid_, global_id):
+        got = claims("--role", "client", "--subject", subject)
+        assert (got["sub"], got["client_id"], got["role"]) == (uuid_, uuid_, "client")
+    assert claims("--role", "employee", "--subject", global_id)["client_id"] == uuid_
+    admin = claims("--role", "admin")
+    assert admin["role"] == "admin" and "client_id" not in admin
+    with pytest.raises(SystemExit):
+        main(["token", "--role", "client", "--subject", "not-an-id"])
+    with pytest.raises(SystemExit):
+        main(["token", "--role", "client"])
