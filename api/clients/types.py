@@ -175,7 +175,10 @@ class Representative(relay.Node):
     @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
     async def representative_name(self, info: Info) -> str:
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
-        return Client.from_row(row).display_name if row else ""
+        if not row:
+            return ""
+        return rules.display_name(row["kind"], row["last_name"], row["first_name"],
+                                  row["middle_name"], row["organisation_name"])
 
     @strawberry.field(
         description="The representative's own client card; null unless the viewer may see it."
