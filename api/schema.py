@@ -15,6 +15,8 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from api.calendar.mutations import CalendarMutations
+from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
 from api.history.mutations import HistoryMutations
@@ -24,8 +26,8 @@ from api.observability import OperationMetrics
 from domain.settings import Settings
 
 
-QUERIES = (ClientQueries, HistoryQueries)
-MUTATIONS = (ClientMutations, HistoryMutations)
+QUERIES = (ClientQueries, HistoryQueries, CalendarQueries)
+MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations)
 SUBSCRIPTIONS = (HistorySubscriptions,)
 
 

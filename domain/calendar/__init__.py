@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from domain.calendar.schedule import Schedule
     from domain.calendar.work_calendar import WorkCalendar, WorkingInterval
 
-__all__ = ["Day", "DayKind", "DeadlineRule", "Override", "Schedule", "WorkCalendar", "WorkingInterval"]
+__all__ = [
+    "Day", "DayKind", "DeadlineRule", "Override", "Schedule", "WorkCalendar", "WorkingInterval",
+]
 
 _HOMES = {
-    "Day": "rules", "DayKind": "rules", "DeadlineRule": "rules", "Override": "rules", "Schedule": "schedule",
+    "Day": "rules", "DayKind": "rules", "DeadlineRule": "rules", "Override": "rules",
+    "Schedule": "schedule",
     "WorkCalendar": "work_calendar", "WorkingInterval": "work_calendar",
 }
 

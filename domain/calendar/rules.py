@@ -82,6 +82,12 @@ class Day:
     def minutes(self) -> int:
         return sum(end - start for start, end in self.spans)
 
+    def intervals_in(self, zone: dt.tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The spans as aware datetimes of ``zone`` (the government's)."""
+        midnight = dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=zone)
+        return [(midnight + dt.timedelta(minutes=s), midnight + dt.timedelta(minutes=e))
+                for s, e in self.spans]
+
 
 def fit(spans: tuple[Span, ...], minutes: int) -> tuple[Span, ...]:
     """The first ``minutes`` of working time; more than the spans hold extends the last one."""

@@ -117,6 +117,7 @@ class Schedule:
         return sum(e - s for s, e in self.intervals(weekday))
 
     def describe(self) -> str:
-        days = "; ".join(f"{WEEKDAYS[d].title()} {format_span(s)}" for d, s in enumerate(self.hours))
+        days = "; ".join(
+            f"{WEEKDAYS[d].title()} {format_span(s)}" for d, s in enumerate(self.hours))
         lunch = f", lunch {format_span(self.lunch)}" if self.lunch else ""
         return days + lunch

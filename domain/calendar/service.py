@@ -13,6 +13,7 @@ from domain.calendar.models import CalendarOverride
 from domain.calendar.production import MAX_YEAR, MIN_YEAR
 from domain.calendar.rules import (
     WORKING_KINDS,
+    Day,
     DayKind,
     DeadlineRule,
     Override,
@@ -56,11 +57,26 @@ def check_range(first: dt.date, last: dt.date) -> None:
         )
 
 
-async def load_overrides() -> list[Override]:
-    """All local overrides (a few a year: one small read, then pure arithmetic)."""
-    rows = await CalendarOverride.all().values("date", "kind", "working_minutes", "reason")
+async def load_overrides(
+    first: dt.date | None = None, last: dt.date | None = None
+) -> list[Override]:
+    """Local overrides, all or those in [first, last] (a few a year: one small read)."""
+    query = CalendarOverride.all()
+    if first is not None:
+        query = query.filter(date__gte=first)
+    if last is not None:
+        query = query.filter(date__lte=last)
+    rows = await query.values("date", "kind", "working_minutes", "reason")
     return [Override(r["date"], DayKind(r["kind"]), r["working_minutes"], r["reason"])
             for r in rows]
+
+
+async def read_days(first: dt.date, last: dt.date, settings: Settings | None = None) -> list[Day]:
+    """The days from ``first`` to ``last`` as the office lives them (anyone may read)."""
+    check_range(first, last)
+    # An override reaches one day back (a holiday shortens its eve), so read one day more.
+    overrides = await load_overrides(first, last + dt.timedelta(days=1))
+    return WorkCalendar.default(settings).with_overrides(overrides).days(first, last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +106,8 @@ async def preview_deadline(
     try:
         due = calendar.due(start, rule, amount)
     except ValueError:  # ran past the calendar's last year
-        raise DomainError(ErrorCode.INVALID, "Срок выходит за пределы календаря.", "amount") from None
+        raise DomainError(
+            ErrorCode.INVALID, "Срок выходит за пределы календаря.", "amount") from None
     return DeadlinePreview(start, rule, amount, due)
 
 
@@ -145,8 +162,8 @@ def _settings() -> Settings:
 async def set_override(
     actor: Actor, day: Any, kind: DayKind, working_minutes: int | None, reason: str | None,
     settings: Settings | None = None,
-) -> CalendarOverride:
-    """Create or replace the override of one date (admins)."""
+) -> tuple[CalendarOverride, Day]:
+    """Create or replace the override of one date (admins); returns it and the day now."""
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
         raise _forbid()
     value = _validated(day, kind, working_minutes, reason, settings)
@@ -163,11 +180,13 @@ async def set_override(
         raise DomainError(
             ErrorCode.DUPLICATE, "Эту дату только что изменил другой администратор.", "date"
         ) from None
-    return row
+    return row, (await read_days(value.date, value.date, settings))[0]
 
 
-async def remove_override(actor: Actor, day: Any) -> dt.date:
-    """Return the date to the production calendar (admins)."""
+async def remove_override(
+    actor: Actor, day: Any, settings: Settings | None = None
+) -> tuple[dt.date, Day]:
+    """Return the date to the production calendar (admins); returns it and the day now."""
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
         raise _forbid()
     day = check_date(day)
@@ -175,4 +194,4 @@ async def remove_override(actor: Actor, day: Any) -> dt.date:
         deleted = await CalendarOverride.filter(date=day).delete()
     if not deleted:
         raise not_found("Особый день календаря", "date")
-    return day
+    return day, (await read_days(day, day, settings))[0]

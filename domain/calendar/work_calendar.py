@@ -169,11 +169,7 @@ class WorkCalendar:
 
     def working_intervals(self, day: dt.date) -> tuple[WorkingInterval, ...]:
         """The day's working time as aware datetimes in the government zone, lunch cut out."""
-        return tuple(
-            WorkingInterval(self._at(day, dt.timedelta(minutes=s)),
-                            self._at(day, dt.timedelta(minutes=e)))
-            for s, e in self.day(day).spans
-        )
+        return tuple(WorkingInterval(s, e) for s, e in self.day(day).intervals_in(self.zone))
 
     def closing_time(self, day: dt.date) -> dt.datetime | None:
         """When the working day ends; None for a day off."""

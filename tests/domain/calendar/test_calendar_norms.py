@@ -78,7 +78,8 @@ def test_shortened_pre_holiday_days(year):
 
 
 def test_working_saturday_has_the_length_of_the_day_it_replaced():
-    """Sat 2 Nov 2024 paid for Tue 30 Apr, the eve of 1 May: 7 h. Sat 27 Apr paid for Mon 29 Apr: 8 h.
+    """Sat 2 Nov 2024 paid for Tue 30 Apr, the eve of 1 May: 7 h. Sat 27 Apr paid for
+    Mon 29 Apr: 8 h.
     Sat 1 Nov 2025 paid for Mon 3 Nov, the eve of 4 Nov: 7 h."""
     assert STANDARD.working_minutes(D(2024, 11, 2)) == 420
     assert STANDARD.working_minutes(D(2024, 4, 27)) == 480
