@@ -38,8 +38,11 @@ async def newest_first(
             row_id = id_type(raw_id)
         except ValueError:
             raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+        # The redundant ``<= at`` bound is what lets the index scan start at the cursor;
+        # with the OR alone, PostgreSQL walks from the newest row and filters.
         query = query.filter(
-            Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": row_id})
+            Q(**{f"{time_field}__lte": at}),
+            Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": row_id}),
         )
     rows = await query.order_by(f"-{time_field}", "-id").limit(first + 1).values(*columns)
     return rows[:first], len(rows) > first

@@ -104,6 +104,17 @@ async def exports_page(
                               after, EXPORT_COLUMNS, uuid.UUID)
 
 
+async def first_pages(
+    client_ids: list[str], first: int
+) -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    """The newest exports of many clients in two statements."""
+    ids = await history.newest_ids_per_client("history_export", "created_at", client_ids,
+                                              first + 1)
+    rows = await HistoryExport.filter(id__in=ids).order_by(
+        "client_id", "-created_at", "-id").values(*EXPORT_COLUMNS) if ids else []
+    return history.split_pages(rows, client_ids, first)
+
+
 @dataclass
 class _Stats:
     count: int = 0
@@ -167,7 +178,9 @@ async def _events(client_id: Any, until: datetime, batch_size: int) -> AsyncIter
     while True:
         query = InteractionEvent.filter(client_id=client_id, occurred_at__lte=until)
         if last is not None:
+            # ``>=`` bounds the index scan; the OR alone would rescan from the start.
             query = query.filter(
+                Q(occurred_at__gte=last[0]),
                 Q(occurred_at__gt=last[0]) | Q(occurred_at=last[0], id__gt=last[1]))
         rows = await query.order_by("occurred_at", "id").limit(batch_size).values(*_EVENT_FIELDS)
         for row in rows:

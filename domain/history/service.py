@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.queryset import QuerySet
 
 from domain import redis
@@ -17,6 +19,7 @@ from domain.pagination import newest_first
 from domain.transaction import after_commit
 
 TOPIC = "history"
+MAX_BRANCHES = 200
 
 
 async def record(
@@ -80,6 +83,72 @@ async def page(
     """Newest first; index (client_id, occurred_at, id) serves every page."""
     query = filtered(InteractionEvent.filter(client_id=client_id), flt)
     return await newest_first(query, "occurred_at", first, after, EVENT_COLUMNS, int)
+
+
+async def first_pages(
+    client_ids: list[str], first: int, flt: HistoryFilter
+) -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    """The first page of many clients' timelines in two statements, each client's part an
+    index-backed ``LIMIT`` scan (a list of clients with their history, R-1.5)."""
+    conditions: list[tuple[str, str, Any]] = []
+    if flt.kinds:
+        conditions.append(("kind", "IN", list(flt.kinds)))
+    if flt.channels:
+        conditions.append(("channel", "IN", list(flt.channels)))
+    if flt.since:
+        conditions.append(("occurred_at", ">=", flt.since.astimezone(UTC)))
+    if flt.until:
+        conditions.append(("occurred_at", "<", flt.until.astimezone(UTC)))
+    ids = await newest_ids_per_client(
+        "interaction_event", "occurred_at", client_ids, first + 1, conditions)
+    rows = await InteractionEvent.filter(id__in=ids).order_by(
+        "client_id", "-occurred_at", "-id").values(*EVENT_COLUMNS) if ids else []
+    return split_pages(rows, client_ids, first)
+
+
+def split_pages(
+    rows: list[dict[str, Any]], client_ids: list[str], first: int
+) -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    grouped: dict[str, list[dict[str, Any]]] = {cid: [] for cid in client_ids}
+    for row in rows:
+        grouped.setdefault(str(row["client_id"]), []).append(row)
+    return {cid: (found[:first], len(found) > first) for cid, found in grouped.items()}
+
+
+async def newest_ids_per_client(
+    table: str, time_column: str, client_ids: list[str], limit: int,
+    conditions: list[tuple[str, str, Any]] = (),  # type: ignore[assignment]
+) -> list[Any]:
+    """IDs of the newest ``limit`` rows of each client: one ``UNION ALL`` statement whose
+    branches are each ``WHERE client_id = ? … ORDER BY time DESC, id DESC LIMIT n``, so every
+    branch walks the (client_id, time, id) index and stops; no branch reads a client's
+    whole history (a window function over all their rows would)."""
+    if len(client_ids) > MAX_BRANCHES:  # SQLite allows 500 terms in one compound SELECT
+        head = await newest_ids_per_client(
+            table, time_column, client_ids[:MAX_BRANCHES], limit, conditions)
+        return head + await newest_ids_per_client(
+            table, time_column, client_ids[MAX_BRANCHES:], limit, conditions)
+    if not client_ids:
+        return []
+    conn = Tortoise.get_connection("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    params: list[Any] = []
+
+    def bind(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}" if postgres else "?"
+
+    branches = []
+    for n, cid in enumerate(client_ids):
+        where = [f"client_id = {bind(uuid.UUID(str(cid)) if postgres else str(cid))}"]
+        for column, op, value in conditions:
+            rhs = f"({', '.join(bind(v) for v in value)})" if op == "IN" else bind(value)
+            where.append(f"{column} {op} {rhs}")
+        branches.append(
+            f"SELECT id FROM (SELECT id FROM {table} WHERE {' AND '.join(where)} "
+            f"ORDER BY {time_column} DESC, id DESC LIMIT {int(limit)}) AS b{n}")
+    rows = await conn.execute_query_dict(" UNION ALL ".join(branches), params)
+    return [row["id"] for row in rows]
 
 
 def filtered(query: QuerySet, flt: HistoryFilter) -> QuerySet:

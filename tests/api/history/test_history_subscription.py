@@ -1,0 +1,182 @@
+"""Live history (R-1.5) across API processes: subscribe on instance A, write through
+instance B, the event arrives on A through Redis pub/sub. Real uvicorn servers, a real
+websocket client speaking graphql-transport-ws."""
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+
+from api.app import create_app
+from api.relay import decode_id
+from conftest import token
+from domain import redis
+from domain.history import service as history
+
+PROTOCOL = "graphql-transport-ws"
+SUBSCRIBE = """subscription($id: ID!) { interactionAdded(clientId: $id) {
+  id kind summary direction actorRole } }"""
+CREATE = """mutation($name: String!) { createClient(input: {kind: PERSON, lastName: $name}) {
+  client { id } errors { code } } }"""
+ADD_CONTACT = """mutation($id: ID!) { addContactPoint(input: {clientId: $id, kind: EMAIL,
+  value: "Anna@Example.org"}) { contact { id } errors { code message } } }"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def two_instances(settings) -> AsyncIterator[tuple[int, int]]:
+    """Two app instances, each its own uvicorn server on its own port, as in production."""
+    servers, tasks = [], []
+    for _ in range(2):
+        config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
+                                port=free_port(), log_level="warning", lifespan="on",
+                                timeout_graceful_shutdown=2)
+        server = uvicorn.Server(config)
+        servers.append(server)
+        tasks.append(asyncio.create_task(server.serve()))
+    for server in servers:
+        while not server.started:
+            await asyncio.sleep(0.02)
+    try:
+        yield servers[0].config.port, servers[1].config.port
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks)
+
+
+async def post(port: int, query: str, variables: dict, bearer: str) -> dict:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        response = await client.post("/graphql", json={"query": query, "variables": variables},
+                                     headers={"Authorization": f"Bearer {bearer}"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def receive(ws, timeout: float = 5) -> dict:
+    """The next protocol message, answering keep-alive pings on the way."""
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if message["type"] == "ping":
+            await ws.send(json.dumps({"type": "pong"}))
+            continue
+        return message
+
+
+async def refusal(ws, op_id: str) -> tuple[str, list[dict]]:
+    """The error answer to one subscribe: its message type and errors, with no data."""
+    message = await receive(ws)
+    assert message.get("id") == op_id and message["type"] in ("error", "next"), message
+    if message["type"] == "error":
+        return "error", message["payload"]
+    assert message["payload"].get("data") is None, message
+    assert (await receive(ws)) == {"id": op_id, "type": "complete"}
+    return "next", message["payload"]["errors"]
+
+
+async def connect(port: int, bearer: str | None):
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL])
+    payload = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+    return ws
+
+
+async def subscribed(client_id: str) -> None:
+    """Wait until a subscriber listens on Redis: the protocol has no "subscribed" reply."""
+    channel = redis.channel(history.TOPIC, client_id)
+    for _ in range(250):
+        [(_, listeners)] = await redis.get_redis().pubsub_numsub(channel)
+        if listeners:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("subscription never reached Redis")
+
+
+async def test_event_written_on_b_arrives_on_a(settings, two_instances):
+    """R-1.5: subscriptions fan out through Redis pub/sub, so several API processes work."""
+    port_a, port_b = two_instances
+    staff = token(settings, "operator", "op-1")
+    gid = (await post(port_b, CREATE, {"name": "Смирнова"}, staff))["createClient"]["client"]["id"]
+    other = (await post(port_b, CREATE, {"name": "Волков"}, staff))["createClient"]["client"]["id"]
+    cid = decode_id(gid, "Client", "id")
+
+    # The client's own token, on instance A.
+    async with await connect(port_a, token(settings, "client", cid)) as ws:
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": SUBSCRIBE, "variables": {"id": gid}}}))
+        await subscribed(cid)
+        # Another client's change must not reach this subscriber.
+        await post(port_b, ADD_CONTACT, {"id": other}, staff)
+        data = await post(port_b, ADD_CONTACT, {"id": gid}, staff)
+        assert data["addContactPoint"]["errors"] == []
+        message = await receive(ws)
+        assert message["type"] == "next" and message["id"] == "1", message
+        event = message["payload"]["data"]["interactionAdded"]
+        assert event["kind"] == "contact_added" and event["actorRole"] == "operator"
+        assert decode_id(event["id"], "InteractionEvent", "id")
+        with pytest.raises(asyncio.TimeoutError):  # nothing else queued (not the other client)
+            await receive(ws, timeout=0.3)
+        await ws.send(json.dumps({"id": "1", "type": "complete"}))
+
+
+async def test_client_cannot_watch_another_client(settings, two_instances):
+    port_a, port_b = two_instances
+    staff = token(settings, "operator", "op-1")
+    gid = (await post(port_b, CREATE, {"name": "Белова"}, staff))["createClient"]["client"]["id"]
+    intruder = (await post(port_b, CREATE, {"name": "Чужой"}, staff))["createClient"]["client"][
+        "id"]
+    async with await connect(port_a, token(settings, "client",
+                                           decode_id(intruder, "Client", "id"))) as ws:
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "7", "type": "subscribe",
+                                  "payload": {"query": SUBSCRIBE, "variables": {"id": gid}}}))
+        _, errors = await refusal(ws, "7")
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+        # A forged ID gets the same answer (nothing to learn from the difference).
+        await ws.send(json.dumps({"id": "8", "type": "subscribe",
+                                  "payload": {"query": SUBSCRIBE, "variables": {"id": "x"}}}))
+        _, errors = await refusal(ws, "8")
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+        [(_, listeners)] = await redis.get_redis().pubsub_numsub(
+            redis.channel(history.TOPIC, decode_id(gid, "Client", "id")))
+        assert listeners == 0
+
+
+async def test_anonymous_is_refused(settings, two_instances):
+    port_a, port_b = two_instances
+    gid = (await post(port_b, CREATE, {"name": "Аноним"}, token(settings, "admin")))[
+        "createClient"]["client"]["id"]
+    async with await connect(port_a, None) as ws:
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": SUBSCRIBE, "variables": {"id": gid}}}))
+        _, errors = await refusal(ws, "1")
+        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", errors
+
+
+@pytest.mark.parametrize("bad", ["not-a-jwt", "expired", "wrong-secret"])
+async def test_bad_token_at_connection_init_is_rejected(settings, two_instances, bad):
+    port_a, _ = two_instances
+    bearer = {
+        "not-a-jwt": "not-a-jwt",
+        "expired": token(settings, "operator", ttl_seconds=-60),
+        "wrong-secret": token(settings.model_copy(update={"jwt_secret": "z" * 48}), "operator"),
+    }[bad]
+    ws = await connect(port_a, bearer)
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await receive(ws)
+    assert closed.value.rcvd.code == 4403
+    await ws.close()
