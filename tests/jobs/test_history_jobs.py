@@ -94,3 +94,24 @@ async def test_transient_failure_retries_then_gives_up(settings, tmp_path):
     with pytest.raises(OSError):
         await history_jobs.build_history_export({"settings": broken, "job_try": 5}, str(export.id))
     assert (await HistoryExport.get(id=export.id)).status == ExportStatus.FAILED
+
+
+async def test_real_arq_worker_builds_the_requested_export(settings):
+    """The hand-off end to end: request -> Redis queue -> an arq worker (burst) -> READY."""
+    from arq.connections import RedisSettings
+    from arq.worker import Worker
+
+    async def startup(ctx):
+        ctx["settings"] = settings
+
+    cid = await make_client()
+    export = await exports.request_export(ADMIN, cid)
+    worker = Worker(functions=FUNCTIONS, redis_settings=RedisSettings.from_dsn(settings.redis_url),
+                    burst=True, poll_delay=0.05, handle_signals=False, on_startup=startup,
+                    ctx={"external_resources": True})
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    assert (await HistoryExport.get(id=export.id)).status == ExportStatus.READY
