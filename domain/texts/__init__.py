@@ -1,0 +1,26 @@
+"""Russian-text analysis shared by messages and social (pure: no database, no framework).
+
+- ``abuse.detect_abuse(text)`` — R-2.5: obscene language (masked spellings too), insults,
+  threats to life and health, each flag with its evidence span in the original text.
+- ``plain_language.check_plain_language(text, refusal=...)`` — R-2.2/R-2.8: long
+  sentences, office clichés, passive voice, unexplained legal references, abbreviations;
+  a refusal grounded only in a legal reference is a *blocking* finding.
+- ``keywords.classify(text, dictionaries)`` — R-2.3: spheres ranked with confidence.
+"""
+
+from domain.texts.abuse import AbuseFlag, AbuseKind, AbuseReport, detect_abuse
+from domain.texts.keywords import SphereScore, Term, classify, stem
+from domain.texts.plain_language import (
+    Finding,
+    FindingCode,
+    Severity,
+    check_plain_language,
+    check_refusal,
+    legal_references,
+)
+
+__all__ = [
+    "AbuseFlag", "AbuseKind", "AbuseReport", "Finding", "FindingCode", "Severity",
+    "SphereScore", "Term", "check_plain_language", "check_refusal", "classify",
+    "detect_abuse", "legal_references", "stem",
+]
