@@ -41,7 +41,7 @@ async def record(
         summary=summary[:1000],
         direction=direction,
         channel=channel,
-        occurred_at=occurred_at or datetime.now(UTC),
+        occurred_at=as_utc(occurred_at) if occurred_at else datetime.now(UTC),
         source_type=source[0] if source else None,
         source_id=str(source[1]) if source else None,
         actor_subject=actor.subject if actor else None,
@@ -96,9 +96,9 @@ async def first_pages(
     if flt.channels:
         conditions.append(("channel", "IN", list(flt.channels)))
     if flt.since:
-        conditions.append(("occurred_at", ">=", flt.since.astimezone(UTC)))
+        conditions.append(("occurred_at", ">=", as_utc(flt.since)))
     if flt.until:
-        conditions.append(("occurred_at", "<", flt.until.astimezone(UTC)))
+        conditions.append(("occurred_at", "<", as_utc(flt.until)))
     ids = await newest_ids_per_client(
         "interaction_event", "occurred_at", client_ids, first + 1, conditions)
     rows = await InteractionEvent.filter(id__in=ids).order_by(
@@ -151,15 +151,21 @@ async def newest_ids_per_client(
     return [row["id"] for row in rows]
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A moment without an offset is taken as UTC, never as the server's local time."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def filtered(query: QuerySet, flt: HistoryFilter) -> QuerySet:
     if flt.kinds:
         query = query.filter(kind__in=flt.kinds)
     if flt.channels:
         query = query.filter(channel__in=flt.channels)
+    # UTC before comparing: SQLite compares the stored text, so +04:00 would sort wrongly.
     if flt.since:
-        query = query.filter(occurred_at__gte=flt.since)
+        query = query.filter(occurred_at__gte=as_utc(flt.since))
     if flt.until:
-        query = query.filter(occurred_at__lt=flt.until)
+        query = query.filter(occurred_at__lt=as_utc(flt.until))
     return query
 
 

@@ -148,3 +148,19 @@ async def test_expire_removes_files(settings):
     assert not exports.file_path(settings, export.id, "json").exists()
     assert (await HistoryExport.get(id=export.id)).status == ExportStatus.EXPIRED
     assert await exports.build(settings, export.id) == "already"
+
+
+async def test_times_are_stored_in_utc(settings):
+    """Store UTC (SQLite compares the stored text): an offset or naive time is normalised."""
+    from zoneinfo import ZoneInfo
+
+    cid = await make_client()
+    local = datetime(2025, 5, 1, 12, 0, tzinfo=ZoneInfo("Europe/Ulyanovsk"))
+    async with transaction():
+        a = await history.record(cid, EventKind.CALL, "местное", occurred_at=local)
+        b = await history.record(cid, EventKind.CALL, "без зоны", occurred_at=datetime(2025, 5, 1,
+                                                                                       9, 30))
+    rows, _ = await history.page(cid, 10, None, history.HistoryFilter(
+        kinds=["call"], since=datetime(2025, 5, 1, 8, 0), until=local + timedelta(hours=2)))
+    assert [r["id"] for r in rows] == [b.id, a.id]  # 09:30 UTC after 08:00 UTC
+    assert rows[1]["occurred_at"] == datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
