@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "domain.history.models",
     "domain.calendar.models",
     "domain.surveys.models",
+    "domain.messages.models",
 ]
 
 

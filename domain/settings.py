@@ -85,6 +85,32 @@ class Settings(BaseSettings):
     survey_reminder_working_days: int = 3
     survey_submit_limit_per_minute: int = 10
 
+    # Messages (R-2.x, R-5.x): every term is configuration, not code. Defaults follow
+    # 59-FZ and the procedure; "working days" use the production calendar.
+    message_registration_days: int = Field(
+        3, description="59-FZ: a written appeal is registered within N calendar days of receipt")
+    message_answer_days: int = Field(
+        30, description="59-FZ: answered within N calendar days of registration")
+    message_extension_days: int = Field(
+        30, description="59-FZ: the answer term may be extended once by N calendar days")
+    message_redirect_days: int = Field(
+        7, description="59-FZ: redirected to the competent body within N days of registration")
+    message_urgent_max_working_days: int = Field(
+        5, description="R-2.4: an urgent message's deadline is at most N working days of receipt")
+    message_abuse_notice_working_days: int = Field(
+        7, description="R-2.5: the abuse notice goes out within N working days of receipt")
+    message_internal_terms: dict[str, int] = Field(
+        default_factory=lambda: {"it": 2, "accounting": 5, "administrative": 3},
+        description="R-5.5: working days to answer an internal written request, per category")
+    message_warn_working_days: int = Field(
+        1, description="The deadline sweep warns the executor N working days before a deadline")
+    message_sweep_batch: int = Field(500, description="Messages per deadline-sweep batch")
+    message_sweep_minutes: int = Field(10, description="The deadline sweep runs every N minutes")
+    message_number_prefix: str = Field(
+        "ОГ", description="Registration numbers look like «ОГ-2026-000123»")
+    message_repeat_window_days: int = Field(
+        365, description="R-2.4: earlier appeals within N days on the same sphere count as history")
+
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -1,0 +1,330 @@
+"""Pure rules of the messages area: lifecycle, deadlines, urgency. No database.
+
+Deadline arithmetic takes a ``WorkCalendar`` (production calendar + office hours) and
+the settings' terms, so every term is configuration (OKNO_MESSAGE_*), never a constant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from domain.errors import DomainError, ErrorCode
+from domain.messages.models import (
+    AbuseStatus,
+    Audience,
+    DeadlineKind,
+    InternalCategory,
+    MessageStatus,
+    RequestForm,
+)
+
+if TYPE_CHECKING:
+    from domain.calendar.work_calendar import WorkCalendar
+    from domain.settings import Settings
+
+S = MessageStatus
+OPEN = frozenset({S.RECEIVED, S.REGISTERED, S.ASSIGNED, S.IN_WORK})
+CLOSED = frozenset({S.ANSWERED, S.REDIRECTED, S.CLOSED_ABUSIVE})
+
+# action -> (states it is allowed from, state it leads to; None: the state stays)
+TRANSITIONS: dict[str, tuple[frozenset[MessageStatus], MessageStatus | None]] = {
+    "register": (frozenset({S.RECEIVED}), S.REGISTERED),
+    "assign": (frozenset({S.REGISTERED, S.ASSIGNED, S.IN_WORK}), S.ASSIGNED),
+    "start_work": (frozenset({S.ASSIGNED}), S.IN_WORK),
+    "classify": (OPEN, None),
+    "set_urgency": (OPEN, None),
+    "decide_abuse": (OPEN, None),
+    "clarify": (frozenset({S.IN_WORK}), None),
+    "extend": (frozenset({S.REGISTERED, S.ASSIGNED, S.IN_WORK}), None),
+    "draft_answer": (frozenset({S.ASSIGNED, S.IN_WORK}), None),
+    "send_answer": (frozenset({S.IN_WORK}), S.ANSWERED),
+    "answer_oral": (frozenset({S.REGISTERED, S.ASSIGNED, S.IN_WORK}), S.ANSWERED),
+    "redirect": (frozenset({S.REGISTERED, S.ASSIGNED, S.IN_WORK}), S.REDIRECTED),
+    "close_abusive": (OPEN, S.CLOSED_ABUSIVE),
+}
+
+STATUS_RU = {
+    S.RECEIVED: "получено", S.REGISTERED: "зарегистрировано", S.ASSIGNED: "назначен исполнитель",
+    S.IN_WORK: "в работе", S.ANSWERED: "дан ответ", S.REDIRECTED: "переадресовано",
+    S.CLOSED_ABUSIVE: "закрыто: оскорбительное обращение",
+}
+ACTION_RU = {
+    "register": "зарегистрировать", "assign": "назначить исполнителя",
+    "start_work": "взять в работу", "classify": "указать сферу", "set_urgency": "решить о срочности",
+    "decide_abuse": "решить об оскорблениях", "clarify": "уточнить у клиента",
+    "extend": "продлить срок", "draft_answer": "подготовить ответ", "send_answer": "отправить ответ",
+    "answer_oral": "записать устный ответ", "redirect": "переадресовать",
+    "close_abusive": "закрыть как оскорбительное",
+}
+
+
+def next_status(status: MessageStatus, action: str) -> MessageStatus:
+    """The state after ``action``; an illegal transition is a ``DomainError``."""
+    allowed, target = TRANSITIONS[action]
+    if status not in allowed:
+        raise DomainError(
+            ErrorCode.ILLEGAL_TRANSITION,
+            f"Нельзя {ACTION_RU[action]}: обращение сейчас в состоянии «{STATUS_RU[status]}».",
+            "id",
+        )
+    return target or status
+
+
+# -- deadlines ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    kind: DeadlineKind
+    date: dt.date  # in the government's zone
+    at: dt.datetime  # the moment it runs out (aware, UTC)
+
+
+def local_date(moment: dt.datetime, calendar: WorkCalendar) -> dt.date:
+    return moment.astimezone(calendar.zone).date()
+
+
+def end_of(day: dt.date, calendar: WorkCalendar) -> dt.datetime:
+    """A date-based term runs out when that day's work ends (its closing time)."""
+    closing = calendar.closing_time(day)
+    if closing is None:  # a non-working day: the end of the calendar day
+        closing = dt.datetime.combine(day, dt.time(23, 59, 59), calendar.zone)
+    return closing.astimezone(dt.UTC)
+
+
+def registration_due(received: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    return calendar.legal_due_date(received, settings.message_registration_days)
+
+
+def answer_due(registered: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    return calendar.legal_due_date(registered, settings.message_answer_days)
+
+
+def extended_due(due: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    return calendar.legal_due_date(due, settings.message_extension_days)
+
+
+def redirect_due(registered: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    return calendar.legal_due_date(registered, settings.message_redirect_days)
+
+
+def urgent_limit(received: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    """R-2.4: the latest an urgent message's deadline may be."""
+    return calendar.add_working_days(received, settings.message_urgent_max_working_days)
+
+
+def abuse_notice_due(received: dt.date, calendar: WorkCalendar, settings: Settings) -> dt.date:
+    """R-2.5: the abuse notice is due within N working days of receipt."""
+    return calendar.add_working_days(received, settings.message_abuse_notice_working_days)
+
+
+def internal_written_due(
+    received: dt.date, category: InternalCategory | None, calendar: WorkCalendar,
+    settings: Settings,
+) -> dt.date:
+    """R-5.5: the term set for the request's category, in working days."""
+    terms = settings.message_internal_terms
+    days = terms.get(str(category)) if category else None
+    if days is None:
+        days = max(terms.values(), default=5)
+    return calendar.add_working_days(received, days)
+
+
+def check_urgent_due(
+    due: dt.date, received: dt.date, today: dt.date, calendar: WorkCalendar, settings: Settings,
+) -> None:
+    """R-2.4: staff set the urgent deadline, at most N working days from receipt."""
+    limit = urgent_limit(received, calendar, settings)
+    if due > limit:
+        raise DomainError(
+            ErrorCode.DEADLINE_TOO_LATE,
+            f"Срок ответа на срочное обращение — не позже {limit:%d.%m.%Y} "
+            f"({settings.message_urgent_max_working_days} рабочих дней с даты поступления).",
+            "dueDate",
+        )
+    if due < today:
+        raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "dueDate")
+    if not calendar.is_working_day(due):
+        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.", "dueDate")
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineInputs:
+    status: MessageStatus
+    audience: Audience
+    form: RequestForm
+    abuse_status: AbuseStatus
+    urgent: bool | None
+    received_at: dt.datetime
+    registration_due_date: dt.date | None
+    answer_due_date: dt.date | None
+    urgent_due_date: dt.date | None
+    abuse_notice_due_date: dt.date | None
+    internal_due_date: dt.date | None
+
+
+def active_deadline(m: DeadlineInputs, calendar: WorkCalendar) -> Deadline | None:
+    """The one deadline the sweep watches now; None once the message is closed."""
+    if m.status in CLOSED:
+        return None
+    if m.abuse_status in (AbuseStatus.SUSPECTED, AbuseStatus.CONFIRMED) and m.abuse_notice_due_date:
+        day = m.abuse_notice_due_date
+        return Deadline(DeadlineKind.ABUSE_NOTICE, day, end_of(day, calendar))
+    if m.audience == Audience.INTERNAL:
+        if m.form == RequestForm.ORAL:
+            at = calendar.end_of_working_day(m.received_at)
+            return Deadline(DeadlineKind.INTERNAL_ORAL, local_date(at, calendar),
+                            at.astimezone(dt.UTC))
+        if m.internal_due_date:
+            day = m.internal_due_date
+            return Deadline(DeadlineKind.INTERNAL_WRITTEN, day, end_of(day, calendar))
+        return None
+    if m.status == S.RECEIVED and m.registration_due_date:
+        day = m.registration_due_date
+        return Deadline(DeadlineKind.REGISTRATION, day, end_of(day, calendar))
+    if m.urgent and m.urgent_due_date:
+        day = m.urgent_due_date
+        return Deadline(DeadlineKind.URGENT, day, end_of(day, calendar))
+    if m.answer_due_date:
+        day = m.answer_due_date
+        return Deadline(DeadlineKind.ANSWER, day, end_of(day, calendar))
+    return None
+
+
+def warning_time(deadline: Deadline, calendar: WorkCalendar, settings: Settings) -> dt.datetime:
+    """When to warn the executor: the start of the working day N working days before."""
+    day = calendar.add_working_days(deadline.date, -settings.message_warn_working_days)
+    intervals = calendar.working_intervals(day)
+    start = intervals[0].start if intervals else dt.datetime.combine(day, dt.time(0), calendar.zone)
+    return min(start.astimezone(dt.UTC), deadline.at)
+
+
+def within_working_hours(moment: dt.datetime, calendar: WorkCalendar) -> bool:
+    """R-2.7: clarifications happen in the Government's working time."""
+    local = moment.astimezone(calendar.zone)
+    return any(i.start <= local < i.end for i in calendar.working_intervals(local.date()))
+
+
+def registration_number(prefix: str, year: int, sequence: int) -> str:
+    return f"{prefix}-{year}-{sequence:06d}"
+
+
+INTERNAL_PREFIX = "ВН"
+
+
+# -- urgency (R-2.4) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    text: str  # Russian, shown to staff deciding
+    weight: int
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "text": self.text, "weight": self.weight}
+
+
+_TEXT_SIGNALS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (code, text, re.compile(pattern)) for code, text, pattern in (
+        ("asks_urgent", "Клиент просит ответить срочно",
+         r"срочн|неотложн|экстренн|немедленн|безотлагательн|как\s+можно\s+(?:скорее|быстрее)"),
+        ("life_health", "Речь об угрозе жизни или здоровью",
+         r"угроз\w*\s+(?:жизни|здоровью)|умира|при\s+смерти|тяжело\s+бол|онколог|инсульт|инфаркт|"
+         r"операци|(?:нет|без|закончил\w*)\s+лекарств|инсулин|реанимац"),
+        ("utilities_outage", "Авария или отключение отопления, воды, света, газа",
+         r"(?:нет|без)\s+(?:отоплени|горячей\s+воды|холодной\s+воды|воды|света|газа|электричеств)|"
+         r"отключили\s+(?:отоплени|воду|свет|газ|электричеств)|прорыв\w*\s+труб|затопил|авари|"
+         r"обрушени|обрушил|замерза"),
+        ("housing_loss", "Клиент может остаться без жилья",
+         r"выселя|выселени|остал\w*\s+без\s+жиль|негде\s+жить|сгорел\w*\s+(?:дом|квартир)|пожар"),
+        ("near_date", "В тексте назван близкий срок",
+         r"до\s+завтра|завтра\s+(?:суд|последний)|до\s+конца\s+(?:недели|дня)|последний\s+день|"
+         r"срок\s+истека|истекает\s+срок|через\s+(?:день|два\s+дня|три\s+дня|неделю)"),
+        ("no_means", "Нет средств на еду или жизнь",
+         r"нечем\s+(?:кормить|платить|жить)|нет\s+денег\s+на\s+(?:еду|жизнь|лекарств)|голода"),
+    )
+)
+
+SEGMENT_RU = {
+    "pensioner": "пенсионер", "large_family": "многодетная семья", "disabled": "инвалидность",
+    "entrepreneur": "предприниматель", "veteran": "ветеран", "student": "студент",
+    "low_income": "малоимущая семья", "svo_participant": "участник СВО или его семья",
+}
+LIFE_SITUATION_RU = {
+    "birth_of_child": "рождение ребёнка", "job_loss": "потеря работы", "moving": "переезд",
+    "retirement": "выход на пенсию", "illness": "болезнь", "loss_of_breadwinner":
+    "потеря кормильца", "emergency": "чрезвычайная ситуация", "housing_problem": "жилищная проблема",
+}
+VULNERABLE_SEGMENTS = frozenset({"pensioner", "large_family", "disabled", "veteran",
+                                 "low_income", "svo_participant"})
+HARD_SITUATIONS = frozenset({"illness", "loss_of_breadwinner", "emergency", "housing_problem",
+                             "job_loss", "birth_of_child"})
+URGENT_THRESHOLD = 2
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencySuggestion:
+    urgent: bool
+    reasons: tuple[Reason, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(r.weight for r in self.reasons)
+
+
+def suggest_urgency(
+    text: str, segments: Iterable[str] = (), life_situations: Iterable[str] = (),
+    repeated: int = 0,
+) -> UrgencySuggestion:
+    """R-2.4: a suggestion with its reasons, from the text, the client's profile (segments,
+    life situation) and history (``repeated``: earlier appeals on the same subject).
+
+    A strong sign in the text is enough on its own; the profile and history weigh in
+    but do not make a message urgent alone unless they add up.
+    """
+    low = (text or "").lower().replace("ё", "е")
+    reasons: list[Reason] = []
+    for code, label, pattern in _TEXT_SIGNALS:
+        if pattern.search(low):
+            reasons.append(Reason(code, label, 2))
+    vulnerable = [s for s in segments if s in VULNERABLE_SEGMENTS]
+    if vulnerable:
+        names = ", ".join(SEGMENT_RU.get(s, s) for s in vulnerable)
+        reasons.append(Reason("profile_segment", f"Группа клиента: {names}", 1))
+    hard = [s for s in life_situations if s in HARD_SITUATIONS]
+    if hard:
+        names = ", ".join(LIFE_SITUATION_RU.get(s, s) for s in hard)
+        reasons.append(Reason("life_situation", f"Жизненная ситуация: {names}", 1))
+    if repeated > 0:
+        reasons.append(Reason(
+            "repeated", f"Повторное обращение по тому же вопросу (раньше: {repeated})",
+            1 if repeated == 1 else 2,
+        ))
+    score = sum(r.weight for r in reasons)
+    return UrgencySuggestion(score >= URGENT_THRESHOLD, tuple(reasons))
+
+
+# -- answers and channels ----------------------------------------------------------------
+
+
+def legal_answer_channel(arrival, audience: Audience):
+    """59-FZ art. 10: the answer to a written appeal goes the way it came — to the email
+    it came from, or by post to a paper appeal's address. Other arrivals (web form,
+    mobile app, EDMS) let the client's own choice decide (R-2.9), so no channel is fixed."""
+    from domain.clients.models import Channel
+
+    if audience != Audience.EXTERNAL:
+        return None
+    return {Channel.EMAIL: Channel.EMAIL, Channel.POSTAL: Channel.POSTAL}.get(arrival)
+
+
+ABUSE_NOTICE_TEXT = (
+    "Злоупотреблять правом на обращение недопустимо. Поэтому мы не рассматриваем это "
+    "обращение по существу. Если вы напишете нам снова, без оскорблений, нецензурных слов "
+    "и угроз, мы рассмотрим ваш вопрос и ответим."
+)
