@@ -189,7 +189,8 @@ class RetentionRun(relay.Node):
         return cls(
             id=str(row["id"]), started_at=row["started_at"], finished_at=row["finished_at"],
             action=row["action"], total=row["total"], exports_expired=row["exports_expired"],
-            affected=[KindCount(kind=k, count=v) for k, v in sorted((row["affected"] or {}).items())],
+            affected=[KindCount(kind=k, count=v)
+                      for k, v in sorted((row["affected"] or {}).items())],
         )
 
     @classmethod

@@ -4,14 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from conftest import token
 from domain import redis
 from domain.history import exports, links
 from domain.history.models import HistoryExport
 from jobs import history as history_jobs
 
-CREATE = """mutation { createClient(input: {kind: PERSON, lastName: "Кузнецова", firstName: "Мария"})
-  { client { id } errors { code } } }"""
+CREATE = """mutation { createClient(input: {kind: PERSON, lastName: "Кузнецова",
+  firstName: "Мария"}) { client { id } errors { code } } }"""
 REQUEST = """mutation($id: ID!) { requestHistoryExport(input: {clientId: $id}) {
   export { id status eventCount createdAt expiresAt downloadUrlJson downloadUrlHtml }
   errors { code field message } } }"""
@@ -113,9 +112,11 @@ async def test_bad_links_are_404_or_410_never_500(gql, http, settings):
     export = await HistoryExport.get(id=export.id)
     good = links.sign(settings, export.id, export.expires_at)
 
-    def other_purpose() -> str:
-        return jwt.encode({"purpose": "unsubscribe", "sub": str(export.id),
-                           "exp": int(future.timestamp())}, settings.link_secret, "HS256")
+    def signed(secret: str, purpose: str = links.PURPOSE, sub: str = str(export.id)) -> str:
+        claims = {"purpose": purpose, "sub": sub, "exp": int(future.timestamp())}
+        return jwt.encode(claims, secret, "HS256")
+
+    unknown = "7b0b0ef6-5a0c-4e55-9d67-9a4c5b1d2e3f"
 
     cases = {
         f"/exports/{good}.json": 200,
@@ -124,10 +125,10 @@ async def test_bad_links_are_404_or_410_never_500(gql, http, settings):
         f"/exports/{good}": 404,
         "/exports/.json": 404,
         f"/exports/{good[:-3]}abc.json": 404,
-        f"/exports/{other_purpose()}.json": 404,
-        f"/exports/{jwt.encode({'purpose': 'history-export', 'sub': str(export.id), 'exp': int(future.timestamp())}, 'wrong-secret-wrong-secret-wrong-secret', 'HS256')}.json": 404,
-        f"/exports/{links.sign(settings, 'not-a-uuid', future)}.json": 404,
-        f"/exports/{links.sign(settings, '7b0b0ef6-5a0c-4e55-9d67-9a4c5b1d2e3f', future)}.json": 404,
+        f"/exports/{signed(settings.link_secret, purpose='unsubscribe')}.json": 404,
+        f"/exports/{signed(settings.jwt_secret)}.json": 404,  # a session secret is not the key
+        f"/exports/{signed(settings.link_secret, sub='not-a-uuid')}.json": 404,
+        f"/exports/{signed(settings.link_secret, sub=unknown)}.json": 404,
         f"/exports/{links.sign(settings, export.id, datetime.now(UTC) - timedelta(1))}.json": 410,
         "/exports/%00.json": 404,
     }

@@ -81,7 +81,8 @@ async def test_build_streams_batches_and_writes_both_documents(settings):
     assert len(set(ids)) == total  # nothing lost or doubled at batch edges
     times = [e["occurredAt"] for e in doc["events"]]
     assert times == sorted(times)  # oldest first: a document reads like a story
-    assert {"Первое в ту же минуту", "Второе в ту же минуту"} <= {e["summary"] for e in doc["events"]}
+    summaries = {e["summary"] for e in doc["events"]}
+    assert {"Первое в ту же минуту", "Второе в ту же минуту"} <= summaries
     assert export.json_bytes == exports.file_path(settings, export.id, "json").stat().st_size
 
     html = exports.file_path(settings, export.id, "html").read_text(encoding="utf-8")
