@@ -104,6 +104,16 @@ async def subscribed(client_id: str) -> None:
     raise AssertionError("subscription never reached Redis")
 
 
+async def listeners_gone(client_id: str) -> None:
+    channel = redis.channel(history.TOPIC, client_id)
+    for _ in range(250):
+        [(_, listeners)] = await redis.get_redis().pubsub_numsub(channel)
+        if not listeners:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the Redis subscription outlived the GraphQL one")
+
+
 async def test_event_written_on_b_arrives_on_a(settings, two_instances):
     """R-1.5: subscriptions fan out through Redis pub/sub, so several API processes work."""
     port_a, port_b = two_instances
@@ -130,6 +140,7 @@ async def test_event_written_on_b_arrives_on_a(settings, two_instances):
         with pytest.raises(asyncio.TimeoutError):  # nothing else queued (not the other client)
             await receive(ws, timeout=0.3)
         await ws.send(json.dumps({"id": "1", "type": "complete"}))
+        await listeners_gone(cid)  # the Redis subscription ends with the GraphQL one
 
 
 async def test_client_cannot_watch_another_client(settings, two_instances):
