@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "domain.calendar.models",
     "domain.surveys.models",
     "domain.messages.models",
+    "domain.deliveries.models",
 ]
 
 

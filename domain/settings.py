@@ -111,6 +111,29 @@ class Settings(BaseSettings):
     message_repeat_window_days: int = Field(
         365, description="R-2.4: earlier appeals within N days on the same sphere count as history")
 
+    # Deliveries (outbox): email through SMTP above; SMS and messengers through an HTTP
+    # gateway, or, with no gateway URL, a development adapter writing var/outbox/*.jsonl.
+    smtp_timeout_seconds: float = Field(30, description="SMTP connect/command timeout")
+    smtp_validate_certs: bool = Field(True, description="Check the SMTP server's TLS certificate")
+    smtp_pool_size: int = Field(4, description="SMTP connections a worker keeps open and reuses")
+    smtp_idle_seconds: float = Field(
+        30, description="An SMTP connection idle longer than this is closed, not reused")
+    sms_gateway_url: str = Field("", description="SMS gateway endpoint (POST JSON); empty: dev file")
+    sms_gateway_token: str = Field("", description="Bearer token for the SMS gateway")
+    messenger_gateway_url: str = Field(
+        "", description="Messenger gateway endpoint (POST JSON); empty: dev file")
+    messenger_gateway_token: str = Field("", description="Bearer token for the messenger gateway")
+    gateway_timeout_seconds: float = Field(15, description="HTTP gateway request timeout")
+    delivery_max_attempts: int = Field(
+        8, description="Tries for transient failures before a delivery is marked failed")
+    delivery_retry_base_seconds: float = Field(
+        30, description="First retry delay; doubles on each further attempt")
+    delivery_retry_max_seconds: float = Field(3600, description="Cap on one retry delay")
+    delivery_sweep_after_seconds: float = Field(
+        60, description="A pending delivery due this long ago is re-enqueued by the sweep")
+    delivery_stuck_after_seconds: float = Field(
+        300, description="A delivery 'sending' this long (its worker died) is sent again")
+
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,6 +179,11 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.var_dir / "mail"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Development SMS/messenger adapter output (one JSON line per message)."""
+        return self.var_dir / "outbox"
 
 
 @lru_cache

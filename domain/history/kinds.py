@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     CALL = "call"
     RECEPTION = "reception"
     DELIVERY = "delivery"
+    DELIVERY_FAILED = "delivery_failed"
     SURVEY = "survey"
     SURVEY_INVITED = "survey_invited"
     SURVEY_REMINDED = "survey_reminded"

@@ -1,0 +1,1 @@
+"""Deliveries: every outbound communication through one transactional outbox."""

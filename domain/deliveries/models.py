@@ -1,0 +1,122 @@
+"""The outbox (R-2.1): one row per communication per channel, written in the same
+transaction as the change that causes it, then handed to a worker."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+from domain.clients.models import Channel
+
+
+class Purpose(StrEnum):
+    """Why a communication is sent. Stored as text, so areas may add purposes freely."""
+
+    ANSWER = "answer"  # the answer on the merits (R-2.9); final, carries the survey link
+    INFORMATION = "information"  # requested information; final
+    SERVICE_RESULT = "service_result"  # a service's result; final
+    RECEIPT_NOTICE = "receipt_notice"  # the appeal is registered, its deadline
+    REDIRECT_NOTICE = "redirect_notice"  # R-2.6
+    ABUSE_NOTICE = "abuse_notice"
+    CLARIFICATION_REQUEST = "clarification_request"  # R-2.7
+    EXTENSION_NOTICE = "extension_notice"
+    BOOKING_CONFIRMATION = "booking_confirmation"
+    BOOKING_CANCELLED = "booking_cancelled"
+    REMINDER = "reminder"
+    SURVEY_INVITATION = "survey_invitation"
+    SURVEY_REMINDER = "survey_reminder"
+    HISTORY_EXPORT_READY = "history_export_ready"  # R-1.5
+    MAILING = "mailing"
+    MAILING_CONFIRMATION = "mailing_confirmation"  # double opt-in
+    CONTACT_VERIFICATION = "contact_verification"
+    DEADLINE_ALERT = "deadline_alert"  # to an employee
+    NOTICE = "notice"  # anything else
+
+
+# R-2.10: final communications carry the satisfaction-survey link.
+FINAL_PURPOSES = frozenset({Purpose.ANSWER, Purpose.INFORMATION, Purpose.SERVICE_RESULT})
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for a worker (or for its next attempt)
+    SENDING = "sending"  # a worker claimed it; for postal/EDMS: in the operator's queue
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class PostalState(StrEnum):
+    QUEUED = "queued"  # in the print queue
+    PRINTED = "printed"
+    POSTED = "posted"
+
+
+class RouteReason(StrEnum):
+    """Why the delivery went by this channel (R-1.4, R-2.6, R-2.9)."""
+
+    PREFERRED = "preferred"  # the client's chosen channel
+    LEGAL = "legal"  # the channel the law fixes for this process
+    ADDITIONAL = "additional"  # the client's extra channel, duplicating the legal one
+    FALLBACK = "fallback"  # no usable choice: the documented default order
+    STAFF = "staff"  # re-routed by staff
+
+
+class Delivery(Model):
+    id = fields.UUIDField(primary_key=True)
+    client = fields.ForeignKeyField(
+        "okno.Client", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    # Null when no channel could reach the client (the reason is in last_error).
+    channel = fields.CharEnumField(Channel, max_length=20, null=True)
+    route = fields.CharEnumField(RouteReason, max_length=20)
+    contact = fields.ForeignKeyField(
+        "okno.ContactPoint", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    # Snapshots: where it went and to whom, even if the contact is edited or removed later.
+    address = fields.CharField(max_length=500, null=True)
+    recipient_name = fields.CharField(max_length=800, default="")
+    purpose = fields.CharField(max_length=40)
+    template = fields.CharField(max_length=100)
+    # JSON-safe copy of the template context, so staff can re-route (re-render) later.
+    context = fields.JSONField(null=True)
+    subject = fields.CharField(max_length=500)
+    body_text = fields.TextField()
+    body_html = fields.TextField(null=True)
+    headers = fields.JSONField(null=True)  # extra email headers (List-Unsubscribe, ...)
+    source_type = fields.CharField(max_length=60, null=True)
+    source_id = fields.CharField(max_length=64, null=True)
+    status = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=1000, null=True)
+    idempotency_key = fields.CharField(max_length=200, null=True)
+    # Email: the Message-ID header; gateways: the gateway's message id.
+    message_id = fields.CharField(max_length=300, null=True)
+    postal_state = fields.CharEnumField(PostalState, max_length=10, null=True)
+    rerouted_from = fields.ForeignKeyField(
+        "okno.Delivery", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    next_attempt_at = fields.DatetimeField()
+    sending_started_at = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    printed_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)  # failed or cancelled
+
+    class Meta:
+        table = "delivery"
+        # One delivery per caller's key and channel: a repeated send() returns the first.
+        unique_together = (("idempotency_key", "channel"),)
+        indexes = [
+            Index(fields=("created_at", "id")),
+            Index(fields=("client_id", "created_at", "id")),
+            Index(fields=("status", "created_at", "id")),
+            Index(fields=("channel", "status", "created_at")),
+            Index(fields=("purpose", "created_at")),
+            Index(fields=("source_type", "source_id")),
+            Index(fields=("status", "next_attempt_at")),  # the sweep
+        ]
