@@ -1,0 +1,229 @@
+"""Satisfaction monitoring (R-9): figures by channel, sphere, department, executor, purpose
+and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike.
+
+The period selects invitations by when they were sent, so the response rate compares like
+with like; the figures count the answers to those invitations whenever they came.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import Tortoise
+
+from domain import db
+from domain.actor import Actor
+from domain.errors import DomainError, ErrorCode
+from domain.settings import Settings, get_settings
+from domain.surveys.definitions import parse_id, require_manager
+from domain.surveys.models import QuestionKind, SurveyPurpose
+from domain.surveys.rules import Figures
+
+MAX_GROUPS = 2000
+MAX_PERIOD_DAYS = 3700
+MAX_FILTER_VALUES = 50
+
+
+class GroupBy(StrEnum):
+    CHANNEL = "channel"
+    SPHERE = "sphere"
+    DEPARTMENT = "department"
+    EXECUTOR = "executor"
+    PURPOSE = "purpose"
+    MONTH = "month"
+
+
+_COLUMNS = {
+    GroupBy.CHANNEL: "i.channel",
+    GroupBy.SPHERE: "i.sphere",
+    GroupBy.DEPARTMENT: "i.department_id",
+    GroupBy.EXECUTOR: "i.executor",
+    GroupBy.PURPOSE: "i.purpose",
+}
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    purposes: list[SurveyPurpose] | None = None
+    channels: list[str] | None = None
+    department_ids: list[Any] | None = None
+    spheres: list[str] | None = None
+    executors: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    key: dict[GroupBy, str | None]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Report:
+    total: Figures
+    groups: list[ReportRow] = field(default_factory=list)
+    truncated: bool = False
+
+
+def period_bounds(date_from: date, date_to: date, settings: Settings) -> tuple[datetime, datetime]:
+    """Both dates inclusive, in the government's zone; returned as a UTC half-open range."""
+    if date_to < date_from:
+        raise DomainError(ErrorCode.INVALID, "Конец периода раньше его начала.", "to")
+    if (date_to - date_from).days > MAX_PERIOD_DAYS:
+        raise DomainError(ErrorCode.INVALID, "Слишком длинный период: не больше 10 лет.", "to")
+    return day_start(date_from, settings), day_start(date_to + timedelta(days=1), settings)
+
+
+def day_start(day: date, settings: Settings) -> datetime:
+    """Midnight of a local date, in UTC (how every timestamp is stored)."""
+    return datetime.combine(day, time.min, ZoneInfo(settings.timezone)).astimezone(UTC)
+
+
+class _Sql:
+    """Placeholders and literals of the connection's dialect."""
+
+    def __init__(self) -> None:
+        self.postgres = db.is_postgres()
+        self.values: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        if isinstance(value, datetime) and not self.postgres:
+            # SQLite compares the stored text; Tortoise writes "YYYY-MM-DD HH:MM:SS[.f]+00:00".
+            value = value.astimezone(UTC).isoformat(" ")
+        if isinstance(value, uuid.UUID) and not self.postgres:
+            value = str(value)
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def month(self, column: str, settings: Settings, at: datetime) -> str:
+        if self.postgres:
+            return f"to_char({column} AT TIME ZONE {self.param(settings.timezone)}, 'YYYY-MM')"
+        # SQLite has no zone database: shift by the zone's offset at the end of the period
+        # (Europe/Ulyanovsk has had one fixed offset since 2016).
+        offset = ZoneInfo(settings.timezone).utcoffset(at.replace(tzinfo=None))
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        return f"strftime('%Y-%m', {column}, {self.param(f'{minutes:+d} minutes')})"
+
+    def within(self, column: str, values: list[Any]) -> str:
+        return f"{column} IN ({', '.join(self.param(v) for v in values)})"
+
+
+def clean_filter(flt: ReportFilter) -> list[tuple[str, list[Any]]]:
+    parts: list[tuple[str, list[Any]]] = []
+    for column, values, what in (
+        ("i.purpose", flt.purposes, "purposes"), ("i.channel", flt.channels, "channels"),
+        ("i.department_id", flt.department_ids, "departmentIds"),
+        ("i.sphere", flt.spheres, "spheres"), ("i.executor", flt.executors, "executors"),
+    ):
+        if not values:
+            continue
+        if len(values) > MAX_FILTER_VALUES:
+            raise DomainError(ErrorCode.INVALID,
+                              f"Не больше {MAX_FILTER_VALUES} значений в фильтре.", what)
+        if column == "i.department_id":
+            values = [parse_id(v, what, "Подразделение") for v in values]
+        else:
+            values = [str(v.value if hasattr(v, "value") else v)[:200] for v in values]
+        parts.append((column, values))
+    return parts
+
+
+def _where(sql: _Sql, start: datetime, end: datetime, filters: list[tuple[str, list[Any]]]) -> str:
+    clauses = [f"i.invited_at >= {sql.param(start)}", f"i.invited_at < {sql.param(end)}"]
+    clauses += [sql.within(column, values) for column, values in filters]
+    return " AND ".join(clauses)
+
+
+_RATING, _NPS, _EFFORT = (f"'{QuestionKind.RATING_1_5}'", f"'{QuestionKind.NPS_0_10}'",
+                          f"'{QuestionKind.EFFORT}'")
+_ANSWER_SUMS = (
+    f"SUM(CASE WHEN a.kind = {_RATING} THEN 1 ELSE 0 END) AS rating_count, "
+    f"SUM(CASE WHEN a.kind = {_RATING} AND a.value >= 4 THEN 1 ELSE 0 END) AS satisfied, "
+    f"SUM(CASE WHEN a.kind = {_RATING} THEN a.value ELSE 0 END) AS rating_sum, "
+    f"SUM(CASE WHEN a.kind = {_NPS} THEN 1 ELSE 0 END) AS nps_count, "
+    f"SUM(CASE WHEN a.kind = {_NPS} AND a.value >= 9 THEN 1 ELSE 0 END) AS promoters, "
+    f"SUM(CASE WHEN a.kind = {_NPS} AND a.value <= 6 THEN 1 ELSE 0 END) AS detractors, "
+    f"SUM(CASE WHEN a.kind = {_EFFORT} THEN 1 ELSE 0 END) AS effort_count, "
+    f"SUM(CASE WHEN a.kind = {_EFFORT} THEN a.value ELSE 0 END) AS effort_sum"
+)
+
+
+async def _grouped(
+    group_by: list[GroupBy], start: datetime, end: datetime,
+    filters: list[tuple[str, list[Any]]], settings: Settings, limit: int | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two statements: invitations and responses per group, answer sums per group."""
+    conn = Tortoise.get_connection("default")
+    rows = []
+    for answers in (False, True):
+        sql = _Sql()
+        dims = [
+            (sql.month("i.invited_at", settings, end) if g == GroupBy.MONTH else _COLUMNS[g])
+            + f" AS g{n}" for n, g in enumerate(group_by)
+        ]
+        if answers:
+            measures = _ANSWER_SUMS
+            source = ("survey_answer a JOIN survey_invitation i ON i.id = a.invitation_id")
+            extra = f"a.kind IN ({_RATING}, {_NPS}, {_EFFORT}) AND "
+        else:
+            measures = "COUNT(*) AS invitations, COUNT(i.responded_at) AS responses"
+            source, extra = "survey_invitation i", ""
+        text = (f"SELECT {', '.join([*dims, measures])} FROM {source} "
+                f"WHERE {extra}{_where(sql, start, end, filters)}")
+        if group_by:
+            ordinals = ", ".join(str(n + 1) for n in range(len(group_by)))
+            text += f" GROUP BY {ordinals} ORDER BY {ordinals}"
+            if limit is not None and not answers:
+                text += f" LIMIT {int(limit)}"
+        rows.append(await conn.execute_query_dict(text, sql.values))
+    return rows[0], rows[1]
+
+
+def _figures(counts: dict[str, Any], sums: dict[str, Any] | None) -> Figures:
+    sums = sums or {}
+
+    def n(row: dict[str, Any], key: str) -> int:
+        return int(row.get(key) or 0)
+
+    return Figures(
+        invitations=n(counts, "invitations"), responses=n(counts, "responses"),
+        rating_count=n(sums, "rating_count"), satisfied=n(sums, "satisfied"),
+        rating_sum=n(sums, "rating_sum"), nps_count=n(sums, "nps_count"),
+        promoters=n(sums, "promoters"), detractors=n(sums, "detractors"),
+        effort_count=n(sums, "effort_count"), effort_sum=n(sums, "effort_sum"),
+    )
+
+
+def _key(row: dict[str, Any], size: int) -> tuple[str | None, ...]:
+    return tuple(None if row[f"g{n}"] is None else str(row[f"g{n}"]) for n in range(size))
+
+
+async def satisfaction_report(
+    actor: Actor, date_from: date, date_to: date, group_by: list[GroupBy],
+    flt: ReportFilter | None = None, settings: Settings | None = None,
+) -> Report:
+    require_manager(actor)
+    settings = settings or get_settings()
+    start, end = period_bounds(date_from, date_to, settings)
+    group_by = list(dict.fromkeys(GroupBy(g) for g in group_by))
+    filters = clean_filter(flt or ReportFilter())
+    total_counts, total_sums = await _grouped([], start, end, filters, settings, None)
+    total = _figures(total_counts[0] if total_counts else {},
+                     total_sums[0] if total_sums else None)
+    if not group_by:
+        return Report(total=total)
+    counts, sums = await _grouped(group_by, start, end, filters, settings, MAX_GROUPS + 1)
+    size = len(group_by)
+    sums_by_key = {_key(r, size): r for r in sums}
+    groups = [
+        ReportRow(dict(zip(group_by, _key(r, size), strict=True)),
+                  _figures(r, sums_by_key.get(_key(r, size))))
+        for r in counts[:MAX_GROUPS]
+    ]
+    # One order on both databases (they sort NULLs differently): values first, blanks last.
+    groups.sort(key=lambda row: tuple((v is None, v or "") for v in row.key.values()))
+    return Report(total=total, groups=groups, truncated=len(counts) > MAX_GROUPS)

@@ -1,0 +1,82 @@
+"""Signed, expiring, single-purpose link tokens (pure; no database).
+
+A token is ``base64url(claims) "." base64url(HMAC-SHA256(link_secret, claims))`` where the
+claims are ``purpose|id|nonce|expires``. Nothing secret is in the claims: the signature makes
+them unforgeable, and the nonce (stored on the record, random per record) makes a token of
+one record useless for another even if IDs are known. Single use is the caller's business
+(the record's state), expiry is checked here and again against the record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+MAX_TOKEN_LENGTH = 400
+
+
+class TokenError(Exception):
+    """Malformed, forged, tampered or of another purpose: all look the same to the holder."""
+
+
+class TokenExpired(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    purpose: str
+    record_id: str
+    nonce: str
+    expires_at: datetime
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, body: bytes) -> bytes:
+    return hmac.new(secret.encode(), body, hashlib.sha256).digest()
+
+
+def sign(secret: str, purpose: str, record_id: str, nonce: str, expires_at: datetime) -> str:
+    """Deterministic: the same record always gets the same token, so links can be rebuilt."""
+    body = f"{purpose}|{record_id}|{nonce}|{int(expires_at.timestamp())}".encode()
+    return f"{_b64(body)}.{_b64(_signature(secret, body))}"
+
+
+def verify(secret: str, token: str, purpose: str, now: datetime | None = None) -> Claims:
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        raise TokenError
+    body_part, dot, sig_part = token.strip().partition(".")
+    if not dot:
+        raise TokenError
+    try:
+        body, sig = _unb64(body_part), _unb64(sig_part)
+    except (binascii.Error, ValueError):
+        raise TokenError from None
+    if not hmac.compare_digest(sig, _signature(secret, body)):
+        raise TokenError
+    try:
+        claimed, record_id, nonce, expires = body.decode().split("|")
+        expires_at = datetime.fromtimestamp(int(expires), UTC)
+    except (UnicodeError, ValueError, OverflowError, OSError):
+        raise TokenError from None
+    if claimed != purpose:  # a genuine token of another kind (unsubscribe, export, …)
+        raise TokenError
+    if (now or datetime.now(UTC)) >= expires_at:
+        raise TokenExpired
+    return Claims(claimed, record_id, nonce, expires_at)
+
+
+def fingerprint(token: str) -> str:
+    """A short, non-reversible key for a token (rate-limit keys never hold the token)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:32]
