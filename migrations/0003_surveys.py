@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('text', fields.TextField(null=True, unique=False)),
                 ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'survey_answer', 'app': 'okno', 'indexes': [Index(fields=['invitation_id', 'kind']), Index(fields=['kind', 'submitted_at', 'id'])], 'pk_attr': 'id', 'table_description': 'One answered question. Scores are in ``value``; the report aggregates this table.'},
+            options={'table': 'survey_answer', 'app': 'okno', 'indexes': [Index(fields=['invitation_id', 'kind']), Index(fields=['kind', 'submitted_at', 'id'])], 'pk_attr': 'id', 'table_description': 'One answered question. Scores are in ``value``, which the report aggregates.'},
             bases=['Model'],
         ),
     ]

@@ -144,7 +144,7 @@ class SurveyResponse(Model):
 
 
 class SurveyAnswer(Model):
-    """One answered question. Scores are in ``value``; the report aggregates this table."""
+    """One answered question. Scores are in ``value``, which the report aggregates."""
 
     id = fields.BigIntField(primary_key=True)
     response = fields.ForeignKeyField(
