@@ -8,7 +8,7 @@ import pytest
 from tortoise import Tortoise
 
 from api.relay import decode_id, encode_id
-from conftest import count_queries
+from tests.conftest import count_queries
 from domain import db
 from domain.clients.models import Channel, Client, ClientKind
 from domain.history import service as history

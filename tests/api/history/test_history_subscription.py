@@ -14,7 +14,7 @@ import websockets
 
 from api.app import create_app
 from api.relay import decode_id
-from conftest import token
+from tests.conftest import token
 from domain import redis
 from domain.history import service as history
 

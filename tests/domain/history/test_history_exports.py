@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from conftest import count_queries
+from tests.conftest import count_queries
 from domain.actor import Actor, Role
 from domain.clients import service as clients
 from domain.clients.models import Channel, ClientKind
