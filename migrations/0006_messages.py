@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'sphere', 'app': 'okno', 'indexes': [Index(fields=['active', 'position'])], 'pk_attr': 'id', 'table_description': "A sphere of the Government's activity (R-2.3); messages are classified by it."},
+            options={'table': 'sphere', 'app': 'okno', 'indexes': [Index(fields=['active', 'position'])], 'pk_attr': 'id', 'table_description': "A sphere of the Government's activity (R-2.3), by which messages are classified."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ('storage_key', fields.CharField(max_length=500)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'message_attachment', 'app': 'okno', 'indexes': [Index(fields=['message_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A file that came with a message: metadata only; the bytes live in object storage.'},
+            options={'table': 'message_attachment', 'app': 'okno', 'indexes': [Index(fields=['message_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'A file that came with a message: metadata only, the bytes live in object storage.'},
             bases=['Model'],
         ),
         ops.CreateModel(

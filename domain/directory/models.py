@@ -47,7 +47,7 @@ class StaffMember(Model):
 
 
 class Sphere(Model):
-    """A sphere of the Government's activity (R-2.3); messages are classified by it."""
+    """A sphere of the Government's activity (R-2.3), by which messages are classified."""
 
     id = fields.UUIDField(primary_key=True)
     code = fields.CharField(max_length=40, unique=True)

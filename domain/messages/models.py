@@ -168,7 +168,7 @@ class Message(Model):
 
 
 class Attachment(Model):
-    """A file that came with a message: metadata only; the bytes live in object storage."""
+    """A file that came with a message: metadata only, the bytes live in object storage."""
 
     id = fields.UUIDField(primary_key=True)
     message = fields.ForeignKeyField("okno.Message", related_name="attachments", on_delete=fields.CASCADE)
