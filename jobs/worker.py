@@ -10,21 +10,21 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import get_settings
-from jobs import history
+from jobs import deliveries, history
 
-FUNCTIONS: list[Any] = [*history.FUNCTIONS]
-CRON_JOBS: list[Any] = [*history.CRON_JOBS]
+FUNCTIONS: list[Any] = [*history.FUNCTIONS, *deliveries.FUNCTIONS]
+CRON_JOBS: list[Any] = [*history.CRON_JOBS, *deliveries.CRON_JOBS]
 
 
 async def startup(ctx: dict[str, Any]) -> None:
-    settings = get_settings()
-    ctx["settings"] = settings
+    settings = ctx.setdefault("settings", get_settings())  # tests may bring their own
     if not ctx.get("external_resources"):
         await db.init_db(settings)
         redis.connect(redis.resolve_redis_url(settings))
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await deliveries.close(ctx)
     if not ctx.get("external_resources"):
         await redis.close()
         await db.close_db()

@@ -40,7 +40,9 @@ def _as_datetime(value: Any) -> datetime | date:
         return value
     text = str(value)
     try:
-        return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise TemplateError(f"не дата: {text[:40]}") from None
 
@@ -108,7 +110,8 @@ def json_safe(context: dict[str, Any] | None) -> dict[str, Any]:
     try:
         raw = orjson.dumps(context, default=str, option=orjson.OPT_NON_STR_KEYS)
     except (TypeError, orjson.JSONEncodeError):
-        raise DomainError(ErrorCode.INVALID, "Контекст шаблона нельзя сохранить.", "context") from None
+        raise DomainError(ErrorCode.INVALID, "Контекст шаблона нельзя сохранить.",
+                          "context") from None
     if len(raw) > CONTEXT_MAX_BYTES:
         raise DomainError(ErrorCode.TOO_LONG, "Контекст шаблона слишком большой.", "context")
     if b"\\u0000" in raw:

@@ -7,7 +7,8 @@ Routing (R-1.4, R-2.6, R-2.9), in one function, ``plan``:
   (the preferred channel is not used then: R-1.4 gives the client only the extra one).
 - No preference (or a preferred channel that cannot carry a written communication: a visit,
   social networks): the fallback order — a verified email, then a phone (SMS), then a postal
-  address, then an unverified email.
+  address, then a messenger, then an unverified email (better than nothing: the client gave
+  it, and staff see where it went).
 - A channel that needs an address the client does not have becomes a route with a
   ``problem``: the service writes it as a *failed* delivery with that reason, so staff see it
   and can re-route; nothing is dropped silently, and a legal channel is never swapped for
@@ -113,13 +114,14 @@ def fallback(contacts: list[Contact]) -> Route:
         (ContactKind.EMAIL, Channel.EMAIL, True),
         (ContactKind.PHONE, Channel.SMS, False),
         (ContactKind.POSTAL, Channel.POSTAL, False),
+        (ContactKind.MESSENGER, Channel.MESSENGER, False),
         (ContactKind.EMAIL, Channel.EMAIL, False),
     ):
         contact = best_contact(contacts, kind, verified_only=verified_only)
         if contact is not None:
             return Route(channel, RouteReason.FALLBACK, contact)
     return Route(None, RouteReason.FALLBACK, problem="Способ связи не выбран, и у клиента нет "
-                 "ни электронной почты, ни телефона, ни почтового адреса.")
+                 "ни электронной почты, ни телефона, ни почтового адреса, ни мессенджера.")
 
 
 def plan(preference: Preference | None, contacts: list[Contact],

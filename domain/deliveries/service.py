@@ -16,103 +16,43 @@ The same ``idempotency_key`` again returns the first call's rows and sends nothi
 
 from __future__ import annotations
 
-import logging
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from domain import redis
 from domain.actor import Actor
-from domain.clients.models import Channel, ChannelPreference, Client, ContactPoint
-from domain.clients.rules import display_name
+from domain.clients.models import Channel, Client
 from domain.deliveries import rendering, rules
-from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason
-from domain.errors import DomainError, ErrorCode, not_found
-from domain.history import service as history
-from domain.history.kinds import EventKind
-from domain.history.models import Direction
-from domain.transaction import after_commit, transaction
+from domain.deliveries.manage import (  # noqa: F401 (re-exported: one module per area)
+    DeliveryFilter,
+    Preview,
+    cancel,
+    client_page,
+    get_for,
+    mark_postal,
+    page,
+    preview,
+    reroute,
+    retry,
+)
+from domain.deliveries.models import Delivery, Purpose
+from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
+    ALL,
+    JOB,
+    PURPOSE_RU,
+    TOPIC,
+    _key,
+    _purpose,
+    enqueue,
+    hand_off,
+    parse_id,
+    routing_inputs,
+    with_defaults,
+    write_row,
+)
+from domain.errors import not_found
+from domain.transaction import transaction
 from domain.validation import clean_text
-
-log = logging.getLogger(__name__)
-
-TOPIC = "deliveries"
-ALL = "all"  # pub/sub key every staff subscriber listens on
-JOB = "send_delivery"
-
-PURPOSE_RU: dict[str, str] = {
-    Purpose.ANSWER: "Ответ на обращение",
-    Purpose.INFORMATION: "Запрошенная информация",
-    Purpose.SERVICE_RESULT: "Результат услуги",
-    Purpose.RECEIPT_NOTICE: "Уведомление о регистрации обращения",
-    Purpose.REDIRECT_NOTICE: "Уведомление о переадресации",
-    Purpose.ABUSE_NOTICE: "Уведомление об оскорбительном обращении",
-    Purpose.CLARIFICATION_REQUEST: "Запрос уточнения",
-    Purpose.EXTENSION_NOTICE: "Уведомление о продлении срока",
-    Purpose.BOOKING_CONFIRMATION: "Подтверждение записи на приём",
-    Purpose.BOOKING_CANCELLED: "Отмена записи на приём",
-    Purpose.REMINDER: "Напоминание",
-    Purpose.SURVEY_INVITATION: "Приглашение к опросу",
-    Purpose.SURVEY_REMINDER: "Напоминание об опросе",
-    Purpose.HISTORY_EXPORT_READY: "История обращений готова",
-    Purpose.MAILING: "Рассылка",
-    Purpose.MAILING_CONFIRMATION: "Подтверждение подписки",
-    Purpose.CONTACT_VERIFICATION: "Код подтверждения контакта",
-    Purpose.DEADLINE_ALERT: "Предупреждение о сроке",
-    Purpose.NOTICE: "Уведомление",
-}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def parse_id(value: Any, field: str = "id", what: str = "Отправление") -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise not_found(what, field) from None
-
-
-def _purpose(value: Any) -> Purpose:
-    try:
-        return Purpose(value)
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID, "Неизвестное назначение сообщения.", "purpose") from None
-
-
-def _key(value: str | None) -> str | None:
-    return clean_text(value, "idempotencyKey", max_length=200) if value is not None else None
-
-
-async def routing_inputs(client_id: Any) -> tuple[rules.Preference | None, list[rules.Contact]]:
-    pref = await ChannelPreference.get_or_none(client_id=client_id)
-    contacts = await ContactPoint.filter(client_id=client_id).order_by("created_at").values(
-        "id", "kind", "value", "verified", "primary")
-    return (
-        rules.Preference(
-            pref.preferred_channel,
-            str(pref.preferred_contact_id) if pref.preferred_contact_id else None,
-            pref.additional_channel,
-            str(pref.additional_contact_id) if pref.additional_contact_id else None,
-        ) if pref else None,
-        [rules.Contact(str(c["id"]), c["kind"], c["value"], c["verified"], c["primary"])
-         for c in contacts],
-    )
-
-
-def client_name(client: Client) -> str:
-    return display_name(client.kind, client.last_name, client.first_name, client.middle_name,
-                        client.organisation_name)
-
-
-def with_defaults(context: dict[str, Any], client: Client | None) -> dict[str, Any]:
-    name = client_name(client) if client is not None else "Иван Иванович Иванов"
-    return {"client_name": name, **context}
 
 
 async def send(
@@ -131,7 +71,8 @@ async def send(
     key = _key(idempotency_key)
     safe = rendering.json_safe(context)
     source_type = clean_text(str(source[0]), "source", max_length=60, required=True)
-    source_id = clean_text(str(source[1]), "source", max_length=64) if source[1] is not None else None
+    source_id = (clean_text(str(source[1]), "source", max_length=64)
+                 if source[1] is not None else None)
     async with transaction():
         if key is not None:
             existing = await Delivery.filter(idempotency_key=key).order_by("created_at", "id")
@@ -148,7 +89,7 @@ async def send(
         try:
             async with transaction():  # a savepoint: a concurrent twin with our key wins
                 for route in routes:
-                    rows.append(await _write(
+                    rows.append(await write_row(
                         client, route, rendered, purpose=purpose, template=template,
                         context=safe, source=(source_type, source_id), key=key, actor=actor))
         except IntegrityError:
@@ -160,75 +101,3 @@ async def send(
     return rows
 
 
-async def _write(
-    client: Client, route: rules.Route, rendered: rendering.Rendered, *, purpose: str,
-    template: str, context: dict[str, Any], source: tuple[str, str | None], key: str | None,
-    actor: Actor | None, rerouted_from: Delivery | None = None,
-) -> Delivery:
-    at = now()
-    delivery_id = uuid.uuid4()
-    name = client_name(client)
-    address = route.contact.value if route.contact else None
-    text, html = rendering.bodies(rendered, route.channel, name, address, str(delivery_id))
-    headers = None
-    if context.get("unsubscribe_url") and route.channel == Channel.EMAIL:
-        # RFC 8058 one-click unsubscribe for bulk mail.
-        headers = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    delivery = await Delivery.create(
-        id=delivery_id, client_id=client.id, channel=route.channel, route=route.reason,
-        contact_id=route.contact.id if route.contact else None, address=address,
-        recipient_name=name[:800], purpose=str(purpose), template=template, context=context,
-        subject=rendered.subject, body_text=text, body_html=html, headers=headers,
-        source_type=source[0], source_id=source[1],
-        status=DeliveryStatus.PENDING if route.reachable else DeliveryStatus.FAILED,
-        last_error=route.problem, idempotency_key=key,
-        created_by=actor.subject if actor else None, next_attempt_at=at,
-        finished_at=None if route.reachable else at,
-        rerouted_from_id=rerouted_from.id if rerouted_from else None,
-    )
-    label = PURPOSE_RU.get(purpose, purpose)
-    where = rules.CHANNEL_RU[route.channel] if route.channel else "канал не найден"
-    details = {"deliveryId": str(delivery.id), "purpose": str(purpose), "route": str(route.reason),
-               "status": str(delivery.status)}
-    if route.reachable:
-        await history.record(
-            client.id, EventKind.DELIVERY, f"{label}: «{rendered.subject}» ({where})",
-            direction=Direction.OUTBOUND, channel=route.channel, actor=actor,
-            source=("delivery", delivery.id), details=details,
-        )
-    else:
-        await history.record(
-            client.id, EventKind.DELIVERY_FAILED,
-            f"{label} не отправлено: {route.problem}", direction=Direction.OUTBOUND,
-            channel=route.channel, actor=actor, source=("delivery", delivery.id),
-            details=details,
-        )
-    return delivery
-
-
-def hand_off(delivery: Delivery) -> None:
-    """After commit: a pending row goes to the workers; subscribers hear of every row."""
-    if delivery.status == DeliveryStatus.PENDING:
-        delivery_id = delivery.id
-        after_commit(lambda: enqueue(delivery_id))
-    announce(delivery)
-
-
-async def enqueue(delivery_id: Any, job_id: str | None = None) -> bool:
-    """Hand one row to the workers; False if arq already holds a job with that id."""
-    job = await redis.get_redis().enqueue_job(JOB, str(delivery_id), _job_id=job_id or str(delivery_id))
-    return job is not None
-
-
-def announce(delivery: Delivery) -> None:
-    """After commit, tell ``deliveryUpdated`` subscribers (staff) about the new state."""
-    payload = {"id": str(delivery.id), "clientId": str(delivery.client_id),
-               "status": str(delivery.status)}
-    client_key = str(delivery.client_id)
-
-    async def publish() -> None:
-        await redis.publish(TOPIC, ALL, payload)
-        await redis.publish(TOPIC, client_key, payload)
-
-    after_commit(publish)

@@ -1,0 +1,160 @@
+"""Email through aiosmtplib, over a small pool of open connections reused across jobs.
+
+The Message-ID is derived from the delivery id, so a resend after a crash carries the same
+Message-ID and mail systems can recognise the duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, ClassVar
+
+import aiosmtplib
+
+from domain.clients.models import Channel
+from domain.deliveries import rules
+from domain.deliveries.channels.base import PermanentFailure, Sent, TransientFailure
+from domain.errors import DomainError
+from domain.validation import normalise_email
+
+if TYPE_CHECKING:
+    from domain.deliveries.models import Delivery
+    from domain.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def message_id(delivery_id: object, mail_from: str) -> str:
+    domain = mail_from.rpartition("@")[2] or "okno.local"
+    return f"<{delivery_id}@{domain}>"
+
+
+class SmtpPool:
+    """At most ``size`` connections; an idle one is reused unless it sat too long."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
+        self._slots = asyncio.Semaphore(max(1, settings.smtp_pool_size))
+        self.connections_opened = 0
+
+    async def acquire(self) -> aiosmtplib.SMTP:
+        await self._slots.acquire()
+        try:
+            while self._idle:
+                client, since = self._idle.pop()
+                fresh = time.monotonic() - since < self.settings.smtp_idle_seconds
+                if client.is_connected and fresh:
+                    return client
+                await self._discard(client)
+            return await self._connect()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def release(self, client: aiosmtplib.SMTP, reusable: bool) -> None:
+        if reusable and client.is_connected:
+            self._idle.append((client, time.monotonic()))
+        else:
+            client.close()
+        self._slots.release()
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        host, port = s.smtp_endpoint
+        client = aiosmtplib.SMTP(
+            hostname=host, port=port, use_tls=s.smtp_ssl, start_tls=s.smtp_starttls,
+            username=s.smtp_username or None, password=s.smtp_password or None,
+            timeout=s.smtp_timeout_seconds, validate_certs=s.smtp_validate_certs,
+        )
+        await client.connect()
+        self.connections_opened += 1
+        return client
+
+    async def _discard(self, client: aiosmtplib.SMTP) -> None:
+        try:
+            await asyncio.wait_for(client.quit(), 2)
+        except Exception:  # already gone: nothing to tidy
+            client.close()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client, _ in idle:
+            await self._discard(client)
+
+
+class EmailAdapter:
+    channels: ClassVar[tuple[Channel, ...]] = (Channel.EMAIL,)
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = SmtpPool(settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EmailAdapter:
+        return cls(settings)
+
+    def build(self, delivery: Delivery, recipient: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.settings.mail_from
+        msg["To"] = Address(display_name=delivery.recipient_name[:200], addr_spec=recipient)
+        msg["Subject"] = delivery.subject
+        msg["Date"] = format_datetime(delivery.created_at)
+        msg["Message-ID"] = message_id(delivery.id, self.settings.mail_from)
+        msg["Auto-Submitted"] = "auto-generated"
+        for name, value in (delivery.headers or {}).items():
+            msg[name] = value
+        msg.set_content(delivery.body_text)
+        if delivery.body_html:
+            msg.add_alternative(delivery.body_html, subtype="html")
+        return msg
+
+    async def send(self, delivery: Delivery) -> Sent:
+        try:
+            recipient = normalise_email(delivery.address or "")
+        except DomainError:
+            raise PermanentFailure(f"Неверный адрес электронной почты: {delivery.address!r}") \
+                from None
+        message = self.build(delivery, recipient)
+        try:
+            client = await self.pool.acquire()
+        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+            raise TransientFailure(f"SMTP-сервер недоступен: {_describe(exc)}") from None
+        reusable = False
+        try:
+            await client.send_message(message, sender=self.settings.mail_from,
+                                      recipients=[recipient])
+            reusable = True
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            reusable = True
+            refused = exc.recipients[0]
+            _raise_for_code(refused.code, f"адрес отклонён: {refused.code} {refused.message}")
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            # Our configuration, not the recipient: keep the mail and retry after a fix.
+            raise TransientFailure(f"SMTP: ошибка входа {exc.code} {exc.message}") from None
+        except aiosmtplib.SMTPResponseException as exc:
+            reusable = client.is_connected
+            _raise_for_code(exc.code, f"{exc.code} {exc.message}")
+        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+            raise TransientFailure(f"SMTP: {_describe(exc)}") from None
+        finally:
+            self.pool.release(client, reusable)
+        return Sent(external_id=message["Message-ID"])
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+def _raise_for_code(code: int, text: str) -> None:
+    if rules.smtp_code_is_transient(code):
+        raise TransientFailure(f"SMTP: {text}")
+    raise PermanentFailure(f"SMTP: {text}")
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]

@@ -1,0 +1,164 @@
+"""The worker side of the outbox: send one delivery; sweep up what the hand-off missed.
+
+Exactly-once as far as it can be had (arq runs a job at least once):
+- a worker *claims* a row with one conditional UPDATE (pending -> sending); of two workers
+  holding the same job only one wins, the other does nothing;
+- the row is ``sending`` before the SMTP transaction starts, and the email's Message-ID is
+  derived from the delivery id;
+- a row left ``sending`` (its worker died mid-send) is sent again only after
+  ``delivery_stuck_after_seconds``, longer than any job may run, with the same Message-ID.
+  The one case that can still reach a mailbox twice is a worker killed between the SMTP
+  server's "250 accepted" and the UPDATE that records it; receivers can drop that duplicate
+  by its Message-ID.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from tortoise.expressions import F
+
+from domain import redis
+from domain.deliveries import rules
+from domain.deliveries.channels import Channels, PermanentFailure, TransientFailure
+from domain.deliveries.models import Delivery, DeliveryStatus, PostalState
+from domain.deliveries.outbox import ALL, PURPOSE_RU, TOPIC, announce, enqueue, now
+from domain.history import service as history
+from domain.history.kinds import EventKind
+from domain.history.models import Direction
+from domain.settings import Settings
+from domain.transaction import transaction
+
+log = logging.getLogger(__name__)
+
+STUCK_NOTE = "Обработчик остановился во время отправки; отправляем повторно."
+SWEEP_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # sent | held | retry | failed | skipped
+    retry_in: float | None = None
+
+
+async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> Outcome:
+    """One attempt at one delivery; safe to call any number of times for the same id."""
+    try:
+        did = uuid.UUID(str(delivery_id))
+    except ValueError:
+        return Outcome("skipped")
+    started = now()
+    claimed = await Delivery.filter(
+        id=did, status=DeliveryStatus.PENDING, next_attempt_at__lte=started + timedelta(seconds=1)
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1,
+             sending_started_at=started, updated_at=started)
+    if not claimed:  # done, cancelled, not yet due, or another worker has it
+        return Outcome("skipped")
+    row = await Delivery.get(id=did)
+    adapter = channels.get(row.channel)
+    if adapter is None:
+        return await fail(row, f"Канал «{row.channel}» не умеет отправлять сообщения.")
+    try:
+        result = await adapter.send(row)
+    except PermanentFailure as exc:
+        return await fail(row, exc.reason)
+    except TransientFailure as exc:
+        return await retry_or_fail(row, exc.reason, settings)
+    except Exception as exc:  # a bug or an unforeseen library error: bounded retries
+        log.exception("delivery %s: unexpected error", did)
+        return await retry_or_fail(row, f"Внутренняя ошибка: {type(exc).__name__}", settings)
+    done = now()
+    if result.held:
+        await Delivery.filter(id=did, status=DeliveryStatus.SENDING,
+                              postal_state__isnull=True).update(
+            postal_state=PostalState.QUEUED, last_error=None, updated_at=done)
+        await _publish(row, DeliveryStatus.SENDING)
+        return Outcome("held")
+    await Delivery.filter(id=did, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=done, message_id=result.external_id,
+        last_error=None, updated_at=done)
+    await _publish(row, DeliveryStatus.SENT)
+    return Outcome("sent")
+
+
+async def retry_or_fail(row: Delivery, reason: str, settings: Settings) -> Outcome:
+    if row.attempts >= settings.delivery_max_attempts:
+        return await fail(row, f"{reason} (попыток: {row.attempts})")
+    delay = rules.backoff_seconds(row.attempts, settings.delivery_retry_base_seconds,
+                                  settings.delivery_retry_max_seconds)
+    at = now()
+    await Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=at + timedelta(seconds=delay),
+        last_error=reason[:1000], sending_started_at=None, updated_at=at)
+    await _publish(row, DeliveryStatus.PENDING)
+    return Outcome("retry", delay)
+
+
+async def fail(row: Delivery, reason: str) -> Outcome:
+    at = now()
+    async with transaction():
+        changed = await Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.FAILED, last_error=reason[:1000], finished_at=at, updated_at=at)
+        if changed:
+            row.status = DeliveryStatus.FAILED
+            label = PURPOSE_RU.get(row.purpose, row.purpose)
+            await history.record(
+                row.client_id, EventKind.DELIVERY_FAILED,
+                f"{label} не доставлено ({rules.CHANNEL_RU.get(row.channel, '—')}): {reason}",
+                direction=Direction.OUTBOUND, channel=row.channel,
+                source=("delivery", row.id),
+                details={"deliveryId": str(row.id), "status": "failed", "error": reason[:500]},
+            )
+            announce(row)
+    return Outcome("failed")
+
+
+async def _publish(row: Delivery, status: DeliveryStatus) -> None:
+    payload = {"id": str(row.id), "clientId": str(row.client_id), "status": str(status)}
+    try:
+        await redis.publish(TOPIC, ALL, payload)
+        await redis.publish(TOPIC, str(row.client_id), payload)
+    except Exception:  # live updates are best effort; the row is the truth
+        log.warning("delivery %s: publish failed", row.id, exc_info=True)
+
+
+async def sweep(settings: Settings) -> dict[str, int]:
+    """Re-enqueue what the after-commit hand-off missed (Redis was down, a worker died).
+
+    Pending rows due more than ``delivery_sweep_after_seconds`` ago are enqueued under their
+    own id (a no-op while arq still holds that job); if that job seems held by a dead
+    worker (due longer than the stuck timeout), under a fresh id — the claim keeps a second
+    job from sending twice. Rows left ``sending`` past the stuck timeout go back to pending.
+    """
+    at = now()
+    stuck_before = at - timedelta(seconds=settings.delivery_stuck_after_seconds)
+    counts = {"stuck": 0, "enqueued": 0}
+    stuck = await Delivery.filter(
+        status=DeliveryStatus.SENDING, sending_started_at__lt=stuck_before,
+    ).exclude(channel__in=list(rules.MANUAL)).limit(SWEEP_BATCH).values("id", "attempts")
+    for row in stuck:
+        reset = await Delivery.filter(
+            id=row["id"], status=DeliveryStatus.SENDING, sending_started_at__lt=stuck_before,
+        ).update(status=DeliveryStatus.PENDING, next_attempt_at=at, last_error=STUCK_NOTE,
+                 sending_started_at=None, updated_at=at)
+        if reset:
+            counts["stuck"] += 1
+            await enqueue(row["id"], job_id=f"{row['id']}:{row['attempts']}")
+            counts["enqueued"] += 1
+    due = await Delivery.filter(
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lt=at - timedelta(seconds=settings.delivery_sweep_after_seconds),
+    ).order_by("next_attempt_at").limit(SWEEP_BATCH).values("id", "attempts", "next_attempt_at")
+    for row in due:
+        if await enqueue(row["id"]):
+            counts["enqueued"] += 1
+        elif row["next_attempt_at"] < stuck_before:
+            if await enqueue(row["id"], job_id=f"{row['id']}:{row['attempts']}:late"):
+                counts["enqueued"] += 1
+    if counts["enqueued"]:
+        log.info("delivery sweep: %s", counts)
+    return counts

@@ -1,0 +1,268 @@
+"""Staff use cases on deliveries (retry, cancel, re-route, postal marks, template preview)
+and the reads behind the API. Re-exported by ``service``."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.actor import Actor
+from domain.clients.models import Channel, Client, ContactKind, ContactPoint
+from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
+from domain.deliveries import rendering, rules
+from domain.deliveries.models import Delivery, DeliveryStatus, PostalState, Purpose, RouteReason
+from domain.deliveries.outbox import (
+    PURPOSE_RU,
+    _purpose,
+    announce,
+    hand_off,
+    now,
+    parse_id,
+    with_defaults,
+    write_row,
+)
+from domain.errors import DomainError, ErrorCode, not_found
+from domain.history import service as history
+from domain.history.kinds import EventKind
+from domain.history.models import Direction
+from domain.pagination import newest_first
+from domain.transaction import transaction
+from domain.validation import SHORT_MAX, clean_text
+
+LIST_COLUMNS = (
+    "id", "client_id", "channel", "route", "contact_id", "address", "recipient_name", "purpose",
+    "template", "subject", "source_type", "source_id", "status", "attempts", "last_error",
+    "idempotency_key", "message_id", "postal_state", "rerouted_from_id", "created_by",
+    "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at", "finished_at",
+)
+
+
+def _staff_only(actor: Actor) -> None:
+    if not actor.is_staff:
+        raise DomainError(ErrorCode.FORBIDDEN, "Недостаточно прав для этого действия.")
+
+
+async def _locked(delivery_id: Any) -> Delivery:
+    row = await Delivery.select_for_update().get_or_none(id=parse_id(delivery_id))
+    if row is None:
+        raise not_found("Отправление")
+    return row
+
+
+async def _note(row: Delivery, summary: str, actor: Actor) -> None:
+    await history.record(
+        row.client_id, EventKind.DELIVERY, summary[:1000], direction=Direction.OUTBOUND,
+        channel=row.channel, actor=actor, source=("delivery", row.id),
+        details={"deliveryId": str(row.id), "status": str(row.status)},
+    )
+
+
+async def get_for(actor: Actor, delivery_id: Any) -> dict[str, Any]:
+    """One delivery as a row; staff see all, a client only their own."""
+    rows = await Delivery.filter(id=parse_id(delivery_id)).values(*LIST_COLUMNS)
+    if not rows or not actor.can_see_client(str(rows[0]["client_id"])):
+        raise not_found("Отправление")
+    return rows[0]
+
+
+async def retry(actor: Actor, delivery_id: Any) -> Delivery:
+    """Send a failed or cancelled delivery again, by the same route, with fresh attempts."""
+    _staff_only(actor)
+    async with transaction():
+        row = await _locked(delivery_id)
+        if not rules.can_retry(row.status):
+            raise DomainError(ErrorCode.INVALID_STATE, "Повторить можно только неудачную или "
+                              "отменённую отправку.", "id")
+        if row.channel is None or (CONTACT_FOR_CHANNEL.get(row.channel) and not row.address):
+            raise DomainError(ErrorCode.INVALID_STATE, "У отправки нет адреса. Перенаправьте её "
+                              "на другой контакт.", "id")
+        row.status = DeliveryStatus.PENDING
+        row.attempts = 0
+        row.next_attempt_at = now()
+        row.finished_at = None
+        row.postal_state = None
+        await row.save()
+        await _note(row, f"Повторная отправка: «{row.subject}»", actor)
+        hand_off(row)
+    return row
+
+
+async def cancel(actor: Actor, delivery_id: Any, reason: str | None = None) -> Delivery:
+    _staff_only(actor)
+    reason = clean_text(reason, "reason", max_length=SHORT_MAX)
+    async with transaction():
+        row = await _locked(delivery_id)
+        if not rules.can_cancel(row.status, row.channel):
+            raise DomainError(ErrorCode.INVALID_STATE, "Эту отправку уже нельзя отменить.", "id")
+        row.status = DeliveryStatus.CANCELLED
+        row.finished_at = now()
+        row.last_error = f"Отменено: {reason}" if reason else "Отменено сотрудником"
+        await row.save()
+        await _note(row, f"Отправка отменена: «{row.subject}»" + (f" ({reason})" if reason else ""),
+                    actor)
+        announce(row)
+    return row
+
+
+CHANNEL_FOR_KIND = rules.CHANNEL_FOR_CONTACT
+
+
+async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
+                  channel: Channel | None = None) -> Delivery:
+    """A new delivery of the same content to another contact point or channel; a still
+    pending original is cancelled. Returns the new delivery."""
+    _staff_only(actor)
+    if contact_id is None and channel is None:
+        raise DomainError(ErrorCode.REQUIRED, "Выберите контакт или способ связи.", "contactId")
+    async with transaction():
+        row = await _locked(delivery_id)
+        if not rules.can_reroute(row.status, row.channel):
+            raise DomainError(ErrorCode.INVALID_STATE, "Отправка сейчас выполняется; "
+                              "перенаправить её можно после результата.", "id")
+        contact = None
+        if contact_id is not None:
+            contact = await ContactPoint.get_or_none(
+                id=parse_id(contact_id, "contactId", "Контакт"), client_id=row.client_id)
+            if contact is None:
+                raise not_found("Контакт", "contactId")
+        target = rules.carrier(channel or CHANNEL_FOR_KIND[ContactKind(contact.kind)])
+        if target not in rules.DELIVERABLE:
+            raise DomainError(ErrorCode.INVALID, "Этим способом нельзя доставить письменное "
+                              "сообщение.", "channel")
+        needed = CONTACT_FOR_CHANNEL.get(target)
+        contacts = await ContactPoint.filter(client_id=row.client_id).order_by("created_at")
+        if needed is not None and contact is None:
+            contact = next((c for c in sorted(contacts, key=lambda c: (not c.primary,
+                            not c.verified)) if c.kind == needed), None)
+            if contact is None:
+                raise DomainError(ErrorCode.CONTACT_REQUIRED, "Для этого способа связи нужен "
+                                  f"контакт: {CONTACT_KIND_RU[needed]}.", "contactId")
+        if contact is not None and contact.kind != needed:
+            raise DomainError(ErrorCode.CONTACT_KIND_MISMATCH, "Контакт не подходит к способу "
+                              "связи.", "contactId")
+        client = await Client.get(id=row.client_id)
+        rendered = rendering.render(row.template, with_defaults(row.context or {}, client))
+        route = rules.Route(target, RouteReason.STAFF, rules.Contact(
+            str(contact.id), contact.kind, contact.value, contact.verified, contact.primary
+        ) if contact else None)
+        new = await write_row(
+            client, route, rendered, purpose=row.purpose, template=row.template,
+            context=row.context or {}, source=(row.source_type or "delivery", row.source_id),
+            key=None, actor=actor, rerouted_from=row,
+        )
+        if row.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
+            row.status = DeliveryStatus.CANCELLED
+            row.finished_at = now()
+            row.last_error = "Перенаправлено сотрудником"
+            await row.save()
+            announce(row)
+        hand_off(new)
+    return new
+
+
+async def mark_postal(actor: Actor, delivery_id: Any, mark: PostalState) -> Delivery:
+    """An operator printed the letter, or handed it to the post (which completes it)."""
+    _staff_only(actor)
+    async with transaction():
+        row = await _locked(delivery_id)
+        if row.channel not in rules.MANUAL:
+            raise DomainError(ErrorCode.INVALID_STATE, "Это не бумажное письмо.", "id")
+        change = rules.postal_transition(row.status, row.postal_state, mark)
+        if change is None:
+            raise DomainError(ErrorCode.INVALID_STATE, "Такую отметку сейчас поставить нельзя.",
+                              "state")
+        at = now()
+        row.status, row.postal_state = change
+        row.printed_at = row.printed_at or at
+        if row.status == DeliveryStatus.SENT:
+            row.sent_at = at
+        row.last_error = None
+        await row.save()
+        await _note(row, ("Письмо напечатано" if mark == PostalState.PRINTED
+                          else "Письмо передано на почту") + f": «{row.subject}»", actor)
+        announce(row)
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    subject: str
+    text: str
+    html: str
+    short: str
+    letter_html: str
+
+
+async def preview(actor: Actor, template: str, purpose: Any, context: Any,
+                  client_id: Any = None) -> Preview:
+    """Render a template as it would go out, without writing anything (staff)."""
+    _staff_only(actor)
+    _purpose(purpose)
+    safe = rendering.json_safe(context)
+    client = None
+    address = "432017, г. Ульяновск, ул. Спасская, д. 3"
+    if client_id is not None:
+        client = await Client.get_or_none(id=parse_id(client_id, "clientId", "Клиент"))
+        if client is None:
+            raise not_found("Клиент", "clientId")
+        postal = await ContactPoint.filter(client_id=client.id, kind=ContactKind.POSTAL
+                                           ).order_by("-primary", "created_at").first()
+        address = postal.value if postal else ""
+    full = with_defaults(safe, client)
+    rendered = rendering.render(template, full)
+    text, html = rendering.email_parts(rendered)
+    letter = rendering.letter_html(rendered, full["client_name"], address, "предпросмотр")
+    return Preview(rendered.subject, text, html, rendered.short, letter)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryFilter:
+    statuses: list[DeliveryStatus] | None = None
+    channels: list[Channel] | None = None
+    purposes: list[str] | None = None
+    client_id: Any = None
+    source_type: str | None = None
+    source_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def page(actor: Actor, flt: DeliveryFilter, first: int, after: str | None
+               ) -> tuple[list[dict[str, Any]], bool]:
+    """Staff: every delivery, newest first, narrowed by the filter."""
+    _staff_only(actor)
+    query = Delivery.all()
+    if flt.statuses:
+        query = query.filter(status__in=[str(s) for s in flt.statuses])
+    if flt.channels:
+        query = query.filter(channel__in=[str(c) for c in flt.channels])
+    if flt.purposes:
+        for p in flt.purposes:
+            _purpose(p)
+        query = query.filter(purpose__in=[str(p) for p in flt.purposes])
+    if flt.client_id is not None:
+        query = query.filter(client_id=parse_id(flt.client_id, "clientId", "Клиент"))
+    if flt.source_type:
+        query = query.filter(source_type=clean_text(flt.source_type, "sourceType", max_length=60))
+    if flt.source_id:
+        query = query.filter(source_id=clean_text(flt.source_id, "sourceId", max_length=64))
+    if flt.since:
+        query = query.filter(created_at__gte=history.as_utc(flt.since))
+    if flt.until:
+        query = query.filter(created_at__lt=history.as_utc(flt.until))
+    return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
+
+
+async def client_page(actor: Actor, client_id: Any, first: int, after: str | None
+                      ) -> tuple[list[dict[str, Any]], bool]:
+    """One client's deliveries, newest first; a client sees only their own."""
+    cid = parse_id(client_id, "clientId", "Клиент")
+    if not actor.can_see_client(str(cid)):
+        raise not_found("Клиент", "clientId")
+    query = Delivery.filter(client_id=cid)
+    return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
+
+
+__all__ = ["PURPOSE_RU", "Purpose"]
