@@ -110,6 +110,8 @@ class Settings(BaseSettings):
         "ОГ", description="Registration numbers look like «ОГ-2026-000123»")
     message_repeat_window_days: int = Field(
         365, description="R-2.4: earlier appeals within N days on the same sphere count as history")
+    message_max_sentence_words: int = Field(
+        25, description="R-2.2: the plain-language checker flags longer sentences")
 
     # Deliveries (outbox): email through SMTP above; SMS and messengers through an HTTP
     # gateway, or, with no gateway URL, a development adapter writing var/outbox/*.jsonl.

@@ -1,0 +1,139 @@
+"""Reading messages: pages for lists (staff by role and department, clients their own)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.messages import access
+from domain.messages.models import (
+    AbuseStatus,
+    Answer,
+    Attachment,
+    Audience,
+    Clarification,
+    DeadlineAlert,
+    Message,
+    MessageStatus,
+)
+from domain.pagination import newest_first
+
+MESSAGE_COLUMNS = (
+    "id", "client_id", "audience", "form", "category", "channel", "contact_id", "reply_channel",
+    "reply_additional_channel", "subject", "body", "received_at", "registered_at",
+    "registration_number", "edms_number", "edms_link", "status", "department_id", "executor",
+    "suggested_sphere_id", "sphere_confidence", "sphere_suggestions", "sphere_id",
+    "urgency_suggested", "urgency_reasons", "urgent", "urgent_due_date", "urgency_note",
+    "abuse_status", "abuse_flags", "abuse_notice_due_date", "abuse_notice_sent_at",
+    "registration_due_date", "answer_due_date", "redirect_due_date", "extended",
+    "extension_reason", "due_kind", "due_date", "due_at", "escalated_at", "redirected_to_id",
+    "redirect_reason", "closed_at", "created_at", "updated_at",
+)
+ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "drafted_by",
+                  "drafted_at", "sent_at", "sent_by", "survey_invitation_id", "edms_number")
+ATTACHMENT_COLUMNS = ("id", "message_id", "file_name", "content_type", "size_bytes",
+                      "storage_key", "created_at")
+CLARIFICATION_COLUMNS = ("id", "message_id", "contact_id", "channel", "contact_value",
+                         "occurred_at", "note", "written_request", "actor_subject")
+ALERT_COLUMNS = ("id", "message_id", "kind", "due_kind", "due_at", "recipients",
+                 "department_id", "created_at")
+
+
+@dataclass(frozen=True)
+class MessageFilter:
+    statuses: tuple[MessageStatus, ...] | None = None
+    audience: Audience | None = None
+    client_id: Any = None
+    sphere_id: Any = None
+    department_id: Any = None
+    executor: str | None = None
+    urgent: bool | None = None
+    abuse_status: AbuseStatus | None = None
+    overdue: bool | None = None
+    due_before: dt.datetime | None = None
+    registration_number: str | None = None
+
+
+def _uuid(value: Any, field: str) -> uuid.UUID | None:
+    try:
+        return access.parse_id(value, field, "Запись")
+    except DomainError:
+        return None
+
+
+async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
+               now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Newest received first; every filter has an index ending in (received_at, id)."""
+    now = now or dt.datetime.now(dt.UTC)
+    query = Message.all()
+    condition = await access.visibility(actor)
+    if condition is not None:
+        query = query.filter(condition)
+    nothing = False
+    for value, name in ((flt.client_id, "client_id"), (flt.sphere_id, "sphere_id"),
+                        (flt.department_id, "department_id")):
+        if value is not None:
+            parsed = _uuid(value, name)
+            nothing = nothing or parsed is None
+            query = query.filter(**{name: parsed})
+    if nothing:  # an unknown or forged ID matches nothing, like an ID of nothing
+        return [], False
+    if flt.statuses:
+        query = query.filter(status__in=list(flt.statuses))
+    if flt.audience:
+        query = query.filter(audience=flt.audience)
+    if flt.executor:
+        query = query.filter(executor=flt.executor)
+    if flt.urgent is not None:
+        query = query.filter(urgent=flt.urgent)
+    if flt.abuse_status:
+        query = query.filter(abuse_status=flt.abuse_status)
+    if flt.overdue is True:
+        query = query.filter(due_at__lt=now)
+    elif flt.overdue is False:
+        query = query.filter(due_at__gte=now)
+    if flt.due_before is not None:
+        before = flt.due_before if flt.due_before.tzinfo else flt.due_before.replace(tzinfo=dt.UTC)
+        query = query.filter(due_at__lt=before.astimezone(dt.UTC))
+    if flt.registration_number:
+        query = query.filter(registration_number=flt.registration_number)
+    return await newest_first(query, "received_at", first, after, MESSAGE_COLUMNS, uuid.UUID)
+
+
+async def by_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    return await Message.filter(id__in=ids).values(*MESSAGE_COLUMNS)
+
+
+async def answers_of(ids: list[Any]) -> list[dict[str, Any]]:
+    return await Answer.filter(message_id__in=ids).values(*ANSWER_COLUMNS)
+
+
+async def attachments_of(ids: list[Any]) -> list[dict[str, Any]]:
+    return await Attachment.filter(message_id__in=ids).order_by("created_at").values(
+        *ATTACHMENT_COLUMNS)
+
+
+async def clarifications_of(ids: list[Any]) -> list[dict[str, Any]]:
+    return await Clarification.filter(message_id__in=ids).order_by("occurred_at").values(
+        *CLARIFICATION_COLUMNS)
+
+
+async def alerts_of(ids: list[Any]) -> list[dict[str, Any]]:
+    return await DeadlineAlert.filter(message_id__in=ids).order_by("created_at").values(
+        *ALERT_COLUMNS)
+
+
+async def alerts_page(actor: Actor, first: int, after: str | None
+                      ) -> tuple[list[dict[str, Any]], bool]:
+    """Deadline alerts, newest first: all for heads, an executor's own and their
+    department's for executors."""
+    query = DeadlineAlert.all()
+    condition = await access.visibility(actor)
+    if condition is not None:
+        visible = Message.filter(condition).values("id")
+        query = query.filter(message_id__in=visible)
+    return await newest_first(query, "created_at", first, after, ALERT_COLUMNS, int)
