@@ -12,11 +12,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from cross_web import HTTPException
 
 from api.auth import InvalidToken, authenticate
 from api.context import Context
@@ -26,6 +27,17 @@ from api.observability import RequestContextMiddleware, client_app_var, metrics_
 from api.schema import build_schema
 from domain import db, redis
 from domain.settings import Settings, get_settings
+
+
+ACTOR_KEY = "okno_actor"
+
+
+def _unauthorized() -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": "Invalid or expired token",
+                     "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 class GraphQLView(GraphQL):
@@ -45,16 +57,21 @@ class GraphQLView(GraphQL):
     def decode_json(self, data: str | bytes) -> Any:
         return orjson.loads(data)
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        actor = None
-        if request.scope["type"] == "http":
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
             try:
-                actor = await authenticate(request.headers.get("authorization"), self.settings)
+                actor = await authenticate(Headers(scope=scope).get("authorization"), self.settings)
             except InvalidToken:
                 # A bad token is refused, never silently downgraded to anonymous.
-                raise HTTPException(401, "Invalid or expired token") from None
+                await _unauthorized()(scope, receive, send)
+                return
+            scope.setdefault("state", {})[ACTOR_KEY] = actor
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
-            request=request, response=response, settings=self.settings, actor=actor,
+            request=request, response=response, settings=self.settings,
+            actor=request.scope.get("state", {}).get(ACTOR_KEY),
             client_app=client_app_var.get(),
         )
 

