@@ -13,10 +13,15 @@ from domain.deliveries import dispatch
 from domain.deliveries.channels import Channels
 
 
+async def startup(ctx: dict[str, Any]) -> None:
+    """Adapters live as long as the worker (arq gives each job a copy of this ctx), so SMTP
+    connections are reused across jobs."""
+    ctx["delivery_channels"] = Channels(ctx["settings"])
+
+
 def channels(ctx: dict[str, Any]) -> Channels:
-    """Adapters live as long as the worker, so SMTP connections are reused across jobs."""
     found = ctx.get("delivery_channels")
-    if found is None:
+    if found is None:  # called outside a worker (tests, scripts)
         found = ctx["delivery_channels"] = Channels(ctx["settings"])
     return found
 

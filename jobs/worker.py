@@ -21,6 +21,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     if not ctx.get("external_resources"):
         await db.init_db(settings)
         redis.connect(redis.resolve_redis_url(settings))
+    await deliveries.startup(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

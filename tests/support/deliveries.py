@@ -65,7 +65,7 @@ class MailRecorder:
     rcpt_script: dict[str, str] = field(default_factory=dict)  # address -> RCPT reply
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[Any] = field(default_factory=list)
-    connections: int = 0
+    peers: set = field(default_factory=set)  # (host, port) per SMTP connection that sent
     delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
@@ -80,6 +80,7 @@ class MailRecorder:
             await asyncio.sleep(self.delay)
         if self.script:
             return self.script.pop(0)
+        self.peers.add(tuple(session.peer))
         self.envelopes.append(envelope)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
@@ -104,3 +105,24 @@ class SmtpServer:
     def settings(self, base: Settings, **extra: Any) -> Settings:
         return base.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": self.port,
                                        "delivery_retry_base_seconds": 0.05, **extra})
+
+
+async def run_worker(settings: Settings, *, max_jobs: int = 10) -> Any:
+    """A real arq worker, in this process, until the queue (deferred retries included) is
+    empty. The app's DB and Redis stay the test's own."""
+    from arq.connections import RedisSettings
+    from arq.worker import Worker
+
+    from jobs import worker as okno_worker
+
+    worker = Worker(
+        functions=okno_worker.FUNCTIONS, redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        burst=True, poll_delay=0.02, handle_signals=False, max_jobs=max_jobs,
+        on_startup=okno_worker.startup, on_shutdown=okno_worker.shutdown,
+        ctx={"settings": settings, "external_resources": True},
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    return worker
