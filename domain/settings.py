@@ -105,7 +105,6 @@ class Settings(BaseSettings):
     message_warn_working_days: int = Field(
         1, description="The deadline sweep warns the executor N working days before a deadline")
     message_sweep_batch: int = Field(500, description="Messages per deadline-sweep batch")
-    message_sweep_minutes: int = Field(10, description="The deadline sweep runs every N minutes")
     message_number_prefix: str = Field(
         "ОГ", description="Registration numbers look like «ОГ-2026-000123»")
     message_repeat_window_days: int = Field(

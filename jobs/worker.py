@@ -10,10 +10,10 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import get_settings
-from jobs import deliveries, history
+from jobs import deliveries, history, messages
 
-FUNCTIONS: list[Any] = [*history.FUNCTIONS, *deliveries.FUNCTIONS]
-CRON_JOBS: list[Any] = [*history.CRON_JOBS, *deliveries.CRON_JOBS]
+FUNCTIONS: list[Any] = [*history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS]
+CRON_JOBS: list[Any] = [*history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS]
 
 
 async def startup(ctx: dict[str, Any]) -> None:
