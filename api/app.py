@@ -23,6 +23,7 @@ from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
+from api.http.survey_export import download_survey_export
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
 from domain import db, redis
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/exports/{name}", download_export),
+            Route("/survey-exports/{name}", download_survey_export),
             Route("/metrics", metrics_endpoint),
         ],
         middleware=[

@@ -23,12 +23,15 @@ from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
 from api.observability import OperationMetrics
+from api.surveys.mutations import SurveyMutations
+from api.surveys.queries import SurveyQueries
+from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 
-QUERIES = (ClientQueries, HistoryQueries, CalendarQueries)
-MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations)
-SUBSCRIPTIONS = (HistorySubscriptions,)
+QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries)
+MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations)
+SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -1,0 +1,37 @@
+"""Download of a survey-answers CSV through its signed link (R-9 analysis).
+
+``GET /survey-exports/{token}.csv``: no login, the token (made by the
+``exportSurveyResponses`` mutation for a supervisor) is the permission. Forged or
+wrong-purpose tokens get 404, expired ones 410, both as short Russian texts.
+The file is streamed from the database, so its size does not matter.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from domain.errors import DomainError, ErrorCode
+from domain.surveys import export
+
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
+           "X-Content-Type-Options": "nosniff"}
+INVALID = "Ссылка недействительна. Проверьте, что она скопирована целиком."
+EXPIRED = "Срок действия ссылки истёк. Запросите выгрузку ещё раз."
+
+
+async def download_survey_export(request: Request) -> Response:
+    token, _, ext = request.path_params["name"].rpartition(".")
+    if ext != "csv" or not token:
+        return PlainTextResponse(INVALID, status_code=404, headers=PRIVATE)
+    settings = request.app.state.settings
+    try:
+        claims = export.verify(token, settings)
+    except DomainError as exc:
+        expired = exc.code == ErrorCode.EXPIRED_TOKEN
+        return PlainTextResponse(EXPIRED if expired else INVALID,
+                                 status_code=410 if expired else 404, headers=PRIVATE)
+    name = f"survey-answers-{claims['from']:%Y-%m-%d}_{claims['to']:%Y-%m-%d}.csv"
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return StreamingResponse(export.csv_chunks(claims, settings),
+                             media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,0 +1,240 @@
+"""Write side of the surveys area: definitions (supervisors), invitations (staff), the public
+response (token only) and the CSV export link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.enums import ChannelEnum
+from api.errors import UserError, attempt
+from api.permissions import IsStaff, IsSupervisor, actor_of
+from api.relay import decode_id
+from api.surveys.queries import SatisfactionFilter, report_filter
+from api.surveys.types import (
+    QuestionKindEnum,
+    Survey,
+    SurveyInvitation,
+    SurveyPurposeEnum,
+    SurveyVersion,
+)
+from api.surveys.dataloaders import VERSION_COLUMNS
+from domain.errors import DomainError
+from domain.surveys import definitions, export, invitations, rules
+from domain.surveys import service as surveys
+from domain.surveys.invitations import INVITATION_COLUMNS
+
+
+def _id(value: Any, type_name: str, field: str) -> str | None:
+    """A global ID of the expected type; a malformed one goes on for the service to refuse."""
+    if value is None:
+        return None
+    try:
+        return decode_id(value, type_name, field)
+    except DomainError:
+        return "invalid"
+
+
+@strawberry.input(description="An option of a choice question.")
+class SurveyOptionInput:
+    text: str
+    id: str | None = strawberry.field(
+        default=None, description="Stable key (a-z, 0-9, _); generated when omitted. Keep it "
+        "when editing so reports can follow the option across versions.")
+
+
+@strawberry.input(description="A question. Choice kinds need 2–20 options; FREE_TEXT may set "
+                  "maxLength (default 2000, at most 5000).")
+class SurveyQuestionInput:
+    kind: QuestionKindEnum
+    text: str
+    required: bool = False
+    id: str | None = strawberry.field(
+        default=None, description="Stable key (a-z, 0-9, _); generated when omitted.")
+    options: list[SurveyOptionInput] | None = None
+    max_length: int | None = None
+
+
+def _drafts(questions: list[SurveyQuestionInput]) -> list[rules.QuestionDraft]:
+    return [
+        rules.QuestionDraft(
+            kind=q.kind, text=q.text, required=q.required, id=q.id,
+            options=[rules.OptionDraft(text=o.text, id=o.id) for o in q.options or []],
+            max_length=q.max_length,
+        )
+        for q in questions
+    ]
+
+
+@strawberry.input(description="A new survey (version 1). `makeDefault` switches the purpose's "
+                  "new invitations to it.")
+class CreateSurveyInput:
+    purpose: SurveyPurposeEnum
+    title: str
+    questions: list[SurveyQuestionInput]
+    intro: str | None = None
+    make_default: bool = False
+
+
+@strawberry.input(description="An edit of a survey, published as a new immutable version. "
+                  "Invitations already sent keep their version.")
+class PublishSurveyVersionInput:
+    survey_id: strawberry.ID
+    title: str
+    questions: list[SurveyQuestionInput]
+    intro: str | None = None
+
+
+@strawberry.input
+class SetDefaultSurveyInput:
+    survey_id: strawberry.ID
+
+
+@strawberry.type(description="Result of a survey mutation.")
+class SurveyPayload:
+    survey: Survey | None
+    errors: list[UserError]
+
+
+@strawberry.type(description="Result of publishing a version.")
+class SurveyVersionPayload:
+    version: SurveyVersion | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="Invite a client to rate a record (staff), e.g. after a personal "
+                  "reception (R-4.9). With `notify` the invitation is also sent by the "
+                  "client's chosen channel; without it, show `invitation.link` yourself.")
+class InviteToSurveyInput:
+    client_id: strawberry.ID
+    purpose: SurveyPurposeEnum
+    subject_type: str = strawberry.field(description="Kind of record rated: a-z, 0-9, _ (e.g. reception).")
+    subject_id: str = strawberry.field(description="ID of the record rated.")
+    channel: ChannelEnum | None = None
+    sphere: str | None = None
+    department_id: strawberry.ID | None = None
+    executor: str | None = None
+    about: str | None = strawberry.field(
+        default=None, description="What is rated, for the citizen (≤ 300 characters).")
+    notify: bool = False
+
+
+@strawberry.type(description="Result of an invitation: `created` is false when the record "
+                 "already had an open invitation, which is returned instead.")
+class SurveyInvitationPayload:
+    invitation: SurveyInvitation | None
+    created: bool
+    errors: list[UserError]
+
+
+@strawberry.input(description="One answer. Scale kinds use `value`, choice kinds `choiceIds`, "
+                  "FREE_TEXT `text`; leave out optional questions you skip.")
+class SurveyAnswerInput:
+    question_id: str
+    value: int | None = None
+    choice_ids: list[str] | None = None
+    text: str | None = None
+
+
+@strawberry.input(description="The citizen's answers; the token from the link is the only key.")
+class SubmitSurveyResponseInput:
+    token: str
+    answers: list[SurveyAnswerInput]
+
+
+@strawberry.type(description="Result of answering: `accepted` with a thank-you message, or "
+                 "errors (field `answers.<questionId>` points at the question; RATE_LIMITED "
+                 "after too many attempts: wait a minute).")
+class SubmitSurveyResponsePayload:
+    accepted: bool
+    message: str | None = strawberry.field(description="Plain-Russian thanks to show.")
+    errors: list[UserError]
+
+
+@strawberry.input(description="CSV of survey answers submitted from `from` to `to` (inclusive).")
+class ExportSurveyResponsesInput:
+    date_from: dt.date = strawberry.field(name="from")
+    date_to: dt.date = strawberry.field(name="to")
+    filter: SatisfactionFilter | None = None
+
+
+@strawberry.type(description="A signed download link; anyone holding it can download until it "
+                 "expires, so do not share it.")
+class SurveyExportPayload:
+    url: str | None
+    expires_at: dt.datetime | None
+    errors: list[UserError]
+
+
+MAX_ANSWERS = 100
+
+
+def _version(obj: Any) -> SurveyVersion | None:
+    return SurveyVersion.from_row({c: getattr(obj, c) for c in VERSION_COLUMNS}) if obj else None
+
+
+@strawberry.type
+class SurveyMutations:
+    @strawberry.mutation(permission_classes=[IsSupervisor], description="Create a survey (supervisors, admins).")
+    async def create_survey(self, info: Info, input: CreateSurveyInput) -> SurveyPayload:
+        obj, errors = await attempt(definitions.create_survey(
+            actor_of(info), input.purpose, input.title, input.intro, _drafts(input.questions),
+            make_default=input.make_default))
+        return SurveyPayload(survey=Survey.from_model(obj) if obj else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=[IsSupervisor], description="Publish an edit as a new version.")
+    async def publish_survey_version(self, info: Info, input: PublishSurveyVersionInput) -> SurveyVersionPayload:
+        obj, errors = await attempt(definitions.publish_version(
+            actor_of(info), _id(input.survey_id, "Survey", "surveyId"), input.title, input.intro,
+            _drafts(input.questions)))
+        return SurveyVersionPayload(version=_version(obj), errors=errors)
+
+    @strawberry.mutation(permission_classes=[IsSupervisor], description="Make a survey its purpose's default.")
+    async def set_default_survey(self, info: Info, input: SetDefaultSurveyInput) -> SurveyPayload:
+        obj, errors = await attempt(definitions.set_default(
+            actor_of(info), _id(input.survey_id, "Survey", "surveyId")))
+        return SurveyPayload(survey=Survey.from_model(obj) if obj else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="Invite a client to a survey (staff).")
+    async def invite_to_survey(self, info: Info, input: InviteToSurveyInput) -> SurveyInvitationPayload:
+        inv, errors = await attempt(invitations.invite_by_staff(
+            actor_of(info), (input.subject_type, input.subject_id),
+            _id(input.client_id, "Client", "clientId"), input.purpose, notify=input.notify,
+            settings=info.context.settings, channel=input.channel, sphere=input.sphere,
+            department_id=_id(input.department_id, "Department", "departmentId"),
+            executor=input.executor, about=input.about))
+        if inv is None:
+            return SurveyInvitationPayload(invitation=None, created=False, errors=errors)
+        await inv.record.refresh_from_db()
+        row = {c: getattr(inv.record, c) for c in INVITATION_COLUMNS}
+        return SurveyInvitationPayload(invitation=SurveyInvitation.from_row(row),
+                                       created=inv.created, errors=[])
+
+    @strawberry.mutation(description="Public, no login: answer the survey behind a token. "
+                         "Accepted once per invitation.")
+    async def submit_survey_response(self, info: Info, input: SubmitSurveyResponseInput) -> SubmitSurveyResponsePayload:
+        request = info.context.request
+        ip = request.client.host if request.client else None
+        answers = [rules.AnswerDraft(question_id=a.question_id, value=a.value,
+                                     choice_ids=a.choice_ids, text=a.text)
+                   for a in input.answers[:MAX_ANSWERS + 1]]
+        response, errors = await attempt(surveys.submit_response(
+            input.token, answers, ip=ip, settings=info.context.settings))
+        if response is None:
+            return SubmitSurveyResponsePayload(accepted=False, message=None, errors=errors)
+        return SubmitSurveyResponsePayload(
+            accepted=True, message="Спасибо! Ваш ответ поможет нам работать лучше.", errors=[])
+
+    @strawberry.mutation(permission_classes=[IsSupervisor], description="A signed link to a CSV of survey answers.")
+    async def export_survey_responses(self, info: Info, input: ExportSurveyResponsesInput) -> SurveyExportPayload:
+        async def make() -> tuple[str, dt.datetime]:
+            return export.export_link(actor_of(info), input.date_from, input.date_to,
+                                      report_filter(input.filter), info.context.settings)
+
+        result, errors = await attempt(make())
+        if result is None:
+            return SurveyExportPayload(url=None, expires_at=None, errors=errors)
+        return SurveyExportPayload(url=result[0], expires_at=result[1], errors=[])

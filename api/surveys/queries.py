@@ -1,0 +1,176 @@
+"""Read side of the surveys area: the public survey page and the supervisors' figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.enums import ChannelEnum
+from api.errors import UserError
+from api.permissions import IsAuthenticated, IsSupervisor, actor_of
+from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, encode_id, page_size
+from api.surveys.types import (
+    InvitationStatusEnum,
+    PublicSurvey,
+    SatisfactionFigures,
+    SatisfactionGroup,
+    SatisfactionGroupByEnum,
+    SatisfactionReport,
+    Survey,
+    SurveyByTokenResult,
+    SurveyComment,
+    SurveyInvitation,
+    SurveyPurposeEnum,
+    SurveyQuestion,
+)
+from domain.errors import DomainError
+from domain.pagination import encode_cursor
+from domain.surveys import comments, definitions, invitations, report
+from domain.surveys import service as surveys
+
+
+@strawberry.input(description="Narrow a report, comment list or export; lists combine with AND, "
+                  "values inside a list with OR; each list at most 50 values.")
+class SatisfactionFilter:
+    purposes: list[SurveyPurposeEnum] | None = None
+    channels: list[ChannelEnum] | None = None
+    department_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Global IDs of departments.")
+    spheres: list[str] | None = None
+    executors: list[str] | None = None
+
+
+def report_filter(flt: SatisfactionFilter | None) -> report.ReportFilter:
+    if flt is None:
+        return report.ReportFilter()
+
+    def department(value: str) -> str:
+        try:
+            return decode_id(value, "Department", "departmentIds", "Подразделение")
+        except DomainError:
+            return "invalid"  # the service refuses it with a NOT_FOUND for departmentIds
+
+    return report.ReportFilter(
+        purposes=flt.purposes, channels=flt.channels,
+        department_ids=[department(d) for d in flt.department_ids] if flt.department_ids else None,
+        spheres=flt.spheres, executors=flt.executors,
+    )
+
+
+def _group(row: report.ReportRow) -> SatisfactionGroup:
+    key = row.key
+    dep = key.get(report.GroupBy.DEPARTMENT)
+    return SatisfactionGroup(
+        channel=key.get(report.GroupBy.CHANNEL), sphere=key.get(report.GroupBy.SPHERE),
+        department_id=strawberry.ID(encode_id("Department", dep)) if dep else None,
+        executor=key.get(report.GroupBy.EXECUTOR), purpose=key.get(report.GroupBy.PURPOSE),
+        month=key.get(report.GroupBy.MONTH), figures=SatisfactionFigures.of(row.figures),
+    )
+
+
+@strawberry.type
+class SurveyQueries:
+    @strawberry.field(description="Public, no login: the survey behind a link's token, with "
+                      "what is being rated. A bad, expired or used token comes back in `errors`.")
+    async def survey_by_token(self, info: Info, token: str) -> SurveyByTokenResult:
+        try:
+            found = await surveys.survey_by_token(token, info.context.settings)
+        except DomainError as exc:
+            return SurveyByTokenResult(survey=None, errors=[UserError.of(exc)])
+        return SurveyByTokenResult(
+            survey=PublicSurvey(
+                title=found.title, intro=found.intro, context=found.context,
+                purpose=found.purpose,
+                questions=[SurveyQuestion.from_dict(q) for q in found.questions],
+                expires_at=found.expires_at,
+            ),
+            errors=[],
+        )
+
+    @strawberry.field(permission_classes=[IsSupervisor],
+                      description="Survey definitions, newest first (supervisors, admins).")
+    async def surveys(
+        self, info: Info, purpose: SurveyPurposeEnum | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> Connection[Survey]:
+        try:
+            rows, has_next = await definitions.list_surveys(
+                actor_of(info), purpose, page_size(info, first), after)
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        cursors = [encode_cursor(r["created_at"], r["id"]) for r in rows]
+        return Connection.of([Survey.from_row(r) for r in rows], cursors, has_next, after)
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Survey invitations of one client, newest first. Staff name the client; a "
+        "client (or employee) sees only their own and may omit `clientId`.",
+    )
+    async def survey_invitations(
+        self, info: Info, client_id: strawberry.ID | None = None,
+        status: list[InvitationStatusEnum] | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> Connection[SurveyInvitation]:
+        actor = actor_of(info)
+        try:
+            cid = decode_id(client_id, "Client", "clientId", "Клиент") if client_id else None
+            rows, has_next = await invitations.list_for_client(
+                actor, cid, status, page_size(info, first), after)
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        cursors = [encode_cursor(r["invited_at"], r["id"]) for r in rows]
+        return Connection.of([SurveyInvitation.from_row(r) for r in rows], cursors, has_next,
+                             after)
+
+    @strawberry.field(
+        permission_classes=[IsSupervisor],
+        description="Satisfaction monitoring (R-9): response rate, CSAT, average rating, NPS and "
+        "effort for invitations sent from `from` to `to` (dates inclusive, government zone), "
+        "in total and per combination of the `groupBy` dimensions.",
+    )
+    async def satisfaction_report(
+        self, info: Info,
+        from_: Annotated[dt.date, strawberry.argument(name="from")],
+        to: dt.date,
+        group_by: list[SatisfactionGroupByEnum] | None = None,
+        filter: SatisfactionFilter | None = None,
+    ) -> SatisfactionReport:
+        groups = list(group_by or [])
+        try:
+            result = await report.satisfaction_report(
+                actor_of(info), from_, to, groups, report_filter(filter), info.context.settings)
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        return SatisfactionReport(
+            date_from=from_, date_to=to, group_by=list(dict.fromkeys(groups)),
+            total=SatisfactionFigures.of(result.total),
+            groups=[_group(r) for r in result.groups], truncated=result.truncated,
+        )
+
+    @strawberry.field(
+        permission_classes=[IsSupervisor],
+        description="Free-text survey comments, newest first; `from`/`to` (inclusive) select by "
+        "when the comment was written.",
+    )
+    async def survey_comments(
+        self, info: Info,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        to: dt.date | None = None,
+        filter: SatisfactionFilter | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> Connection[SurveyComment]:
+        flt = comments.CommentFilter(date_from=from_, date_to=to, report=report_filter(filter))
+        try:
+            rows, has_next = await comments.list_comments(
+                actor_of(info), flt, page_size(info, first), after, info.context.settings)
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        cursors = [encode_cursor(r["submitted_at"], r["id"]) for r in rows]
+        return Connection.of([SurveyComment.from_row(r) for r in rows], cursors, has_next, after)
+
