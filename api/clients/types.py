@@ -56,6 +56,7 @@ class Department(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        actor_of(info)  # any signed-in user may see the Government's structure; anonymous not
         rows = await info.context.loader(DepartmentByIdLoader).load_many(list(node_ids))
         return [cls.from_row(r) if r else None for r in rows]
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from domain.actor import Actor
 from domain.clients import rules
@@ -288,8 +288,8 @@ async def search_clients(
     if flt.segment is not None:
         (segment,) = _clean_tags([flt.segment], rules.SEGMENTS, "segment")
         query = query.filter(
-            id__in=ClientTag.filter(kind=TagKind.SEGMENT, tag=segment).values("client_id")
-        )
+            id__in=Subquery(ClientTag.filter(kind=TagKind.SEGMENT, tag=segment)
+                            .values("client_id")))
     if flt.search:
         text = clean_text(flt.search, "search", max_length=200)
         if text:
@@ -307,7 +307,7 @@ def _search_condition(text: str) -> Q:
     if "@" in text:
         try:
             emails = ContactPoint.filter(kind=ContactKind.EMAIL, value=normalise_email(text))
-            return Q(id__in=emails.values("client_id"))
+            return Q(id__in=Subquery(emails.values("client_id")))
         except DomainError:
             pass
     digits = re.sub(r"\D", "", text)
@@ -315,7 +315,7 @@ def _search_condition(text: str) -> Q:
         condition = Q(inn=digits)
         try:
             phones = ContactPoint.filter(kind=ContactKind.PHONE, value=normalise_phone(text))
-            condition |= Q(id__in=phones.values("client_id"))
+            condition |= Q(id__in=Subquery(phones.values("client_id")))
         except DomainError:
             pass
         return condition
