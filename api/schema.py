@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
@@ -13,7 +16,10 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.tools import merge_types
+from strawberry.types import Info
+from strawberry.types.cast import cast as strawberry_cast
 
 from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
@@ -38,9 +44,24 @@ def _root_types() -> tuple[type, type, type]:
     # Built per schema: strawberry's relay node field may be bound to one schema only.
     @strawberry.type
     class NodeQueries:
-        node: relay.Node | None = relay.node(
-            description="Any object by its global ID; null when missing or not visible to you."
-        )
+        @strawberry.field(description="Any object by its global ID; null when the ID is "
+                          "malformed, names no such object, or it is not visible to you.")
+        async def node(
+            self, info: Info,
+            id: Annotated[strawberry.ID, strawberry.argument(
+                description="The object's global ID, as returned in its `id` field.")],
+        ) -> relay.Node | None:
+            # relay.node() reports a malformed ID as an uncoded field error (a 'bug');
+            # an ID the front end got wrong is simply not found.
+            try:
+                gid = relay.GlobalID.from_id(id)
+                node_type = gid.resolve_type(info)
+            except (GlobalIDValueError, ValueError, TypeError):
+                return None
+            found = node_type.resolve_node(gid.node_id, info=info, required=False)
+            if inspect.isawaitable(found):
+                found = await found
+            return None if found is None else strawberry_cast(node_type, found)
 
     return (
         merge_types("Query", (NodeQueries, *QUERIES)),
