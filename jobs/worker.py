@@ -10,10 +10,14 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import get_settings
-from jobs import deliveries, history, messages
+from jobs import deliveries, history, messages, surveys
 
-FUNCTIONS: list[Any] = [*history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS]
-CRON_JOBS: list[Any] = [*history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS]
+FUNCTIONS: list[Any] = [
+    *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
+]
+CRON_JOBS: list[Any] = [
+    *history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS, *surveys.CRON_JOBS,
+]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
@@ -249,16 +249,6 @@ def _clean_answer(question: dict[str, Any], draft: AnswerDraft, where: str) -> C
     text = clean_text(draft.text, where, max_length=question.get("max_length", FREE_TEXT_DEFAULT),
                       multiline=True)
     return CleanAnswer(question["id"], kind, text=text) if text else None
-
-
-def add_weekdays(start: date, days: int) -> date:
-    """Fallback when no production calendar is available: Monday to Friday count."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
 
 
 def context_text(purpose: SurveyPurpose, about: str | None, invited_on: date,

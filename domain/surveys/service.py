@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from domain import redis
 from domain.actor import Actor, Role
+from domain.calendar.work_calendar import WorkCalendar
 from domain.clients.models import Channel, Client
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode, not_found
@@ -91,15 +92,11 @@ def local_date(moment: datetime, settings: Settings) -> date:
     return moment.astimezone(ZoneInfo(settings.timezone)).date()
 
 
-def reminder_date(start: date, settings: Settings) -> date:
-    """``survey_reminder_working_days`` working days after the invitation (production
-    calendar when the calendar area is present, Monday–Friday otherwise)."""
-    days = settings.survey_reminder_working_days
-    try:
-        from domain.calendar.work_calendar import WorkCalendar
-    except ImportError:
-        return rules.add_weekdays(start, days)
-    return WorkCalendar.default(settings).add_working_days(start, days)
+async def reminder_date(start: date, settings: Settings) -> date:
+    """``survey_reminder_working_days`` working days after the invitation, by the production
+    calendar with the local overrides (a governor's decree may move a day)."""
+    calendar = await WorkCalendar.load(settings)
+    return calendar.add_working_days(start, settings.survey_reminder_working_days)
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ async def invite(
     dims = await _clean_dimensions(channel, department_id, executor, sphere, about)
     cid = parse_id(client_id, "clientId", "Клиент")
     open_key = f"{subject_type}:{subject_key}"
-    remind_on = reminder_date(local_date(now, settings), settings)
+    remind_on = await reminder_date(local_date(now, settings), settings)
     async with transaction():
         if not await Client.exists(id=cid):
             raise not_found("Клиент", "clientId")

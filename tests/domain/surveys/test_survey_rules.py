@@ -142,8 +142,7 @@ def test_figures_arithmetic():
         None, None, None, None)
 
 
-def test_weekday_fallback_and_context():
-    assert rules.add_weekdays(date(2025, 3, 7), 3) == date(2025, 3, 12)  # Fri + 3 -> Wed
+def test_context_text():
     text = rules.context_text("written_answer", "обращение № 5", date(2025, 3, 3), "Минздрав")
     assert text == ("Оцените, пожалуйста, ответ на ваше обращение (обращение № 5). "
                     "Приглашение отправлено 03.03.2025. Подразделение: Минздрав.")
