@@ -1,0 +1,116 @@
+"""surveyResponded for staff dashboards: a real uvicorn server, a real websocket client
+(graphql-transport-ws), the response submitted anonymously through public HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+import websockets
+
+from api.app import create_app
+from domain import redis
+from domain.clients.models import Client, ClientKind
+from domain.surveys import service
+from tests.conftest import token
+
+PROTOCOL = "graphql-transport-ws"
+SUBSCRIBE = """subscription($p: SurveyPurpose) { surveyResponded(purpose: $p) {
+  id submittedAt invitation { purpose subjectId } version { number }
+  answers { questionId kind value text } } }"""
+SUBMIT = """mutation($t: String!, $a: [SurveyAnswerInput!]!) {
+  submitSurveyResponse(input: {token: $t, answers: $a}) { accepted errors { code } } }"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def server_port(settings) -> AsyncIterator[int]:
+    config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
+                            port=free_port(), log_level="warning", lifespan="on",
+                            timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield config.port
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def receive(ws, timeout: float = 5) -> dict:
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if message["type"] == "ping":
+            await ws.send(json.dumps({"type": "pong"}))
+            continue
+        return message
+
+
+async def listening() -> None:
+    channel = redis.channel(service.TOPIC, service.RESPONDED_KEY)
+    for _ in range(250):
+        [(_, listeners)] = await redis.get_redis().pubsub_numsub(channel)
+        if listeners:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("subscription never reached Redis")
+
+
+async def test_staff_see_responses_as_they_come(settings, server_port):
+    """R-9: supervisors watch responses live; the purpose filter holds back other purposes."""
+    client = await Client.create(kind=ClientKind.PERSON, last_name="Смирнова")
+    call = await service.invite(("call", "C-1"), client.id, "call", settings=settings)
+    answer = await service.invite(("message_answer", "A-1"), client.id, "written_answer",
+                                  settings=settings)
+    ws = await websockets.connect(f"ws://127.0.0.1:{server_port}/graphql",
+                                  subprotocols=[PROTOCOL])
+    async with ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {
+            "Authorization": f"Bearer {token(settings, 'supervisor', 'boss')}"}}))
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {"p": "WRITTEN_ANSWER"}}}))
+        await listening()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server_port}") as http:
+            for inv, answers in [(call, [{"questionId": "satisfaction", "value": 2}]),
+                                 (answer, [{"questionId": "satisfaction", "value": 5},
+                                           {"questionId": "comment", "text": "Спасибо"}])]:
+                response = await http.post("/graphql", json={"query": SUBMIT, "variables": {
+                    "t": inv.token, "a": answers}})
+                assert response.json()["data"]["submitSurveyResponse"]["accepted"]
+        message = await receive(ws)
+        assert message["type"] == "next", message
+        got = message["payload"]["data"]["surveyResponded"]
+        assert got["invitation"] == {"purpose": "WRITTEN_ANSWER", "subjectId": "A-1"}
+        assert got["version"] == {"number": 1}
+        assert got["answers"] == [
+            {"questionId": "satisfaction", "kind": "RATING_1_5", "value": 5, "text": None},
+            {"questionId": "comment", "kind": "FREE_TEXT", "value": None, "text": "Спасибо"}]
+        with pytest.raises(asyncio.TimeoutError):  # the call's response was filtered out
+            await receive(ws, timeout=0.3)
+
+
+async def test_clients_cannot_subscribe(settings, server_port):
+    ws = await websockets.connect(f"ws://127.0.0.1:{server_port}/graphql",
+                                  subprotocols=[PROTOCOL])
+    async with ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {
+            "Authorization": f"Bearer {token(settings, 'client', 'c-1')}"}}))
+        assert (await receive(ws))["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {}}}))
+        message = await receive(ws)
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"
