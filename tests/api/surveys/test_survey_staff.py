@@ -197,3 +197,32 @@ async def test_csv_export_through_a_signed_link(gql, http, settings):
     denied = await gql("""mutation { exportSurveyResponses(input: {from: "2025-01-01",
         to: "2025-02-28"}) { url } }""", as_="operator", expect_errors=True)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def _comments(settings, n: int, offset: int) -> None:
+    for i in range(offset, offset + n):
+        client = await Client.create(kind=ClientKind.PERSON, last_name=f"Клиент{i}")
+        dep = await Department.create(name=f"Отдел {i}")
+        inv = await service.invite(("seed", i), client.id, "written_answer",
+                                   department_id=dep.id, settings=settings)
+        await service.submit_response(inv.token, [A("satisfaction", 1 + i % 5),
+                                                  A("comment", text=f"Комментарий {i}")],
+                                      settings=settings)
+
+
+async def test_comment_list_sql_count_does_not_grow(gql, settings):
+    """DataLoaders: the comment list with question, rating, department and client costs the
+    same number of statements for 2 comments as for 10."""
+    from tests.conftest import count_queries
+
+    query = """{ surveyComments(first: 50) { edges { node { text rating question
+        department { name } client { lastName } } } } }"""
+    await _comments(settings, 2, 0)
+    with count_queries() as small:
+        body = await gql(query, as_="supervisor")
+    assert len(body["data"]["surveyComments"]["edges"]) == 2
+    await _comments(settings, 8, 2)
+    with count_queries() as large:
+        body = await gql(query, as_="supervisor")
+    assert len(body["data"]["surveyComments"]["edges"]) == 10
+    assert large.count == small.count <= 6
