@@ -27,6 +27,8 @@ from domain.clients.models import (
     Representative,
 )
 from domain.directory.models import Department
+from domain.surveys.definitions import ensure_default_surveys
+from domain.surveys.models import Survey
 
 SEED_ACTOR = Actor(role=Role.SYSTEM, subject="seed")
 
@@ -186,8 +188,11 @@ async def seed_demo() -> str:
         if not await Representative.exists(client_id=client.id, representative_id=rep.id):
             await service.add_representative(SEED_ACTOR, client.id, rep.id, basis, document)
             created["representatives"] += 1
+    # The default survey of each purpose; also created on first use, see surveys.defaults.
+    surveys_before = await Survey.filter(default_for__isnull=False).count()
+    created["default surveys"] += len(await ensure_default_surveys()) - surveys_before
     order = ("departments", "employees", "persons", "organisations", "contacts", "preferences",
-             "profiles", "representatives")
+             "profiles", "representatives", "default surveys")
     parts = [f"{created[what]} {what}" for what in order if created[what]]
     if not parts:
         return "demo data already present: nothing added"

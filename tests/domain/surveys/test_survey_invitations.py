@@ -204,6 +204,12 @@ async def test_editing_a_survey_keeps_old_answers_meaning(settings, person, othe
 
 
 async def test_default_surveys_are_seeded_once(settings):
+    """R-9: a default survey per purpose, from ``okno seed`` or on first use, never twice."""
+    from domain.seed import seed_demo
+    from domain.surveys.models import Survey
+
+    assert "4 default surveys" in await seed_demo()
+    assert await Survey.all().count() == 4
     first = await definitions.ensure_default_surveys()
     second = await definitions.ensure_default_surveys()
     assert [s.id for s in first] == [s.id for s in second]
