@@ -25,6 +25,9 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.deliveries.mutations import DeliveryMutations
+from api.deliveries.queries import DeliveryQueries
+from api.deliveries.subscriptions import DeliverySubscriptions
 from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
@@ -35,9 +38,10 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 
-QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries)
-MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations)
-SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions)
+QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries)
+MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
+             DeliveryMutations)
+SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

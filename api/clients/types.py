@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -35,6 +35,9 @@ from api.relay import FIRST_DESCRIPTION
 from domain.clients import rules
 from domain.clients.access import can_see_client
 from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
+
+if TYPE_CHECKING:
+    from api.deliveries.types import DeliveryConnection
 
 ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
 ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point is.")
@@ -283,6 +286,17 @@ class Client(relay.Node):
         to: dt.datetime | None = None,
     ) -> InteractionEventConnection:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
+
+    @strawberry.field(description="Communications sent to this client (the outbox), newest "
+                      "first; a client sees their own.")
+    async def deliveries(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")]:
+        from api.deliveries.types import load_client_deliveries
+
+        return await load_client_deliveries(info, self.id, first, after)
 
     @strawberry.field(description="Exports of this client's history (R-1.5), newest first.")
     async def history_exports(

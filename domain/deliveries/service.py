@@ -24,10 +24,14 @@ from domain.actor import Actor
 from domain.clients.models import Channel, Client
 from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: one module per area)
+    LIST_COLUMNS,
     DeliveryFilter,
     Preview,
+    bodies,
     cancel,
     client_page,
+    client_rows,
+    first_pages,
     get_for,
     mark_postal,
     page,

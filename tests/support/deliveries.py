@@ -12,8 +12,14 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from domain.clients.models import Channel, ChannelPreference, Client, ClientKind, ContactKind
-from domain.clients.models import ContactPoint
+from domain.clients.models import (
+    Channel,
+    ChannelPreference,
+    Client,
+    ClientKind,
+    ContactKind,
+    ContactPoint,
+)
 from domain.settings import Settings
 
 

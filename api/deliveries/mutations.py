@@ -1,0 +1,103 @@
+"""Write side of the deliveries area (staff): retry, cancel, re-route, postal marks."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.deliveries.types import Delivery
+from api.enums import ChannelEnum
+from api.errors import UserError, attempt
+from api.permissions import IsStaff, actor_of
+from api.relay import decode_id
+from domain.deliveries import service as deliveries
+from domain.deliveries.models import PostalState
+
+
+@strawberry.enum(description="What the operator did with a queued paper letter.")
+class PostalMark(Enum):
+    PRINTED = "printed"
+    POSTED = "posted"
+
+
+def _id(value: Any, type_name: str, field: str) -> Any:
+    """Decode a global ID; a malformed one is passed on for the service to refuse."""
+    if value is None:
+        return None
+    try:
+        return decode_id(value, type_name, field)
+    except Exception:
+        return "invalid"
+
+
+@strawberry.type(description="Result of a delivery mutation: the delivery, or errors.")
+class DeliveryPayload:
+    delivery: Delivery | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="A failed or cancelled delivery to send again by the same route.")
+class RetryDeliveryInput:
+    id: strawberry.ID
+
+
+@strawberry.input(description="Stop a delivery that has not gone out yet (or a queued letter).")
+class CancelDeliveryInput:
+    id: strawberry.ID
+    reason: str | None = strawberry.field(default=None, description="Shown in the history.")
+
+
+@strawberry.input(description="Send the same content to another contact point or channel. "
+                  "Give a contact (its kind picks the channel: email, SMS, postal, messenger) "
+                  "or a channel (the client's best contact of the needed kind is used), or "
+                  "both. A still pending original is cancelled.")
+class RerouteDeliveryInput:
+    id: strawberry.ID
+    contact_id: strawberry.ID | None = None
+    channel: ChannelEnum | None = None
+
+
+@strawberry.input(description="Record a paper letter as printed, or as handed to the post "
+                  "(which completes it: SENT).")
+class MarkPostalDeliveryInput:
+    id: strawberry.ID
+    state: PostalMark
+
+
+def _payload(obj: Any, errors: list[UserError]) -> DeliveryPayload:
+    return DeliveryPayload(delivery=Delivery.from_model(obj) if obj is not None else None,
+                           errors=errors)
+
+
+@strawberry.type
+class DeliveryMutations:
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="Send a failed or cancelled delivery again (staff).")
+    async def retry_delivery(self, info: Info, input: RetryDeliveryInput) -> DeliveryPayload:
+        return _payload(*await attempt(deliveries.retry(
+            actor_of(info), _id(input.id, "Delivery", "id"))))
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="Cancel a delivery that has not gone out (staff).")
+    async def cancel_delivery(self, info: Info, input: CancelDeliveryInput) -> DeliveryPayload:
+        return _payload(*await attempt(deliveries.cancel(
+            actor_of(info), _id(input.id, "Delivery", "id"), input.reason)))
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="Re-route a delivery to another contact point or channel "
+                         "(staff); returns the new delivery.")
+    async def reroute_delivery(self, info: Info, input: RerouteDeliveryInput
+                               ) -> DeliveryPayload:
+        return _payload(*await attempt(deliveries.reroute(
+            actor_of(info), _id(input.id, "Delivery", "id"),
+            _id(input.contact_id, "ContactPoint", "contactId"), input.channel)))
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="Mark a queued paper letter printed or posted (staff).")
+    async def mark_postal_delivery(self, info: Info, input: MarkPostalDeliveryInput
+                                   ) -> DeliveryPayload:
+        return _payload(*await attempt(deliveries.mark_postal(
+            actor_of(info), _id(input.id, "Delivery", "id"), PostalState(input.state.value))))

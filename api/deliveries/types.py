@@ -1,0 +1,175 @@
+"""GraphQL types of the deliveries area (the outbox), built from plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.clients.dataloaders import ClientByIdLoader, ContactPointByIdLoader
+from api.deliveries.dataloaders import (
+    DeliveriesKey,
+    DeliveriesPageByClientLoader,
+    DeliveryBodyByIdLoader,
+    DeliveryByIdLoader,
+)
+from api.enums import ChannelEnum
+from api.permissions import actor_of
+from api.relay import Connection, bad_input, page_size
+from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason
+from domain.errors import DomainError
+from domain.pagination import encode_cursor
+
+if TYPE_CHECKING:
+    from api.clients.types import Client, ContactPoint
+
+DeliveryStatusEnum = strawberry.enum(
+    DeliveryStatus, description="Where a delivery stands: PENDING (waiting for a worker or "
+    "its next try), SENDING (being sent; postal/EDMS: in the operator's queue), SENT, FAILED "
+    "(see lastError; staff may retry or re-route), CANCELLED.")
+PostalStateEnum = strawberry.enum(
+    PostalState, description="A paper letter's progress: QUEUED to print, PRINTED, POSTED.")
+DeliveryRouteEnum = strawberry.enum(
+    RouteReason, name="DeliveryRoute", description="Why the delivery took its channel "
+    "(R-1.4): the client's PREFERRED one, the LEGAL one the law fixes, the client's "
+    "ADDITIONAL one duplicating it, the FALLBACK order when no choice was made, or STAFF "
+    "re-routing.")
+DeliveryPurposeEnum = strawberry.enum(
+    Purpose, name="DeliveryPurpose", description="Why a communication was sent.")
+
+
+@strawberry.type(description="One outbound communication to one client by one channel "
+                 "(an outbox row). Written with the change that caused it, then sent by a "
+                 "worker; its status changes arrive through `deliveryUpdated`.")
+class Delivery(relay.Node):
+    id: relay.NodeID[str]
+    channel: ChannelEnum | None = strawberry.field(
+        description="How it goes; null when no channel could reach the client (see lastError).")
+    route: DeliveryRouteEnum
+    address: str | None = strawberry.field(
+        description="Where it went, as it was at sending time (email, E.164 phone, postal "
+        "address, network:handle); null for the personal account and the EDMS.")
+    recipient_name: str = strawberry.field(description="The client's name at sending time.")
+    purpose: DeliveryPurposeEnum
+    template: str = strawberry.field(description="The template it was rendered from.")
+    subject: str
+    source_type: str | None = strawberry.field(
+        description="What caused it: message, survey_invitation, booking, history_export, …")
+    source_id: str | None = strawberry.field(description="The ID of that record.")
+    status: DeliveryStatusEnum
+    attempts: int = strawberry.field(description="Sending attempts so far.")
+    message_id: str | None = strawberry.field(
+        description="Email: the Message-ID header; SMS/messenger: the gateway's message id.")
+    postal_state: PostalStateEnum | None = strawberry.field(
+        description="Paper letters only: print-queue progress.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    next_attempt_at: dt.datetime = strawberry.field(
+        description="PENDING: when the next try is due.")
+    sent_at: dt.datetime | None = strawberry.field(
+        description="When it left (paper letters: when posted).")
+    printed_at: dt.datetime | None
+    finished_at: dt.datetime | None = strawberry.field(
+        description="When it failed or was cancelled.")
+    client_id: strawberry.Private[str]
+    contact_id: strawberry.Private[str | None]
+    rerouted_from_id: strawberry.Private[str | None]
+    error: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Delivery:
+        return cls(
+            id=str(row["id"]), channel=row["channel"], route=row["route"],
+            address=row["address"], recipient_name=row["recipient_name"],
+            purpose=row["purpose"], template=row["template"], subject=row["subject"],
+            source_type=row["source_type"], source_id=row["source_id"], status=row["status"],
+            attempts=row["attempts"], message_id=row["message_id"],
+            postal_state=row["postal_state"], created_at=row["created_at"],
+            updated_at=row["updated_at"], next_attempt_at=row["next_attempt_at"],
+            sent_at=row["sent_at"], printed_at=row["printed_at"],
+            finished_at=row["finished_at"], client_id=str(row["client_id"]),
+            contact_id=str(row["contact_id"]) if row["contact_id"] else None,
+            rerouted_from_id=str(row["rerouted_from_id"]) if row["rerouted_from_id"] else None,
+            error=row["last_error"],
+        )
+
+    @classmethod
+    def from_model(cls, obj: Any) -> Delivery:
+        from domain.deliveries.service import LIST_COLUMNS
+
+        return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        actor = actor_of(info)
+        rows = await info.context.loader(DeliveryByIdLoader).load_many(list(node_ids))
+        return [cls.from_row(r) if r and actor.can_see_client(str(r["client_id"])) else None
+                for r in rows]
+
+    @strawberry.field(description="Why it failed, or the last transient error while it is "
+                      "retried (staff only; null for clients).")
+    def last_error(self, info: Info) -> str | None:
+        return self.error if actor_of(info).is_staff else None
+
+    @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text).")
+    async def text(self, info: Info) -> str:
+        row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
+        return row["body_text"] if row else ""
+
+    @strawberry.field(description="The HTML as sent: a whole email document, or for paper "
+                      "letters the printable A4 page; null for SMS and messengers.")
+    async def html(self, info: Info) -> str | None:
+        row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
+        return row["body_html"] if row else None
+
+    @strawberry.field(description="The recipient.")
+    async def client(self, info: Info) -> Annotated[Client, strawberry.lazy(
+            "api.clients.types")] | None:
+        from api.clients.types import Client
+
+        row = await info.context.loader(ClientByIdLoader).load(self.client_id)
+        return Client.from_row(row) if row else None
+
+    @strawberry.field(description="The contact point it was addressed to (null if since removed).")
+    async def contact(self, info: Info) -> Annotated[ContactPoint, strawberry.lazy(
+            "api.clients.types")] | None:
+        from api.clients.types import ContactPoint
+
+        if not self.contact_id:
+            return None
+        row = await info.context.loader(ContactPointByIdLoader).load(self.contact_id)
+        return ContactPoint.from_row(row) if row else None
+
+    @strawberry.field(description="The delivery this one re-routes, if staff re-routed it.")
+    async def rerouted_from(self, info: Info) -> Delivery | None:
+        if not self.rerouted_from_id:
+            return None
+        row = await info.context.loader(DeliveryByIdLoader).load(self.rerouted_from_id)
+        return Delivery.from_row(row) if row else None
+
+
+@strawberry.type(description="A page of deliveries, newest first. Continue with "
+                 "`after: pageInfo.endCursor`.")
+class DeliveryConnection(Connection[Delivery]):
+    """Concrete, so other areas' types can refer to it lazily (strawberry.lazy)."""
+
+
+def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
+               ) -> DeliveryConnection:
+    cursors = [encode_cursor(r["created_at"], r["id"]) for r in rows]
+    return DeliveryConnection.of([Delivery.from_row(r) for r in rows], cursors, has_next, after)
+
+
+async def load_client_deliveries(info: Info, client_id: str, first: int | None,
+                                 after: str | None) -> DeliveryConnection:
+    """For ``Client.deliveries``: the parent Client is already visible to the viewer."""
+    key = DeliveriesKey(client_id, page_size(info, first), after)
+    try:
+        rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
+    except DomainError as exc:
+        raise bad_input(exc) from None
+    return connection(rows, has_next, after)
