@@ -287,6 +287,17 @@ class Client(relay.Node):
     ) -> InteractionEventConnection:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
 
+    @strawberry.field(description="This client's written messages and requests, newest received "
+                      "first (a client sees their own; executors their department's).")
+    async def messages(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: str | None = None,
+    ) -> Annotated["MessageConnection", strawberry.lazy("api.messages.types")]:
+        from api.messages.queries import client_messages
+
+        return await client_messages(self.id, info, first, after)
+
     @strawberry.field(description="Communications sent to this client (the outbox), newest "
                       "first; a client sees their own.")
     async def deliveries(

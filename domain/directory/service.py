@@ -363,3 +363,35 @@ async def supervisors_of(department_id: Any) -> list[str]:
     return list(await StaffMember.filter(
         department_id=department_id, supervisor=True, active=True
     ).values_list("subject", flat=True))
+
+
+# -- departments ---------------------------------------------------------------------------
+
+
+async def departments() -> list[dict]:
+    return await Department.all().order_by("name").limit(1000).values("id", "name", "parent_id")
+
+
+async def save_department(actor: Actor, name: str, parent_id: Any = None,
+                          department_id: Any = None) -> Department:
+    """Create a department, or rename/move one when ``department_id`` is given."""
+    _admin(actor)
+    clean = clean_text(name, "name", max_length=300, required=True)
+    parent = None
+    if parent_id is not None:
+        parent = parse_uuid(parent_id, "parentId", "Подразделение")
+        if not await Department.exists(id=parent):
+            raise not_found("Подразделение", "parentId")
+    if department_id is None:
+        department = Department(name=clean, parent_id=parent)
+    else:
+        department = await Department.get_or_none(
+            id=parse_uuid(department_id, "id", "Подразделение"))
+        if department is None:
+            raise not_found("Подразделение", "id")
+        if parent == department.id:
+            raise DomainError(ErrorCode.INVALID, "Подразделение не может входить в себя.",
+                              "parentId")
+        department.name, department.parent_id = clean, parent
+    await _save_unique(department, "Подразделение с таким названием уже есть.", "name")
+    return department

@@ -42,6 +42,12 @@ class World:
     def citizen(self) -> Actor:
         return Actor(Role.CLIENT, str(self.client.id), client_id=str(self.client.id))
 
+    def gid(self, type_name: str, value: object) -> str:
+        """The Relay global ID the API uses for a record."""
+        from api.relay import encode_id
+
+        return encode_id(type_name, value)
+
 
 async def build_world() -> World:
     await directory.ensure_spheres()

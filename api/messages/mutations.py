@@ -1,0 +1,302 @@
+"""Write side of messages: thin resolvers over ``domain.messages.service`` and ``.handling``.
+Every mutation returns its payload with ``errors``; nothing half-written on failure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.enums import ChannelEnum
+from api.errors import UserError, attempt
+from api.messages.types import (
+    Answer,
+    AnswerOutcomeEnum,
+    Clarification,
+    InternalCategoryEnum,
+    Message,
+    RequestFormEnum,
+    message_from_model,
+)
+from api.permissions import IsAuthenticated, IsStaff, IsSupervisor, actor_of
+from api.relay import decode_id
+from domain.messages import handling, queries, service
+from domain.messages.intake import AttachmentData, IntakeData, ReplyChoice
+from domain.messages.models import AnswerOutcome, RequestForm
+
+
+def _id(value: Any, type_name: str, field: str) -> Any:
+    """A global ID decoded; a malformed one goes on as-is for the service to refuse."""
+    if value is None:
+        return None
+    try:
+        return decode_id(value, type_name, field)
+    except Exception:
+        return "invalid"
+
+
+@strawberry.input(description="A file that came with the message: upload it to object storage "
+                  "first, then pass its key and metadata.")
+class AttachmentInput:
+    file_name: str
+    content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
+    size_bytes: int = strawberry.field(description="Up to 100 MB.")
+    storage_key: str
+
+
+@strawberry.input(description="R-1.4: the channel the client chose for further communication, "
+                  "offered at intake; an additional one is used together with a channel the "
+                  "law fixes. Email, SMS, phone, post and messenger need the client's contact.")
+class ReplyChoiceInput:
+    preferred_channel: ChannelEnum
+    preferred_contact_id: strawberry.ID | None = None
+    additional_channel: ChannelEnum | None = None
+    additional_contact_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="A message taken in from any channel. Staff: any client and "
+                  "channel (POSTAL for scanned paper letters, EMAIL, WEB, MOBILE_APP, MESSENGER, "
+                  "EDMS with its registration number — R-8; PHONE/IN_PERSON for internal oral "
+                  "requests). Clients: only for themselves, through WEB or MOBILE_APP. "
+                  "Employees' requests need a `category`.")
+class ReceiveMessageInput:
+    client_id: strawberry.ID
+    channel: ChannelEnum
+    body: str
+    subject: str | None = None
+    received_at: dt.datetime | None = strawberry.field(
+        default=None, description="Staff only; defaults to now. Not in the future, at most a "
+        "year ago.")
+    contact_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The client's contact it came from (e.g. the sender's email).")
+    form: RequestFormEnum = RequestForm.WRITTEN
+    category: InternalCategoryEnum | None = None
+    edms_number: str | None = None
+    edms_link: str | None = None
+    edms_registered_at: dt.datetime | None = None
+    attachments: list[AttachmentInput] | None = None
+    reply: ReplyChoiceInput | None = None
+
+
+@strawberry.type(description="Result of a message mutation: the message as it is now, or errors.")
+class MessagePayload:
+    message: Message | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="Route a message to a department and, optionally, an executor "
+                  "(a staff subject from the directory; the department defaults to theirs).")
+class AssignMessageInput:
+    id: strawberry.ID
+    department_id: strawberry.ID | None = None
+    executor: str | None = None
+
+
+@strawberry.input(description="R-2.4: staff's decision. Urgent needs `dueDate`: a working day, "
+                  "at most 5 working days from receipt.")
+class SetMessageUrgencyInput:
+    id: strawberry.ID
+    urgent: bool
+    due_date: dt.date | None = None
+    note: str | None = None
+
+
+@strawberry.input(description="R-2.5: confirm (close the message, send the notice) or reject "
+                  "the abuse flag.")
+class DecideMessageAbuseInput:
+    id: strawberry.ID
+    confirmed: bool
+    note: str | None = None
+
+
+@strawberry.input(description="R-2.7: log a contact with the client (only their own contacts, "
+                  "only in working hours). With `question`, a written clarification request "
+                  "is sent now.")
+class LogClarificationInput:
+    message_id: strawberry.ID
+    contact_id: strawberry.ID
+    note: str
+    occurred_at: dt.datetime | None = strawberry.field(
+        default=None, description="When the call happened; defaults to now.")
+    question: str | None = None
+
+
+@strawberry.type(description="Result of logging a clarification.")
+class ClarificationPayload:
+    clarification: Clarification | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="Write or rewrite the answer draft; the checkers run at once.")
+class DraftAnswerInput:
+    message_id: strawberry.ID
+    text: str
+    outcome: AnswerOutcomeEnum
+
+
+@strawberry.input(description="R-5.3: record the oral answer to an internal oral request.")
+class RecordOralAnswerInput:
+    message_id: strawberry.ID
+    text: str
+    outcome: AnswerOutcomeEnum = AnswerOutcome.RESOLVED
+
+
+@strawberry.type(description="Result of an answer mutation: the answer (with findings) and the "
+                 "message.")
+class AnswerPayload:
+    answer: Answer | None
+    message: Message | None
+    errors: list[UserError]
+
+
+def _intake(data: ReceiveMessageInput) -> IntakeData:
+    reply = None
+    if data.reply is not None:
+        reply = ReplyChoice(
+            data.reply.preferred_channel,
+            _id(data.reply.preferred_contact_id, "ContactPoint", "reply.preferredContactId"),
+            data.reply.additional_channel,
+            _id(data.reply.additional_contact_id, "ContactPoint", "reply.additionalContactId"))
+    return IntakeData(
+        client_id=_id(data.client_id, "Client", "clientId"), channel=data.channel,
+        body=data.body, subject=data.subject, received_at=data.received_at,
+        contact_id=_id(data.contact_id, "ContactPoint", "contactId"), form=data.form,
+        category=data.category, edms_number=data.edms_number, edms_link=data.edms_link,
+        edms_registered_at=data.edms_registered_at, reply=reply,
+        attachments=[AttachmentData(a.file_name, a.content_type, a.size_bytes, a.storage_key)
+                     for a in data.attachments or []],
+    )
+
+
+def _payload(info: Info, result: Any, errors: list[UserError]) -> MessagePayload:
+    staff = actor_of(info).is_staff
+    return MessagePayload(message=message_from_model(result, staff) if result else None,
+                          errors=errors)
+
+
+async def _answer_payload(info: Info, result: Any, errors: list[UserError]) -> AnswerPayload:
+    if result is None:
+        return AnswerPayload(answer=None, message=None, errors=errors)
+    # Read fresh, not through the request's loader: the message changed just now.
+    [row] = await queries.by_ids([result.message_id])
+    return AnswerPayload(answer=Answer.from_row({
+        "id": result.id, "text": result.text, "outcome": result.outcome,
+        "method": result.method, "drafted_at": result.drafted_at, "sent_at": result.sent_at,
+        "findings": result.findings}, True),
+        message=Message.from_row(row, actor_of(info).is_staff), errors=errors)
+
+
+@strawberry.type
+class MessageMutations:
+    @strawberry.mutation(permission_classes=[IsAuthenticated],
+                         description="Take in a message; it is assessed at once (sphere, "
+                         "urgency, abuse) and its deadline set.")
+    async def receive_message(self, info: Info, input: ReceiveMessageInput) -> MessagePayload:
+        result, errors = await attempt(service.receive(actor_of(info), _intake(input),
+                                                       info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="59-FZ: register (number, terms) and tell the client.")
+    async def register_message(self, info: Info, id: strawberry.ID) -> MessagePayload:
+        result, errors = await attempt(service.register(
+            actor_of(info), _id(id, "Message", "id"), info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="Route to a department/executor.")
+    async def assign_message(self, info: Info, input: AssignMessageInput) -> MessagePayload:
+        result, errors = await attempt(service.assign(
+            actor_of(info), _id(input.id, "Message", "id"),
+            _id(input.department_id, "Department", "departmentId"), input.executor,
+            info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="The executor takes it into work.")
+    async def start_message_work(self, info: Info, id: strawberry.ID) -> MessagePayload:
+        result, errors = await attempt(service.start_work(
+            actor_of(info), _id(id, "Message", "id"), info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="R-2.3: confirm the suggested sphere or choose another.")
+    async def classify_message(self, info: Info, id: strawberry.ID, sphere_id: strawberry.ID
+                               ) -> MessagePayload:
+        result, errors = await attempt(service.classify_message(
+            actor_of(info), _id(id, "Message", "id"), _id(sphere_id, "Sphere", "sphereId"),
+            info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.4: decide urgency.")
+    async def set_message_urgency(self, info: Info, input: SetMessageUrgencyInput
+                                  ) -> MessagePayload:
+        result, errors = await attempt(service.set_urgency(
+            actor_of(info), _id(input.id, "Message", "id"), input.urgent, input.due_date,
+            input.note, info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.5: decide on abuse.")
+    async def decide_message_abuse(self, info: Info, input: DecideMessageAbuseInput
+                                   ) -> MessagePayload:
+        result, errors = await attempt(service.decide_abuse(
+            actor_of(info), _id(input.id, "Message", "id"), input.confirmed, input.note,
+            info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.7: log a clarification.")
+    async def log_clarification(self, info: Info, input: LogClarificationInput
+                                ) -> ClarificationPayload:
+        result, errors = await attempt(handling.clarify(
+            actor_of(info), _id(input.message_id, "Message", "messageId"),
+            _id(input.contact_id, "ContactPoint", "contactId"), input.note,
+            occurred_at=input.occurred_at, question=input.question,
+            settings=info.context.settings))
+        row = None
+        if result is not None:
+            row = Clarification.from_row({
+                "id": result.id, "channel": result.channel, "contact_value": result.contact_value,
+                "occurred_at": result.occurred_at, "note": result.note,
+                "written_request": result.written_request, "actor_subject": result.actor_subject})
+        return ClarificationPayload(clarification=row, errors=errors)
+
+    @strawberry.mutation(permission_classes=[IsSupervisor],
+                         description="59-FZ: extend the answer term once (+30 days) with a notice.")
+    async def extend_message_deadline(self, info: Info, id: strawberry.ID, reason: str
+                                      ) -> MessagePayload:
+        result, errors = await attempt(handling.extend(
+            actor_of(info), _id(id, "Message", "id"), reason, info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="R-2.6: redirect to a competent agency; the client is told.")
+    async def redirect_message(self, info: Info, id: strawberry.ID, agency_id: strawberry.ID,
+                               reason: str) -> MessagePayload:
+        result, errors = await attempt(handling.redirect(
+            actor_of(info), _id(id, "Message", "id"), _id(agency_id, "ExternalAgency", "agencyId"),
+            reason, info.context.settings))
+        return _payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="Save the answer draft; returns the plain-language findings.")
+    async def draft_answer(self, info: Info, input: DraftAnswerInput) -> AnswerPayload:
+        result, errors = await attempt(handling.draft_answer(
+            actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,
+            input.outcome, info.context.settings))
+        return await _answer_payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="R-2.9/R-2.10: send the answer by the client's channels "
+                         "with the survey link. Refused while a blocking finding stands (R-2.8).")
+    async def send_answer(self, info: Info, message_id: strawberry.ID) -> AnswerPayload:
+        result, errors = await attempt(handling.send_answer(
+            actor_of(info), _id(message_id, "Message", "messageId"), info.context.settings))
+        return await _answer_payload(info, result, errors)
+
+    @strawberry.mutation(permission_classes=[IsStaff],
+                         description="R-5.3: record the oral answer to an internal oral request.")
+    async def record_oral_answer(self, info: Info, input: RecordOralAnswerInput) -> AnswerPayload:
+        result, errors = await attempt(handling.answer_oral(
+            actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,
+            input.outcome, info.context.settings))
+        return await _answer_payload(info, result, errors)
