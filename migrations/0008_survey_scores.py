@@ -9,16 +9,6 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.RemoveField(model_name='RegistrationCounter', name='year'),
-        ops.AddField(
-            model_name='RegistrationCounter',
-            name='year',
-            field=fields.IntField(primary_key=True, unique=True, db_index=True),
-        ),
-        ops.AddIndex(
-            model_name='RegistrationCounter',
-            index=Index(fields=['year']),
-        ),
         ops.AddField(
             model_name='SurveyInvitation',
             name='effort_count',
