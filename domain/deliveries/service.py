@@ -20,7 +20,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from domain.actor import Actor
+from domain.actor import SYSTEM, Actor
 from domain.clients.models import Channel, Client
 from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: one module per area)
@@ -55,6 +55,7 @@ from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     write_row,
 )
 from domain.errors import not_found
+from domain.settings import Settings, get_settings
 from domain.transaction import transaction
 from domain.validation import clean_text
 
@@ -105,3 +106,23 @@ async def send(
     return rows
 
 
+
+
+async def notify_history_export(export: Any, settings: Settings | None = None) -> list[Delivery]:
+    """R-1.5, R-1.4: the client learns by their channel that their history export is ready,
+    with the signed download links. Called by ``domain.history.service.export_ready``."""
+    from domain.history import links
+
+    settings = settings or get_settings()
+    context = {
+        "links": [
+            {"title": "Открыть в браузере",
+             "url": links.download_url(settings, export.id, export.expires_at, "html")},
+            {"title": "Файл с данными (JSON)",
+             "url": links.download_url(settings, export.id, export.expires_at, "json")},
+        ],
+        "expires_at": export.expires_at,
+    }
+    return await send(export.client_id, Purpose.HISTORY_EXPORT_READY, "history_export_ready",
+                      context, source=("history_export", export.id),
+                      idempotency_key=f"history_export_ready:{export.id}", actor=SYSTEM)

@@ -168,7 +168,7 @@ async def _finish(settings: Settings, export_id: Any, tmp: dict[str, Path], coun
             f"Выгрузка истории готова: {rules.events_count(count)}", direction=Direction.OUTBOUND,
             actor=SYSTEM, source=("history_export", export.id), details={"events": count},
         )
-        await history.export_ready(export)
+        await history.export_ready(export, settings)
     return "ready"
 
 

@@ -169,15 +169,14 @@ def filtered(query: QuerySet, flt: HistoryFilter) -> QuerySet:
     return query
 
 
-async def export_ready(export: Any) -> None:
+async def export_ready(export: Any, settings: Any = None) -> None:
     """THE hook for "the client learns of it by their preferred channel" (R-1.5, R-1.4).
 
     Called once per export, inside the transaction that marks the ``HistoryExport``
     READY (after its HISTORY_EXPORT_READY event is recorded), so whatever is written here
-    commits or rolls back with it. The deliveries area writes its outbox notice here,
-    addressed by the client's channel preference, with the link
-    ``domain.history.links.download_url(settings, export.id, export.expires_at, "html")``.
-    Until then the client finds the link in the export's status
-    (``HistoryExport.downloadUrlHtml`` / ``downloadUrlJson`` in the API).
+    commits or rolls back with it: the deliveries area writes its outbox notice with the
+    download links, addressed by the client's channel preference.
     """
-    return None
+    from domain.deliveries.service import notify_history_export  # deliveries imports history
+
+    await notify_history_export(export, settings)

@@ -25,7 +25,7 @@ async def make_client() -> str:
 
 
 def test_registered_with_the_worker():
-    names = {f.__name__ for f in FUNCTIONS}
+    names = {getattr(f, "name", None) or f.__name__ for f in FUNCTIONS}  # arq func() or plain
     assert {"build_history_export", "sweep_retention", "resume_history_exports"} <= names
     assert {c.name for c in CRON_JOBS} >= {"cron:sweep_retention", "cron:resume_history_exports"}
 

@@ -60,10 +60,12 @@ async def test_client_requests_own_export_and_downloads(gql, http, settings):
 
     # The client's card lists it; the event timeline shows both steps.
     card = await gql("""query($id: ID!) { client(id: $id) { historyExports(first: 5) {
-        edges { node { id status } } } history(first: 1) { edges { node { kind } } } } }""",
+        edges { node { id status } } } history(first: 2) { edges { node { kind } } } } }""",
                      {"id": gid}, as_="client", subject=cid)
     assert card["data"]["client"]["historyExports"]["edges"][0]["node"]["status"] == "READY"
-    assert card["data"]["client"]["history"]["edges"][0]["node"]["kind"] == "history_export_ready"
+    # ...and the notice of it, written by deliveries (this client has no contact: failed).
+    assert [e["node"]["kind"] for e in card["data"]["client"]["history"]["edges"]] == [
+        "delivery_failed", "history_export_ready"]
 
 
 async def test_who_may_request(gql, settings):
