@@ -1,5 +1,7 @@
 """Satisfaction monitoring (R-9): figures by channel, sphere, department, executor, purpose
-and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike.
+and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike: one
+statement for the total and one for the groups, both over ``survey_invitation`` alone (each
+invitation carries its response's score counters, see the model).
 
 The period selects invitations by when they were sent, so the response rate compares like
 with like; the figures count the answers to those invitations whenever they came.
@@ -21,7 +23,7 @@ from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.settings import Settings, get_settings
 from domain.surveys.definitions import parse_id, require_manager
-from domain.surveys.models import QuestionKind, SurveyPurpose
+from domain.surveys.models import SurveyPurpose
 from domain.surveys.rules import Figures
 
 MAX_GROUPS = 2000
@@ -101,7 +103,8 @@ class _Sql:
 
     def month(self, column: str, settings: Settings, at: datetime) -> str:
         if self.postgres:
-            return f"to_char({column} AT TIME ZONE {self.param(settings.timezone)}, 'YYYY-MM')"
+            # date_trunc is far cheaper per row than to_char; the key is formatted afterwards.
+            return f"date_trunc('month', {column} AT TIME ZONE {self.param(settings.timezone)})"
         # SQLite has no zone database: shift by the zone's offset at the end of the period
         # (Europe/Ulyanovsk has had one fixed offset since 2016).
         offset = ZoneInfo(settings.timezone).utcoffset(at.replace(tzinfo=None))
@@ -138,68 +141,58 @@ def _where(sql: _Sql, start: datetime, end: datetime, filters: list[tuple[str, l
     return " AND ".join(clauses)
 
 
-_RATING, _NPS, _EFFORT = (f"'{QuestionKind.RATING_1_5}'", f"'{QuestionKind.NPS_0_10}'",
-                          f"'{QuestionKind.EFFORT}'")
-_ANSWER_SUMS = (
-    f"SUM(CASE WHEN a.kind = {_RATING} THEN 1 ELSE 0 END) AS rating_count, "
-    f"SUM(CASE WHEN a.kind = {_RATING} AND a.value >= 4 THEN 1 ELSE 0 END) AS satisfied, "
-    f"SUM(CASE WHEN a.kind = {_RATING} THEN a.value ELSE 0 END) AS rating_sum, "
-    f"SUM(CASE WHEN a.kind = {_NPS} THEN 1 ELSE 0 END) AS nps_count, "
-    f"SUM(CASE WHEN a.kind = {_NPS} AND a.value >= 9 THEN 1 ELSE 0 END) AS promoters, "
-    f"SUM(CASE WHEN a.kind = {_NPS} AND a.value <= 6 THEN 1 ELSE 0 END) AS detractors, "
-    f"SUM(CASE WHEN a.kind = {_EFFORT} THEN 1 ELSE 0 END) AS effort_count, "
-    f"SUM(CASE WHEN a.kind = {_EFFORT} THEN a.value ELSE 0 END) AS effort_sum"
+_MEASURES = (
+    "COUNT(*) AS invitations, COUNT(i.responded_at) AS responses, "
+    "SUM(i.rating_count) AS rating_count, SUM(i.rating_satisfied) AS satisfied, "
+    "SUM(i.rating_sum) AS rating_sum, SUM(i.nps_count) AS nps_count, "
+    "SUM(i.nps_promoters) AS promoters, SUM(i.nps_detractors) AS detractors, "
+    "SUM(i.effort_count) AS effort_count, SUM(i.effort_sum) AS effort_sum"
 )
 
 
 async def _grouped(
     group_by: list[GroupBy], start: datetime, end: datetime,
     filters: list[tuple[str, list[Any]]], settings: Settings, limit: int | None,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two statements: invitations and responses per group, answer sums per group."""
-    conn = Tortoise.get_connection("default")
-    rows = []
-    for answers in (False, True):
-        sql = _Sql()
-        dims = [
-            (sql.month("i.invited_at", settings, end) if g == GroupBy.MONTH else _COLUMNS[g])
-            + f" AS g{n}" for n, g in enumerate(group_by)
-        ]
-        if answers:
-            measures = _ANSWER_SUMS
-            source = ("survey_answer a JOIN survey_invitation i ON i.id = a.invitation_id")
-            extra = f"a.kind IN ({_RATING}, {_NPS}, {_EFFORT}) AND "
-        else:
-            measures = "COUNT(*) AS invitations, COUNT(i.responded_at) AS responses"
-            source, extra = "survey_invitation i", ""
-        text = (f"SELECT {', '.join([*dims, measures])} FROM {source} "
-                f"WHERE {extra}{_where(sql, start, end, filters)}")
-        if group_by:
-            ordinals = ", ".join(str(n + 1) for n in range(len(group_by)))
-            text += f" GROUP BY {ordinals} ORDER BY {ordinals}"
-            if limit is not None and not answers:
-                text += f" LIMIT {int(limit)}"
-        rows.append(await conn.execute_query_dict(text, sql.values))
-    return rows[0], rows[1]
+) -> list[dict[str, Any]]:
+    """One statement: invitations, responses and the responses' score counters (stored on
+    each invitation when it is answered) summed per group."""
+    sql = _Sql()
+    dims = [
+        (sql.month("i.invited_at", settings, end) if g == GroupBy.MONTH else _COLUMNS[g])
+        + f" AS g{n}" for n, g in enumerate(group_by)
+    ]
+    text = (f"SELECT {', '.join([*dims, _MEASURES])} FROM survey_invitation i "
+            f"WHERE {_where(sql, start, end, filters)}")
+    if group_by:
+        ordinals = ", ".join(str(n + 1) for n in range(len(group_by)))
+        text += f" GROUP BY {ordinals} ORDER BY {ordinals}"
+        if limit is not None:
+            text += f" LIMIT {int(limit)}"
+    return await Tortoise.get_connection("default").execute_query_dict(text, sql.values)
 
 
-def _figures(counts: dict[str, Any], sums: dict[str, Any] | None) -> Figures:
-    sums = sums or {}
-
-    def n(row: dict[str, Any], key: str) -> int:
+def _figures(row: dict[str, Any]) -> Figures:
+    def n(key: str) -> int:
         return int(row.get(key) or 0)
 
     return Figures(
-        invitations=n(counts, "invitations"), responses=n(counts, "responses"),
-        rating_count=n(sums, "rating_count"), satisfied=n(sums, "satisfied"),
-        rating_sum=n(sums, "rating_sum"), nps_count=n(sums, "nps_count"),
-        promoters=n(sums, "promoters"), detractors=n(sums, "detractors"),
-        effort_count=n(sums, "effort_count"), effort_sum=n(sums, "effort_sum"),
+        invitations=n("invitations"), responses=n("responses"),
+        rating_count=n("rating_count"), satisfied=n("satisfied"), rating_sum=n("rating_sum"),
+        nps_count=n("nps_count"), promoters=n("promoters"), detractors=n("detractors"),
+        effort_count=n("effort_count"), effort_sum=n("effort_sum"),
     )
 
 
+def _value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # PostgreSQL's month bucket (date_trunc)
+        return f"{value:%Y-%m}"
+    return str(value)
+
+
 def _key(row: dict[str, Any], size: int) -> tuple[str | None, ...]:
-    return tuple(None if row[f"g{n}"] is None else str(row[f"g{n}"]) for n in range(size))
+    return tuple(_value(row[f"g{n}"]) for n in range(size))
 
 
 async def satisfaction_report(
@@ -211,19 +204,13 @@ async def satisfaction_report(
     start, end = period_bounds(date_from, date_to, settings)
     group_by = list(dict.fromkeys(GroupBy(g) for g in group_by))
     filters = clean_filter(flt or ReportFilter())
-    total_counts, total_sums = await _grouped([], start, end, filters, settings, None)
-    total = _figures(total_counts[0] if total_counts else {},
-                     total_sums[0] if total_sums else None)
+    [total] = await _grouped([], start, end, filters, settings, None)
     if not group_by:
-        return Report(total=total)
-    counts, sums = await _grouped(group_by, start, end, filters, settings, MAX_GROUPS + 1)
+        return Report(total=_figures(total))
+    rows = await _grouped(group_by, start, end, filters, settings, MAX_GROUPS + 1)
     size = len(group_by)
-    sums_by_key = {_key(r, size): r for r in sums}
-    groups = [
-        ReportRow(dict(zip(group_by, _key(r, size), strict=True)),
-                  _figures(r, sums_by_key.get(_key(r, size))))
-        for r in counts[:MAX_GROUPS]
-    ]
+    groups = [ReportRow(dict(zip(group_by, _key(r, size), strict=True)), _figures(r))
+              for r in rows[:MAX_GROUPS]]
     # One order on both databases (they sort NULLs differently): values first, blanks last.
     groups.sort(key=lambda row: tuple((v is None, v or "") for v in row.key.values()))
-    return Report(total=total, groups=groups, truncated=len(counts) > MAX_GROUPS)
+    return Report(total=_figures(total), groups=groups, truncated=len(rows) > MAX_GROUPS)

@@ -251,6 +251,27 @@ def _clean_answer(question: dict[str, Any], draft: AnswerDraft, where: str) -> C
     return CleanAnswer(question["id"], kind, text=text) if text else None
 
 
+def score_totals(answers: list[CleanAnswer]) -> dict[str, int]:
+    """The response's counters stored on its invitation (what the report sums)."""
+    totals = dict.fromkeys(("rating_count", "rating_sum", "rating_satisfied", "nps_count",
+                            "nps_promoters", "nps_detractors", "effort_count", "effort_sum"), 0)
+    for a in answers:
+        if a.value is None:
+            continue
+        if a.kind == QuestionKind.RATING_1_5:
+            totals["rating_count"] += 1
+            totals["rating_sum"] += a.value
+            totals["rating_satisfied"] += a.value >= 4
+        elif a.kind == QuestionKind.NPS_0_10:
+            totals["nps_count"] += 1
+            totals["nps_promoters"] += a.value >= 9
+            totals["nps_detractors"] += a.value <= 6
+        elif a.kind == QuestionKind.EFFORT:
+            totals["effort_count"] += 1
+            totals["effort_sum"] += a.value
+    return totals
+
+
 def context_text(purpose: SurveyPurpose, about: str | None, invited_on: date,
                  department: str | None) -> str:
     """What is being rated, in plain Russian, for the survey page and the email."""

@@ -325,7 +325,8 @@ async def submit_response(
     async with transaction():
         claimed = await SurveyInvitation.filter(
             id=record.id, status=InvitationStatus.OPEN, expires_at__gt=now
-        ).update(status=InvitationStatus.RESPONDED, open_key=None, responded_at=now)
+        ).update(status=InvitationStatus.RESPONDED, open_key=None, responded_at=now,
+                 **rules.score_totals(cleaned))
         if not claimed:
             raise DomainError(ErrorCode.ALREADY_ANSWERED, ANSWERED, "token")
         response = await SurveyResponse.create(invitation_id=record.id, version_id=version.id,

@@ -146,3 +146,11 @@ def test_context_text():
     text = rules.context_text("written_answer", "обращение № 5", date(2025, 3, 3), "Минздрав")
     assert text == ("Оцените, пожалуйста, ответ на ваше обращение (обращение № 5). "
                     "Приглашение отправлено 03.03.2025. Подразделение: Минздрав.")
+
+
+def test_score_totals_stored_for_the_report():
+    answers = rules.clean_answers(QUESTIONS, [A("csat", 4), A("nps", 6), A("ces", 3),
+                                              A("text", text="ok")])
+    assert rules.score_totals(answers) == {
+        "rating_count": 1, "rating_sum": 4, "rating_satisfied": 1, "nps_count": 1,
+        "nps_promoters": 0, "nps_detractors": 1, "effort_count": 1, "effort_sum": 3}
