@@ -11,9 +11,26 @@ from __future__ import annotations
 
 import json
 
+import graphql
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
 
 EXPECTED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT"}
+
+# Values for the `JSON` scalar (template contexts and the like): small objects and leaves.
+_json_leaf = st.one_of(
+    st.text(max_size=60).map(nodes.String),
+    st.integers(min_value=-(10**9), max_value=10**9).map(nodes.Int),
+    st.booleans().map(nodes.Boolean),
+    st.just(nodes.Null),
+)
+_json_object = st.dictionaries(
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True), _json_leaf, max_size=8
+).map(lambda d: nodes.Object([
+    graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=v) for k, v in d.items()
+]))
+schemathesis.graphql.scalar("JSON", st.one_of(_json_object, _json_leaf))
 
 
 @schemathesis.check

@@ -69,6 +69,17 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
         sys.stdout.write(sdl)
 
 
+def _settings_doc(settings: Settings, args: argparse.Namespace) -> None:
+    from api.settings_doc import replace_in, settings_table
+
+    if not args.write:
+        sys.stdout.write(settings_table())
+        return
+    readme = Path(args.write)
+    readme.write_text(replace_in(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"configuration table in {readme} updated")
+
+
 def _token(settings: Settings, args: argparse.Namespace) -> None:
     from api.auth import client_subject, mint_token
     from domain.actor import SELF_SERVICE_ROLES, Role
@@ -128,6 +139,10 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql)")
     p.add_argument("--output", "-o")
     p.set_defaults(func=_export_schema)
+    p = sub.add_parser("settings-doc", help="print the configuration table (OKNO_* settings)")
+    p.add_argument("--write", nargs="?", const="README.md", metavar="FILE",
+                   help="replace the table in FILE (default README.md) instead")
+    p.set_defaults(func=_settings_doc)
     p = sub.add_parser("token", help="mint a development JWT (HS256 secret from settings)")
     p.add_argument("--role", required=True,
                    choices=["client", "employee", "operator", "executor", "supervisor", "admin"])

@@ -60,9 +60,9 @@ def test_dev_runs_everything_in_one_process_and_stops_on_ctrl_c(tmp_path: Path):
 
         proc.send_signal(signal.SIGINT)
         started = time.monotonic()
-        out, err = proc.communicate(timeout=15)
+        out, err = proc.communicate(timeout=30)
         assert proc.returncode == 0, err
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 15, "stopping took too long"
     assert "okno is running" in out and f"{base}/graphql" in out and "okno token" in out
     assert "Traceback" not in err, err
     assert list((tmp_path / "var" / "mail").glob("*.eml"))

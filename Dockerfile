@@ -1,0 +1,36 @@
+# okno API and worker image: `okno serve` by default, `okno worker` / `okno migrate` as commands.
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PROJECT_ENVIRONMENT=/app/.venv \
+    PATH="/app/.venv/bin:$PATH"
+
+RUN pip install --no-cache-dir uv
+
+WORKDIR /app
+# Dependencies first (cached until pyproject.toml or uv.lock change), then the code.
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY api ./api
+COPY domain ./domain
+COPY jobs ./jobs
+COPY migrations ./migrations
+COPY schema.graphql ./
+RUN uv sync --frozen --no-dev
+
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin okno \
+    && mkdir -p /app/var && chown okno /app/var
+# var/ holds history exports and other generated files: share it between API and workers.
+VOLUME ["/app/var"]
+USER okno
+
+ENV OKNO_HOST=0.0.0.0 \
+    OKNO_PORT=8000 \
+    OKNO_VAR_DIR=/app/var
+EXPOSE 8000
+# No HEALTHCHECK here: the same image runs workers. The API's checks are /healthz and /readyz.
+
+CMD ["okno", "serve"]
