@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -164,13 +165,23 @@ async def set_channel_preference(
             "additional_contact_id": additional.id if additional else None,
             "chosen_via": chosen_via,
         }
-        pref, created = await ChannelPreference.get_or_create(client_id=client.id, defaults=values)
-        if not created:
-            await pref.update_from_dict(values).save()
+        # A queryset update, not instance.save(): with the one-to-one primary key Tortoise
+        # would bind the raw UUID on SQLite, which sqlite3 refuses.
+        updated = await ChannelPreference.filter(client_id=client.id).update(
+            **values, updated_at=datetime.now(UTC))
+        if not updated:
+            await ChannelPreference.create(client_id=client.id, **values)
+        pref = await ChannelPreference.get(client_id=client.id)
         await history.record(
             client.id, EventKind.PREFERENCE_SET,
             rules.preference_summary(preferred_channel, additional_channel),
             actor=actor, channel=chosen_via, source=("client", client.id),
-            details={k: str(v) if v else None for k, v in values.items()},
+            details={
+                "preferred_channel": str(preferred_channel),
+                "preferred_contact_id": str(preferred.id) if preferred else None,
+                "additional_channel": str(additional_channel) if additional_channel else None,
+                "additional_contact_id": str(additional.id) if additional else None,
+                "chosen_via": str(chosen_via) if chosen_via else None,
+            },
         )
     return pref
