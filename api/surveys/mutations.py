@@ -40,7 +40,8 @@ def _id(value: Any, type_name: str, field: str) -> str | None:
 
 @strawberry.input(description="An option of a choice question.")
 class SurveyOptionInput:
-    text: str
+    text: str = strawberry.field(
+        description="The option's label, plain Russian (≤ 200 characters).")
     id: str | None = strawberry.field(
         default=None, description="Stable key (a-z, 0-9, _); generated when omitted. Keep it "
         "when editing so reports can follow the option across versions.")
@@ -49,13 +50,16 @@ class SurveyOptionInput:
 @strawberry.input(description="A question. Choice kinds need 2–20 options; FREE_TEXT may set "
                   "maxLength (default 2000, at most 5000).")
 class SurveyQuestionInput:
-    kind: QuestionKindEnum
-    text: str
-    required: bool = False
+    kind: QuestionKindEnum = strawberry.field(description="How the question is answered.")
+    text: str = strawberry.field(description="The question, plain Russian (≤ 500 characters).")
+    required: bool = strawberry.field(
+        default=False, description="A response without an answer to it is refused.")
     id: str | None = strawberry.field(
         default=None, description="Stable key (a-z, 0-9, _); generated when omitted.")
-    options: list[SurveyOptionInput] | None = None
-    max_length: int | None = None
+    options: list[SurveyOptionInput] | None = strawberry.field(
+        default=None, description="Choice kinds only: 2 to 20 options.")
+    max_length: int | None = strawberry.field(
+        default=None, description="FREE_TEXT only: longest answer (default 2000, ≤ 5000).")
 
 
 def _drafts(questions: list[SurveyQuestionInput]) -> list[rules.QuestionDraft]:
@@ -72,101 +76,119 @@ def _drafts(questions: list[SurveyQuestionInput]) -> list[rules.QuestionDraft]:
 @strawberry.input(description="A new survey (version 1). `makeDefault` switches the purpose's "
                   "new invitations to it.")
 class CreateSurveyInput:
-    purpose: SurveyPurposeEnum
-    title: str
-    questions: list[SurveyQuestionInput]
-    intro: str | None = None
-    make_default: bool = False
+    purpose: SurveyPurposeEnum = strawberry.field(description="What the survey rates.")
+    title: str = strawberry.field(description="Heading of the survey page (≤ 300 characters).")
+    questions: list[SurveyQuestionInput] = strawberry.field(
+        description="1 to 30 questions, in display order.")
+    intro: str | None = strawberry.field(
+        default=None, description="Text above the questions (≤ 2000 characters).")
+    make_default: bool = strawberry.field(
+        default=False, description="Use it for new invitations of its purpose.")
 
 
 @strawberry.input(description="An edit of a survey, published as a new immutable version. "
                   "Invitations already sent keep their version.")
 class PublishSurveyVersionInput:
-    survey_id: strawberry.ID
-    title: str
-    questions: list[SurveyQuestionInput]
-    intro: str | None = None
+    survey_id: strawberry.ID = strawberry.field(description="The survey to edit.")
+    title: str = strawberry.field(description="Heading of the new version.")
+    questions: list[SurveyQuestionInput] = strawberry.field(
+        description="The whole new question list (keep ids of unchanged questions).")
+    intro: str | None = strawberry.field(default=None, description="Text above the questions.")
 
 
-@strawberry.input
+@strawberry.input(description="Make a survey the default of its purpose.")
 class SetDefaultSurveyInput:
-    survey_id: strawberry.ID
+    survey_id: strawberry.ID = strawberry.field(description="The survey.")
 
 
 @strawberry.type(description="Result of a survey mutation.")
 class SurveyPayload:
-    survey: Survey | None
-    errors: list[UserError]
+    survey: Survey | None = strawberry.field(
+        description="The survey; null when `errors` is not empty.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
 @strawberry.type(description="Result of publishing a version.")
 class SurveyVersionPayload:
-    version: SurveyVersion | None
-    errors: list[UserError]
+    version: SurveyVersion | None = strawberry.field(
+        description="The new version; null when `errors` is not empty.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
 @strawberry.input(description="Invite a client to rate a record (staff), e.g. after a personal "
                   "reception (R-4.9). With `notify` the invitation is also sent by the "
                   "client's chosen channel; without it, show `invitation.link` yourself.")
 class InviteToSurveyInput:
-    client_id: strawberry.ID
-    purpose: SurveyPurposeEnum
-    subject_type: str = strawberry.field(description="Kind of record rated: a-z, 0-9, _ (e.g. reception).")
+    client_id: strawberry.ID = strawberry.field(description="The client invited.")
+    purpose: SurveyPurposeEnum = strawberry.field(
+        description="What is rated; picks the default survey.")
+    subject_type: str = strawberry.field(
+        description="Kind of record rated: a-z, 0-9, _ (e.g. reception).")
     subject_id: str = strawberry.field(description="ID of the record rated.")
-    channel: ChannelEnum | None = None
-    sphere: str | None = None
-    department_id: strawberry.ID | None = None
-    executor: str | None = None
+    channel: ChannelEnum | None = strawberry.field(
+        default=None, description="Channel of the rated communication (report).")
+    sphere: str | None = strawberry.field(default=None, description="Sphere of activity (report).")
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Department that did the work (report).")
+    executor: str | None = strawberry.field(default=None, description="Who did the work (report).")
     about: str | None = strawberry.field(
         default=None, description="What is rated, for the citizen (≤ 300 characters).")
-    notify: bool = False
+    notify: bool = strawberry.field(
+        default=False, description="Also send the invitation by the client's chosen channel.")
 
 
 @strawberry.type(description="Result of an invitation: `created` is false when the record "
                  "already had an open invitation, which is returned instead.")
 class SurveyInvitationPayload:
-    invitation: SurveyInvitation | None
-    created: bool
-    errors: list[UserError]
+    invitation: SurveyInvitation | None = strawberry.field(
+        description="The invitation (new or the open one).")
+    created: bool = strawberry.field(description="False when an open invitation already existed.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
 @strawberry.input(description="One answer. Scale kinds use `value`, choice kinds `choiceIds`, "
                   "FREE_TEXT `text`; leave out optional questions you skip.")
 class SurveyAnswerInput:
-    question_id: str
-    value: int | None = None
-    choice_ids: list[str] | None = None
-    text: str | None = None
+    question_id: str = strawberry.field(description="`id` of the question answered.")
+    value: int | None = strawberry.field(
+        default=None, description="RATING_1_5 (1–5), NPS_0_10 (0–10), EFFORT (1–7).")
+    choice_ids: list[str] | None = strawberry.field(
+        default=None, description="SINGLE_CHOICE (one) or MULTIPLE_CHOICE option ids.")
+    text: str | None = strawberry.field(
+        default=None, description="FREE_TEXT answer; no control characters.")
 
 
 @strawberry.input(description="The citizen's answers; the token from the link is the only key.")
 class SubmitSurveyResponseInput:
-    token: str
-    answers: list[SurveyAnswerInput]
+    token: str = strawberry.field(description="The token from the survey link.")
+    answers: list[SurveyAnswerInput] = strawberry.field(
+        description="At most one answer per question.")
 
 
 @strawberry.type(description="Result of answering: `accepted` with a thank-you message, or "
                  "errors (field `answers.<questionId>` points at the question; RATE_LIMITED "
                  "after too many attempts: wait a minute).")
 class SubmitSurveyResponsePayload:
-    accepted: bool
+    accepted: bool = strawberry.field(description="True when the response was stored.")
     message: str | None = strawberry.field(description="Plain-Russian thanks to show.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why it was refused; empty on success.")
 
 
 @strawberry.input(description="CSV of survey answers submitted from `from` to `to` (inclusive).")
 class ExportSurveyResponsesInput:
-    date_from: dt.date = strawberry.field(name="from")
-    date_to: dt.date = strawberry.field(name="to")
-    filter: SatisfactionFilter | None = None
+    date_from: dt.date = strawberry.field(name="from", description="First day, inclusive.")
+    date_to: dt.date = strawberry.field(name="to", description="Last day, inclusive.")
+    filter: SatisfactionFilter | None = strawberry.field(
+        default=None, description="Narrow the rows.")
 
 
 @strawberry.type(description="A signed download link; anyone holding it can download until it "
                  "expires, so do not share it.")
 class SurveyExportPayload:
-    url: str | None
-    expires_at: dt.datetime | None
-    errors: list[UserError]
+    url: str | None = strawberry.field(
+        description="GET it to download the CSV (UTF-8 with BOM, one row per answer).")
+    expires_at: dt.datetime | None = strawberry.field(description="The link stops working then.")
+    errors: list[UserError] = strawberry.field(description="Why it failed; empty on success.")
 
 
 MAX_ANSWERS = 100
@@ -178,28 +200,36 @@ def _version(obj: Any) -> SurveyVersion | None:
 
 @strawberry.type
 class SurveyMutations:
-    @strawberry.mutation(permission_classes=[IsSupervisor], description="Create a survey (supervisors, admins).")
+    @strawberry.mutation(
+        permission_classes=[IsSupervisor], description="Create a survey (supervisors, admins).")
     async def create_survey(self, info: Info, input: CreateSurveyInput) -> SurveyPayload:
         obj, errors = await attempt(definitions.create_survey(
             actor_of(info), input.purpose, input.title, input.intro, _drafts(input.questions),
             make_default=input.make_default))
         return SurveyPayload(survey=Survey.from_model(obj) if obj else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsSupervisor], description="Publish an edit as a new version.")
-    async def publish_survey_version(self, info: Info, input: PublishSurveyVersionInput) -> SurveyVersionPayload:
+    @strawberry.mutation(
+        permission_classes=[IsSupervisor], description="Publish an edit as a new version.")
+    async def publish_survey_version(
+        self, info: Info, input: PublishSurveyVersionInput
+    ) -> SurveyVersionPayload:
         obj, errors = await attempt(definitions.publish_version(
             actor_of(info), _id(input.survey_id, "Survey", "surveyId"), input.title, input.intro,
             _drafts(input.questions)))
         return SurveyVersionPayload(version=_version(obj), errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsSupervisor], description="Make a survey its purpose's default.")
+    @strawberry.mutation(
+        permission_classes=[IsSupervisor], description="Make a survey its purpose's default.")
     async def set_default_survey(self, info: Info, input: SetDefaultSurveyInput) -> SurveyPayload:
         obj, errors = await attempt(definitions.set_default(
             actor_of(info), _id(input.survey_id, "Survey", "surveyId")))
         return SurveyPayload(survey=Survey.from_model(obj) if obj else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="Invite a client to a survey (staff).")
-    async def invite_to_survey(self, info: Info, input: InviteToSurveyInput) -> SurveyInvitationPayload:
+    @strawberry.mutation(
+        permission_classes=[IsStaff], description="Invite a client to a survey (staff).")
+    async def invite_to_survey(
+        self, info: Info, input: InviteToSurveyInput
+    ) -> SurveyInvitationPayload:
         inv, errors = await attempt(invitations.invite_by_staff(
             actor_of(info), (input.subject_type, input.subject_id),
             _id(input.client_id, "Client", "clientId"), input.purpose, notify=input.notify,
@@ -215,7 +245,9 @@ class SurveyMutations:
 
     @strawberry.mutation(description="Public, no login: answer the survey behind a token. "
                          "Accepted once per invitation.")
-    async def submit_survey_response(self, info: Info, input: SubmitSurveyResponseInput) -> SubmitSurveyResponsePayload:
+    async def submit_survey_response(
+        self, info: Info, input: SubmitSurveyResponseInput
+    ) -> SubmitSurveyResponsePayload:
         request = info.context.request
         ip = request.client.host if request.client else None
         answers = [rules.AnswerDraft(question_id=a.question_id, value=a.value,
@@ -228,8 +260,11 @@ class SurveyMutations:
         return SubmitSurveyResponsePayload(
             accepted=True, message="Спасибо! Ваш ответ поможет нам работать лучше.", errors=[])
 
-    @strawberry.mutation(permission_classes=[IsSupervisor], description="A signed link to a CSV of survey answers.")
-    async def export_survey_responses(self, info: Info, input: ExportSurveyResponsesInput) -> SurveyExportPayload:
+    @strawberry.mutation(
+        permission_classes=[IsSupervisor], description="A signed link to a CSV of survey answers.")
+    async def export_survey_responses(
+        self, info: Info, input: ExportSurveyResponsesInput
+    ) -> SurveyExportPayload:
         async def make() -> tuple[str, dt.datetime]:
             return export.export_link(actor_of(info), input.date_from, input.date_to,
                                       report_filter(input.filter), info.context.settings)

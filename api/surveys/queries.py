@@ -35,12 +35,15 @@ from domain.surveys import service as surveys
 @strawberry.input(description="Narrow a report, comment list or export; lists combine with AND, "
                   "values inside a list with OR; each list at most 50 values.")
 class SatisfactionFilter:
-    purposes: list[SurveyPurposeEnum] | None = None
-    channels: list[ChannelEnum] | None = None
+    purposes: list[SurveyPurposeEnum] | None = strawberry.field(
+        default=None, description="Only these purposes.")
+    channels: list[ChannelEnum] | None = strawberry.field(
+        default=None, description="Only these channels.")
     department_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Global IDs of departments.")
-    spheres: list[str] | None = None
-    executors: list[str] | None = None
+    spheres: list[str] | None = strawberry.field(default=None, description="Only these spheres.")
+    executors: list[str] | None = strawberry.field(
+        default=None, description="Only these executors.")
 
 
 def report_filter(flt: SatisfactionFilter | None) -> report.ReportFilter:

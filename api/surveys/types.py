@@ -48,28 +48,31 @@ def _department(info: Info, department_id: Any):
 @strawberry.type(description="One option of a choice question.")
 class SurveyQuestionOption:
     id: str = strawberry.field(description="Send it in `choiceIds` to choose this option.")
-    text: str
+    text: str = strawberry.field(description="The option's label, plain Russian.")
 
 
 @strawberry.type(description="One question of a survey version.")
 class SurveyQuestion:
     id: str = strawberry.field(description="Stable key of the question; answer with it as "
                                "`questionId`.")
-    kind: QuestionKindEnum
+    kind: QuestionKindEnum = strawberry.field(description="How to render and answer the question.")
     text: str = strawberry.field(description="Plain Russian, shown as is.")
     required: bool = strawberry.field(description="The response is refused without an answer.")
     options: list[SurveyQuestionOption] = strawberry.field(
         description="For SINGLE_CHOICE and MULTIPLE_CHOICE; empty otherwise.")
     max_length: int | None = strawberry.field(description="FREE_TEXT: the longest answer accepted.")
-    scale_min: int | None = strawberry.field(description="Scale kinds: the lowest value (1, 0 or 1).")
-    scale_max: int | None = strawberry.field(description="Scale kinds: the highest value (5, 10 or 7).")
+    scale_min: int | None = strawberry.field(
+        description="Scale kinds: the lowest value (1, 0 or 1).")
+    scale_max: int | None = strawberry.field(
+        description="Scale kinds: the highest value (5, 10 or 7).")
 
     @classmethod
     def from_dict(cls, q: dict[str, Any]) -> SurveyQuestion:
         scale = rules.SCALES.get(QuestionKind(q["kind"]))
         return cls(
             id=q["id"], kind=QuestionKind(q["kind"]), text=q["text"], required=q["required"],
-            options=[SurveyQuestionOption(id=o["id"], text=o["text"]) for o in q.get("options", [])],
+            options=[SurveyQuestionOption(id=o["id"], text=o["text"])
+                     for o in q.get("options", [])],
             max_length=q.get("max_length"), scale_min=scale[0] if scale else None,
             scale_max=scale[1] if scale else None,
         )
@@ -80,10 +83,11 @@ class SurveyQuestion:
 class SurveyVersion(relay.Node):
     id: relay.NodeID[str]
     number: int = strawberry.field(description="1 for the first version, then 2, 3, …")
-    title: str
+    title: str = strawberry.field(description="Heading of the survey page in this version.")
     intro: str | None = strawberry.field(description="Text shown above the questions.")
-    questions: list[SurveyQuestion]
-    published_at: dt.datetime
+    questions: list[SurveyQuestion] = strawberry.field(
+        description="The questions of this version, in display order.")
+    published_at: dt.datetime = strawberry.field(description="When this version was published.")
     published_by: str | None = strawberry.field(description="Subject of who published it.")
 
     @classmethod
@@ -104,13 +108,15 @@ class SurveyVersion(relay.Node):
 @strawberry.type(description="A survey definition (supervisors and admins).")
 class Survey(relay.Node):
     id: relay.NodeID[str]
-    purpose: SurveyPurposeEnum
+    purpose: SurveyPurposeEnum = strawberry.field(description="What the survey rates.")
     title: str = strawberry.field(description="Title of the latest version.")
     is_default: bool = strawberry.field(
         description="New invitations of this purpose use this survey's latest version.")
-    latest_version_number: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    latest_version_number: int = strawberry.field(
+        description="Number of the newest version (1, 2, …).")
+    created_at: dt.datetime = strawberry.field(description="When the survey was created.")
+    updated_at: dt.datetime = strawberry.field(
+        description="When a version was last published or the default changed.")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Survey:
@@ -150,19 +156,20 @@ class Survey(relay.Node):
 @strawberry.type(description="The survey behind a link: what is rated and the questions. "
                  "Shows nothing about the person or other records.")
 class PublicSurvey:
-    title: str
-    intro: str | None
+    title: str = strawberry.field(description="Heading of the survey page.")
+    intro: str | None = strawberry.field(description="Text shown above the questions.")
     context: str = strawberry.field(
         description="What is being rated, in plain Russian, e.g. «Оцените, пожалуйста, ответ "
         "на ваше обращение (№ 12). Приглашение отправлено 03.03.2025.»")
-    purpose: SurveyPurposeEnum
-    questions: list[SurveyQuestion]
+    purpose: SurveyPurposeEnum = strawberry.field(description="What kind of interaction is rated.")
+    questions: list[SurveyQuestion] = strawberry.field(description="In display order.")
     expires_at: dt.datetime = strawberry.field(description="The link works until then.")
 
 
 @strawberry.type(description="The survey behind a token, or why it cannot be answered.")
 class SurveyByTokenResult:
-    survey: PublicSurvey | None
+    survey: PublicSurvey | None = strawberry.field(
+        description="The survey to show; null when `errors` is not empty.")
     errors: list[UserError] = strawberry.field(
         description="INVALID_TOKEN, EXPIRED_TOKEN or ALREADY_ANSWERED, with a Russian message.")
 
@@ -171,19 +178,22 @@ class SurveyByTokenResult:
                  "call, an internal request). Visible to staff and to the invited client.")
 class SurveyInvitation(relay.Node):
     id: relay.NodeID[str]
-    purpose: SurveyPurposeEnum
-    status: InvitationStatusEnum
-    subject_type: str = strawberry.field(description="Kind of the rated record, e.g. message_answer.")
+    purpose: SurveyPurposeEnum = strawberry.field(description="What is rated.")
+    status: InvitationStatusEnum = strawberry.field(description="OPEN, RESPONDED or EXPIRED.")
+    subject_type: str = strawberry.field(
+        description="Kind of the rated record, e.g. message_answer.")
     subject_id: str = strawberry.field(description="ID of the rated record in its area.")
-    channel: ChannelEnum | None = strawberry.field(description="Channel of the rated communication.")
+    channel: ChannelEnum | None = strawberry.field(
+        description="Channel of the rated communication.")
     sphere: str | None = strawberry.field(description="Sphere of activity (R-2.3) for the report.")
     executor: str | None = strawberry.field(description="Who handled it, for the report.")
     about: str | None = strawberry.field(description="What is rated, in the citizen's words.")
-    invited_at: dt.datetime
-    expires_at: dt.datetime
+    invited_at: dt.datetime = strawberry.field(description="When the invitation was made.")
+    expires_at: dt.datetime = strawberry.field(description="The link stops working then.")
     remind_on: dt.date | None = strawberry.field(description="The day the single reminder is due.")
-    reminder_sent_at: dt.datetime | None
-    responded_at: dt.datetime | None
+    reminder_sent_at: dt.datetime | None = strawberry.field(
+        description="When the single reminder went out, if it did.")
+    responded_at: dt.datetime | None = strawberry.field(description="When the client answered.")
     client_id: strawberry.Private[str]
     department_id: strawberry.Private[str | None]
     row: strawberry.Private[dict]
@@ -231,10 +241,12 @@ class SurveyInvitation(relay.Node):
 
 @strawberry.type(description="One answer of a response.")
 class SurveyAnswer:
-    question_id: str
-    kind: QuestionKindEnum
+    question_id: str = strawberry.field(
+        description="The question's `id` in the response's version.")
+    kind: QuestionKindEnum = strawberry.field(description="Kind of the question answered.")
     value: int | None = strawberry.field(description="Scale kinds: the chosen number.")
-    choice_ids: list[str] | None = strawberry.field(description="Choice kinds: the chosen option ids.")
+    choice_ids: list[str] | None = strawberry.field(
+        description="Choice kinds: the chosen option ids.")
     text: str | None = strawberry.field(description="FREE_TEXT: the comment.")
 
     @classmethod
@@ -246,7 +258,7 @@ class SurveyAnswer:
 @strawberry.type(description="A client's response to one invitation (staff).")
 class SurveyResponse(relay.Node):
     id: relay.NodeID[str]
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime = strawberry.field(description="When the response was submitted.")
     invitation_id: strawberry.Private[str]
     version_id: strawberry.Private[str]
 
@@ -292,14 +304,17 @@ class SatisfactionFigures:
     responses: int = strawberry.field(description="Of them, answered.")
     response_rate: float | None = strawberry.field(description="responses / invitations, per cent.")
     rating_count: int = strawberry.field(description="RATING_1_5 answers.")
-    csat: float | None = strawberry.field(description="CSAT: share of 4 and 5 among RATING_1_5 answers, per cent.")
+    csat: float | None = strawberry.field(
+        description="CSAT: share of 4 and 5 among RATING_1_5 answers, per cent.")
     average_rating: float | None = strawberry.field(description="Mean of RATING_1_5 answers.")
     nps_count: int = strawberry.field(description="NPS_0_10 answers.")
     promoters: int = strawberry.field(description="NPS answers of 9–10.")
     detractors: int = strawberry.field(description="NPS answers of 0–6.")
-    nps: float | None = strawberry.field(description="Per cent promoters minus per cent detractors (−100…100).")
+    nps: float | None = strawberry.field(
+        description="Per cent promoters minus per cent detractors (−100…100).")
     effort_count: int = strawberry.field(description="EFFORT answers.")
-    average_effort: float | None = strawberry.field(description="Mean EFFORT (1 very hard … 7 very easy).")
+    average_effort: float | None = strawberry.field(
+        description="Mean EFFORT (1 very hard … 7 very easy).")
 
     @classmethod
     def of(cls, f: rules.Figures) -> SatisfactionFigures:
@@ -314,13 +329,17 @@ class SatisfactionFigures:
 @strawberry.type(description="One group of the report. Only the dimensions asked for in "
                  "`groupBy` are filled; null there means «not recorded».")
 class SatisfactionGroup:
-    channel: ChannelEnum | None
-    sphere: str | None
-    department_id: strawberry.ID | None = strawberry.field(description="Global ID of the department.")
-    executor: str | None
-    purpose: SurveyPurposeEnum | None
+    channel: ChannelEnum | None = strawberry.field(
+        description="CHANNEL dimension: channel of the rated communication.")
+    sphere: str | None = strawberry.field(
+        description="SPHERE dimension: sphere of activity (R-2.3).")
+    department_id: strawberry.ID | None = strawberry.field(
+        description="Global ID of the department.")
+    executor: str | None = strawberry.field(
+        description="EXECUTOR dimension: who handled the rated work.")
+    purpose: SurveyPurposeEnum | None = strawberry.field(description="PURPOSE dimension.")
     month: str | None = strawberry.field(description="YYYY-MM, in the government's zone.")
-    figures: SatisfactionFigures
+    figures: SatisfactionFigures = strawberry.field(description="The figures of this group.")
 
     @strawberry.field(description="The department's record.")
     async def department(self, info: Info) -> Department | None:
@@ -334,25 +353,29 @@ class SatisfactionGroup:
 class SatisfactionReport:
     date_from: dt.date = strawberry.field(name="from", description="First day, inclusive.")
     date_to: dt.date = strawberry.field(name="to", description="Last day, inclusive.")
-    group_by: list[SatisfactionGroupByEnum]
+    group_by: list[SatisfactionGroupByEnum] = strawberry.field(
+        description="The dimensions asked for, without repeats.")
     total: SatisfactionFigures = strawberry.field(description="The whole period and filter.")
     groups: list[SatisfactionGroup] = strawberry.field(
         description="One row per combination present, blanks last; empty without `groupBy`.")
-    truncated: bool = strawberry.field(description="More than 2,000 groups: only the first are listed.")
+    truncated: bool = strawberry.field(
+        description="More than 2,000 groups: only the first are listed.")
 
 
 @strawberry.type(description="A free-text answer with the context it was given in (supervisors).")
 class SurveyComment:
     id: strawberry.ID = strawberry.field(description="Opaque ID of the answer.")
-    text: str
-    submitted_at: dt.datetime
-    question_id: str
-    purpose: SurveyPurposeEnum
-    channel: ChannelEnum | None
-    sphere: str | None
-    executor: str | None
-    subject_type: str
-    subject_id: str
+    text: str = strawberry.field(
+        description="The comment as written (control characters refused at entry).")
+    submitted_at: dt.datetime = strawberry.field(description="When it was written.")
+    question_id: str = strawberry.field(description="The question's `id` in the version answered.")
+    purpose: SurveyPurposeEnum = strawberry.field(description="What was rated.")
+    channel: ChannelEnum | None = strawberry.field(
+        description="Channel of the rated communication.")
+    sphere: str | None = strawberry.field(description="Sphere of activity of the rated work.")
+    executor: str | None = strawberry.field(description="Who handled the rated work.")
+    subject_type: str = strawberry.field(description="Kind of the rated record.")
+    subject_id: str = strawberry.field(description="ID of the rated record in its area.")
     response_id: strawberry.Private[str]
     version_id: strawberry.Private[str]
     client_id: strawberry.Private[str]

@@ -63,7 +63,9 @@ class SurveyVersion(Model):
     """Never changed after it is written: answers point at the version they answered."""
 
     id = fields.UUIDField(primary_key=True)
-    survey = fields.ForeignKeyField("okno.Survey", related_name="versions", on_delete=fields.CASCADE)
+    survey = fields.ForeignKeyField(
+        "okno.Survey", related_name="versions", on_delete=fields.CASCADE
+    )
     number = fields.IntField()
     title = fields.CharField(max_length=300)
     intro = fields.TextField(null=True)
@@ -79,7 +81,9 @@ class SurveyVersion(Model):
 
 class SurveyInvitation(Model):
     id = fields.UUIDField(primary_key=True)
-    survey = fields.ForeignKeyField("okno.Survey", related_name="invitations", on_delete=fields.RESTRICT)
+    survey = fields.ForeignKeyField(
+        "okno.Survey", related_name="invitations", on_delete=fields.RESTRICT
+    )
     version = fields.ForeignKeyField(
         "okno.SurveyVersion", related_name="invitations", on_delete=fields.RESTRICT
     )
