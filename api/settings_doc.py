@@ -51,7 +51,8 @@ MEANINGS = {
     "public_survey_url": "Survey page of the citizen site; `{token}` is replaced",
     "survey_token_ttl_days": "How long a survey invitation link works",
     "survey_reminder_working_days": "Working days before an unanswered invitation is reminded",
-    "survey_submit_limit_per_minute": "Survey submissions allowed per link per minute",
+    "survey_submit_limit_per_minute":
+        "Survey submission attempts allowed per minute, per link and per IP address",
 }
 
 
