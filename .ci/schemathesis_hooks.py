@@ -41,7 +41,7 @@ def okno_graphql_contract(ctx, response, case):
     try:
         payload = json.loads(response.content)
     except ValueError:
-        raise AssertionError(f"HTTP {response.status_code}, not JSON: {response.text[:300]}")
+        raise AssertionError(f"HTTP {response.status_code}, not JSON: {response.text[:300]}") from None
     if not isinstance(payload, dict):
         raise AssertionError("the GraphQL response is not a JSON object")
     unexpected = []

@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.datastructures import Headers
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -28,7 +28,6 @@ from api.observability import RequestContextMiddleware, client_app_var, metrics_
 from api.schema import build_schema
 from domain import db, redis
 from domain.settings import Settings, get_settings
-
 
 ACTOR_KEY = "okno_actor"
 
