@@ -22,11 +22,10 @@ from typing import Any
 
 from tortoise.expressions import F
 
-from domain import redis
 from domain.deliveries import rules
 from domain.deliveries.channels import Channels, PermanentFailure, TransientFailure
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState
-from domain.deliveries.outbox import ALL, PURPOSE_RU, TOPIC, announce, enqueue, now
+from domain.deliveries.outbox import PURPOSE_RU, announce, enqueue, now, publish
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
@@ -118,10 +117,8 @@ async def fail(row: Delivery, reason: str) -> Outcome:
 
 
 async def _publish(row: Delivery, status: DeliveryStatus) -> None:
-    payload = {"id": str(row.id), "clientId": str(row.client_id), "status": str(status)}
     try:
-        await redis.publish(TOPIC, ALL, payload)
-        await redis.publish(TOPIC, str(row.client_id), payload)
+        await publish(row.id, row.client_id, status)
     except Exception:  # live updates are best effort; the row is the truth
         log.warning("delivery %s: publish failed", row.id, exc_info=True)
 

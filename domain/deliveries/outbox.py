@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from domain import redis
 from domain.actor import Actor
 from domain.clients.models import Channel, ChannelPreference, Client, ContactPoint
@@ -165,12 +167,15 @@ async def enqueue(delivery_id: Any, job_id: str | None = None) -> bool:
 
 def announce(delivery: Delivery) -> None:
     """After commit, tell ``deliveryUpdated`` subscribers (staff) about the new state."""
-    payload = {"id": str(delivery.id), "clientId": str(delivery.client_id),
-               "status": str(delivery.status)}
-    client_key = str(delivery.client_id)
+    client_id, delivery_id, status = delivery.client_id, delivery.id, delivery.status
+    after_commit(lambda: publish(delivery_id, client_id, status))
 
-    async def publish() -> None:
-        await redis.publish(TOPIC, ALL, payload)
-        await redis.publish(TOPIC, client_key, payload)
 
-    after_commit(publish)
+async def publish(delivery_id: Any, client_id: Any, status: Any) -> None:
+    """One round trip: staff watching everything, and those watching this client."""
+    data = orjson.dumps({"id": str(delivery_id), "clientId": str(client_id),
+                         "status": str(status)})
+    pipe = redis.get_redis().pipeline(transaction=False)
+    pipe.publish(redis.channel(TOPIC, ALL), data)
+    pipe.publish(redis.channel(TOPIC, str(client_id)), data)
+    await pipe.execute()
