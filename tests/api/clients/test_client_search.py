@@ -136,3 +136,17 @@ async def test_first_is_capped_at_100(world, gql):
     assert len(conn["edges"]) == 100 and conn["pageInfo"]["hasNextPage"] is True
     body = await gql(QUERY, {"first": 0})
     assert len(body["data"]["clients"]["edges"]) == 1
+
+
+async def test_name_search_index_on_postgres(world, gql):
+    """On PostgreSQL a trigram index serves `search` by a name fragment (migration 0009)."""
+    from tortoise import Tortoise
+
+    from domain import db
+
+    if not db.is_postgres():
+        pytest.skip("SQLite scans the name column")
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'client_search_name_trgm'")
+    assert rows and "gin_trgm_ops" in rows[0]["indexdef"]
