@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sys
 import uuid
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -22,9 +20,7 @@ from domain.messages.intake import IntakeData
 from domain.messages.models import AlertKind, AnswerOutcome, DeadlineAlert, DeadlineKind, Message
 from jobs import messages as message_jobs
 from jobs.worker import CRON_JOBS, FUNCTIONS
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import count_queries  # noqa: E402
+from tests.conftest import count_queries
 
 ZONE = ZoneInfo("Europe/Ulyanovsk")
 OPERATOR = Actor(Role.OPERATOR, "op-1")

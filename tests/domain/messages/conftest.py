@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from messages_world import World, build_world
+from tests.domain.messages.messages_world import World, build_world
 
 
 @pytest.fixture

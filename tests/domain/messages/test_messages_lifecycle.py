@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from messages_world import ADMIN, EXECUTOR, HEAD, OPERATOR, OTHER_EXECUTOR, World, local
+from tests.domain.messages.messages_world import ADMIN, EXECUTOR, HEAD, OPERATOR, OTHER_EXECUTOR, World, local
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients.models import Channel, ChannelPreference

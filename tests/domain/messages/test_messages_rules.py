@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from messages_world import local
+from tests.domain.messages.messages_world import local
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.errors import DomainError, ErrorCode
