@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import sys
 import time
 import uuid
@@ -92,6 +93,7 @@ class ExpectedErrorsFilter(logging.Filter):
 
 
 MAX_CLIENT_APPS = 100
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def _client_app(scope: Scope) -> str:
@@ -116,7 +118,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", ()))
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        # A caller's id is kept when it is a plain token; anything else is replaced, not echoed.
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         app_name = _client_app(scope)
         request_id_var.set(request_id)
         client_app_var.set(app_name)

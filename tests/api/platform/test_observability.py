@@ -34,6 +34,8 @@ def _samples(text: str, name: str) -> list:
 async def test_request_id_is_echoed_or_made_up(http_plain):
     response = await http_plain.get("/healthz", headers={"X-Request-ID": "front-abc-123"})
     assert response.headers["x-request-id"] == "front-abc-123"
+    odd = await http_plain.get("/healthz", headers={"X-Request-ID": "a b<script>" + "x" * 80})
+    assert len(odd.headers["x-request-id"]) == 32 and "<" not in odd.headers["x-request-id"]
     made_up = (await http_plain.get("/healthz")).headers["x-request-id"]
     assert len(made_up) == 32 and made_up != (await http_plain.get("/healthz")).headers[
         "x-request-id"]
