@@ -86,6 +86,40 @@ async def test_redis_down_at_commit_then_the_sweep_sends(settings, tmp_path):
         private.stop()
 
 
+
+async def test_redis_down_while_a_mutation_commits(settings, tmp_path, gql):
+    """The same through GraphQL: staff retry a failed delivery while Redis is down; the
+    mutation succeeds (no error, no 500), and the sweep sends the mail once Redis is back."""
+    from api.relay import encode_id
+
+    private = PrivateRedis(tmp_path)
+    private.start()
+    shared = redis.get_redis()
+    redis.connect(private.url)
+    try:
+        person = await make_client(email="again@example.ru")
+        [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
+                                      {"answer_text": "Ответ."}, source=("message", "m-2"))
+        await Delivery.filter(id=row.id).update(status=DeliveryStatus.FAILED)
+        private.stop()
+        body = await gql("""mutation($id: ID!) { retryDelivery(input: {id: $id}) {
+            delivery { status } errors { code } } }""", {"id": encode_id("Delivery", row.id)},
+            as_="operator")
+        assert body["data"]["retryDelivery"] == {"delivery": {"status": "PENDING"}, "errors": []}
+        private.start()
+        with SmtpServer(MailRecorder()) as server:
+            configured = server.settings(settings, redis_url=private.url,
+                                         delivery_sweep_after_seconds=0)
+            assert (await dispatch.sweep(configured))["enqueued"] == 1
+            await run_worker(configured)
+        assert len(server.handler.messages) == 1
+        assert (await Delivery.get(id=row.id)).status == DeliveryStatus.SENT
+    finally:
+        await redis.close()
+        redis._client = shared
+        private.stop()
+
+
 def start_worker(settings, smtp_port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ,
            "OKNO_ENVIRONMENT": "test", "OKNO_DATABASE_URL": settings.database_url,
