@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -21,7 +21,7 @@ from api.enums import ChannelEnum
 from api.errors import UserError, attempt
 from api.permissions import IsAuthenticated, actor_of
 from api.relay import decode_id
-from domain.clients import service
+from domain.clients import rules, service
 
 
 def _value(v: Any) -> Any:
@@ -38,84 +38,105 @@ def _id(value: Any, type_name: str, field: str) -> Any:
         return "invalid"
 
 
+_INPUT = "What to do; see the input type."
+_ERRORS = "Why the mutation was refused; empty on success (then nothing else is null)."
+_NAME = "Persons and employees: {}. Up to 200 characters, no control characters."
+
+
+def _f(description: str, default: Any = strawberry.UNSET) -> Any:
+    return strawberry.field(default=default, description=description)
+
+
 @strawberry.input(description="A new client. Persons and employees need a last or first name, "
-                  "organisations a name; employees a department.")
+                  "organisations a name; employees a department. Staff only.")
 class CreateClientInput:
-    kind: ClientKindEnum
-    last_name: str | None = None
-    first_name: str | None = None
-    middle_name: str | None = None
-    organisation_name: str | None = None
-    inn: str | None = None
-    ogrn: str | None = None
-    department_id: strawberry.ID | None = None
-    position: str | None = None
+    kind: ClientKindEnum = strawberry.field(description="Person, organisation or employee.")
+    last_name: str | None = _f(_NAME.format("surname"), None)
+    first_name: str | None = _f(_NAME.format("given name"), None)
+    middle_name: str | None = _f(_NAME.format("patronymic"), None)
+    organisation_name: str | None = _f("Organisations: their name (up to 500 characters).", None)
+    inn: str | None = _f("INN with valid check digits: 10 digits for an organisation, 12 for a "
+                         "person.", None)
+    ogrn: str | None = _f("OGRN (organisation, 13 digits) or OGRNIP (entrepreneur, 15 digits), "
+                          "with a valid check digit.", None)
+    department_id: strawberry.ID | None = _f("Employees: their Department's global ID.", None)
+    position: str | None = _f("Employees: job title.", None)
 
 
 @strawberry.input(description="Changes to a client; omitted fields stay, null clears. Clients may "
                   "change their own name; INN, OGRN, department and position are staff-only.")
 class UpdateClientInput:
-    id: strawberry.ID
-    last_name: str | None = strawberry.UNSET
-    first_name: str | None = strawberry.UNSET
-    middle_name: str | None = strawberry.UNSET
-    organisation_name: str | None = strawberry.UNSET
-    inn: str | None = strawberry.UNSET
-    ogrn: str | None = strawberry.UNSET
-    department_id: strawberry.ID | None = strawberry.UNSET
-    position: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The Client's global ID.")
+    last_name: str | None = _f(_NAME.format("surname"))
+    first_name: str | None = _f(_NAME.format("given name"))
+    middle_name: str | None = _f(_NAME.format("patronymic"))
+    organisation_name: str | None = _f("Organisations: their name (up to 500 characters).")
+    inn: str | None = _f("INN with valid check digits (staff only).")
+    ogrn: str | None = _f("OGRN or OGRNIP with a valid check digit (staff only).")
+    department_id: strawberry.ID | None = _f("Employees: their Department's global ID (staff only).")
+    position: str | None = _f("Employees: job title (staff only).")
 
 
 @strawberry.type(description="Result of a client mutation: the client, or errors.")
 class ClientPayload:
-    client: Client | None
-    errors: list[UserError]
+    client: Client | None = strawberry.field(description="The client as saved; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
 @strawberry.input(description="A new contact point; the first of its kind becomes primary.")
 class AddContactPointInput:
-    client_id: strawberry.ID
-    kind: ContactKindEnum
+    client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
+    kind: ContactKindEnum = strawberry.field(description="What kind of address `value` is.")
     value: str = strawberry.field(description="Email, phone in any common spelling, postal address, or messenger as network:handle (telegram:@ivanov).")
-    label: str | None = None
-    primary: bool = False
+    label: str | None = _f("The client's own name for it, e.g. «рабочий» (up to 200 characters).",
+                           None)
+    primary: bool = _f("Make it the primary contact of its kind (the others lose the mark).",
+                       False)
 
 
 @strawberry.type(description="Result of a contact-point mutation.")
 class ContactPointPayload:
-    contact: ContactPoint | None
-    errors: list[UserError]
+    contact: ContactPoint | None = strawberry.field(description="The contact as saved; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
 @strawberry.input(description="Mark a contact point as confirmed by the client (staff).")
 class VerifyContactPointInput:
-    contact_id: strawberry.ID
-    primary: bool = False
+    contact_id: strawberry.ID = strawberry.field(description="The ContactPoint's global ID.")
+    primary: bool = _f("Also make it the primary contact of its kind.", False)
 
 
-@strawberry.input
+@strawberry.input(description="Remove a contact point. Refused with CONTACT_IN_USE while the "
+                  "channel preference points at it; the primary mark passes to another contact "
+                  "of the same kind (a verified one first).")
 class RemoveContactPointInput:
-    contact_id: strawberry.ID
+    contact_id: strawberry.ID = strawberry.field(description="The ContactPoint's global ID.")
 
 
 @strawberry.type(description="Result of removing a contact point.")
 class RemoveContactPointPayload:
-    removed_id: strawberry.ID | None
-    errors: list[UserError]
+    removed_id: strawberry.ID | None = strawberry.field(
+        description="The removed ContactPoint's global ID; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
 @strawberry.input(
     description="R-1.4: the channel the client chose for further communication, and optionally "
     "an additional one used whenever the law makes another channel mandatory. Channels that "
     "reach the client at an address (email, sms, phone, postal, messenger) need a contact "
-    "point of that kind."
+    "point of that kind; web, mobile app, in person, social and EDMS need none. Replaces the "
+    "previous choice as a whole."
 )
 class SetChannelPreferenceInput:
-    client_id: strawberry.ID
-    preferred_channel: ChannelEnum
-    preferred_contact_id: strawberry.ID | None = None
-    additional_channel: ChannelEnum | None = None
-    additional_contact_id: strawberry.ID | None = None
+    client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
+    preferred_channel: ChannelEnum = strawberry.field(description="The chosen channel.")
+    preferred_contact_id: strawberry.ID | None = _f(
+        "The client's own ContactPoint the chosen channel uses (required for email, sms, phone, "
+        "postal, messenger; must be omitted otherwise).", None)
+    additional_channel: ChannelEnum | None = _f(
+        "An extra channel, different from the chosen one.", None)
+    additional_contact_id: strawberry.ID | None = _f(
+        "The ContactPoint the additional channel uses, by the same rule.", None)
     chosen_via: ChannelEnum | None = strawberry.field(
         default=None, description="The channel the client arrived through when choosing."
     )
@@ -123,41 +144,50 @@ class SetChannelPreferenceInput:
 
 @strawberry.type(description="Result of setting a channel preference.")
 class ChannelPreferencePayload:
-    preference: ChannelPreference | None
-    errors: list[UserError]
+    preference: ChannelPreference | None = strawberry.field(
+        description="The preference as saved; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-@strawberry.input(description="Replace a client's profile tags (staff); an omitted list stays.")
+@strawberry.input(description="Replace a client's profile tags (staff); an omitted list stays, "
+                  "an empty list clears.")
 class SetProfileTagsInput:
-    client_id: strawberry.ID
-    segments: list[str] | None = None
-    life_situations: list[str] | None = None
+    client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
+    segments: list[str] | None = _f(
+        "Segments, from: " + ", ".join(rules.SEGMENTS) + ".", None)
+    life_situations: list[str] | None = _f(
+        "Life situations, from: " + ", ".join(rules.LIFE_SITUATIONS) + ".", None)
 
 
 @strawberry.input(description="Record that a person acts for a client (staff).")
 class AddRepresentativeInput:
-    client_id: strawberry.ID
-    representative_id: strawberry.ID
-    basis: AuthorityBasisEnum
-    document: str | None = None
-    valid_until: dt.date | None = None
+    client_id: strawberry.ID = strawberry.field(description="The represented Client's global ID.")
+    representative_id: strawberry.ID = strawberry.field(
+        description="The acting person's Client global ID (a person or employee, not the "
+        "client themselves).")
+    basis: AuthorityBasisEnum = strawberry.field(description="On what authority they act.")
+    document: str | None = _f("The authorising document, e.g. «Доверенность 73 АА 123456 от "
+                              "01.02.2026» (up to 500 characters).", None)
+    valid_until: dt.date | None = _f("Last day of the authority; not in the past.", None)
 
 
 @strawberry.type(description="Result of adding a representative.")
 class RepresentativePayload:
-    representative: Representative | None
-    errors: list[UserError]
+    representative: Representative | None = strawberry.field(
+        description="The recorded representative; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Remove a representative link (staff).")
 class RemoveRepresentativeInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The Representative's global ID.")
 
 
 @strawberry.type(description="Result of removing a representative.")
 class RemoveRepresentativePayload:
-    removed_id: strawberry.ID | None
-    errors: list[UserError]
+    removed_id: strawberry.ID | None = strawberry.field(
+        description="The removed Representative's global ID; null on errors.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
 def _client_data(data: CreateClientInput | UpdateClientInput) -> service.ClientData:
@@ -184,37 +214,37 @@ def _global(type_name: str, node_id: Any) -> strawberry.ID | None:
 @strawberry.type
 class ClientMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Create a client (staff).")
-    async def create_client(self, info: Info, input: CreateClientInput) -> ClientPayload:
+    async def create_client(self, info: Info, input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.create_client(actor_of(info), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Change a client's details.")
-    async def update_client(self, info: Info, input: UpdateClientInput) -> ClientPayload:
+    async def update_client(self, info: Info, input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.update_client(
             actor_of(info), _id(input.id, "Client", "id"), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Add an email, phone, postal address or messenger.")
-    async def add_contact_point(self, info: Info, input: AddContactPointInput) -> ContactPointPayload:
+    async def add_contact_point(self, info: Info, input: Annotated[AddContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
         obj, errors = await attempt(service.add_contact(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.kind, input.value,
             input.label, input.primary))
         return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Mark a contact point verified (staff).")
-    async def verify_contact_point(self, info: Info, input: VerifyContactPointInput) -> ContactPointPayload:
+    async def verify_contact_point(self, info: Info, input: Annotated[VerifyContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
         obj, errors = await attempt(service.verify_contact(
             actor_of(info), _id(input.contact_id, "ContactPoint", "contactId"), input.primary))
         return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a contact point that no channel preference uses.")
-    async def remove_contact_point(self, info: Info, input: RemoveContactPointInput) -> RemoveContactPointPayload:
+    async def remove_contact_point(self, info: Info, input: Annotated[RemoveContactPointInput, strawberry.argument(description=_INPUT)]) -> RemoveContactPointPayload:
         removed, errors = await attempt(service.remove_contact(
             actor_of(info), _id(input.contact_id, "ContactPoint", "contactId")))
         return RemoveContactPointPayload(removed_id=_global("ContactPoint", removed), errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Record the client's channel choice (R-1.4).")
-    async def set_channel_preference(self, info: Info, input: SetChannelPreferenceInput) -> ChannelPreferencePayload:
+    async def set_channel_preference(self, info: Info, input: Annotated[SetChannelPreferenceInput, strawberry.argument(description=_INPUT)]) -> ChannelPreferencePayload:
         obj, errors = await attempt(service.set_channel_preference(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.preferred_channel,
             _id(input.preferred_contact_id, "ContactPoint", "preferredContactId"),
@@ -225,14 +255,14 @@ class ClientMutations:
         return ChannelPreferencePayload(preference=pref, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Replace profile segment and life-situation tags (staff).")
-    async def set_profile_tags(self, info: Info, input: SetProfileTagsInput) -> ClientPayload:
+    async def set_profile_tags(self, info: Info, input: Annotated[SetProfileTagsInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.set_profile_tags(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.segments,
             input.life_situations))
         return ClientPayload(client=_client(obj), errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Record an authorised representative (staff).")
-    async def add_representative(self, info: Info, input: AddRepresentativeInput) -> RepresentativePayload:
+    async def add_representative(self, info: Info, input: Annotated[AddRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RepresentativePayload:
         obj, errors = await attempt(service.add_representative(
             actor_of(info), _id(input.client_id, "Client", "clientId"),
             _id(input.representative_id, "Client", "representativeId"), input.basis,
@@ -241,7 +271,7 @@ class ClientMutations:
         return RepresentativePayload(representative=rep, errors=errors)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a representative (staff).")
-    async def remove_representative(self, info: Info, input: RemoveRepresentativeInput) -> RemoveRepresentativePayload:
+    async def remove_representative(self, info: Info, input: Annotated[RemoveRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RemoveRepresentativePayload:
         removed, errors = await attempt(service.remove_representative(
             actor_of(info), _id(input.id, "Representative", "id")))
         return RemoveRepresentativePayload(removed_id=_global("Representative", removed), errors=errors)

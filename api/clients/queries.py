@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.clients.dataloaders import ClientByIdLoader
-from api.clients.types import Client, ClientKindEnum
+from api.clients.types import AFTER, Client, ClientKindEnum
 from api.permissions import IsAuthenticated, actor_of
 from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, page_size
 from domain.clients import service
@@ -24,7 +24,10 @@ class ClientQueries:
         description="One client by ID. Null when it does not exist or the viewer may not see it "
         "(a client sees only themselves).",
     )
-    async def client(self, info: Info, id: strawberry.ID) -> Client | None:
+    async def client(
+        self, info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The Client's global ID.")],
+    ) -> Client | None:
         actor = actor_of(info)
         try:
             client_id = decode_id(id, "Client", "id")
@@ -58,10 +61,13 @@ class ClientQueries:
         self,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
-        search: str | None = None,
-        kind: ClientKindEnum | None = None,
-        segment: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: Annotated[str | None, strawberry.argument(
+            description="Email, phone, INN or name words; up to 200 characters.")] = None,
+        kind: Annotated[ClientKindEnum | None, strawberry.argument(
+            description="Only clients of this kind.")] = None,
+        segment: Annotated[str | None, strawberry.argument(
+            description="Only clients with this profile segment.")] = None,
     ) -> Connection[Client]:
         flt = service.ClientFilter(search=search, kind=kind, segment=segment)
         try:

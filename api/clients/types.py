@@ -44,6 +44,34 @@ ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address
 AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act for a client.")
 
 
+def _describe_values(enum_type: Any, descriptions: dict[Any, str]) -> None:
+    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
+    for value in enum_type.__strawberry_definition__.values:
+        value.description = descriptions[enum_type(value.value)]
+
+
+_describe_values(ClientKindEnum, {
+    ClientKind.PERSON: "A citizen (external client acting alone or through a representative).",
+    ClientKind.ORGANISATION: "A legal entity; has organisationName, a 10-digit INN, a 13-digit OGRN.",
+    ClientKind.EMPLOYEE: "An employee of the Government (internal client); has a department.",
+})
+_describe_values(ContactKindEnum, {
+    ContactKind.EMAIL: "Email address (stored lower-cased).",
+    ContactKind.PHONE: "Phone number (stored in E.164, e.g. +79123456789); serves SMS and calls.",
+    ContactKind.POSTAL: "Postal address, free text.",
+    ContactKind.MESSENGER: "Messenger handle as network:handle, e.g. telegram:@ivanov.",
+})
+_describe_values(AuthorityBasisEnum, {
+    AuthorityBasis.POWER_OF_ATTORNEY: "A power of attorney (доверенность).",
+    AuthorityBasis.LEGAL_REPRESENTATIVE: "By law: a parent, guardian or trustee.",
+    AuthorityBasis.CHARTER: "The head of an organisation acting under its charter (устав).",
+    AuthorityBasis.OTHER: "Another basis, named in `document`.",
+})
+
+
+AFTER = "Continue after this cursor (a previous page's `pageInfo.endCursor`)."
+
+
 def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
     return {c: getattr(obj, c) for c in columns}
 
@@ -51,7 +79,7 @@ def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
 @strawberry.type(description="A department of the Government.")
 class Department(relay.Node):
     id: relay.NodeID[str]
-    name: str
+    name: str = strawberry.field(description="The department's official name.")
 
     @classmethod
     def from_row(cls, row: dict) -> Department:
@@ -67,14 +95,14 @@ class Department(relay.Node):
 @strawberry.type(description="An address at which the client can be reached.")
 class ContactPoint(relay.Node):
     id: relay.NodeID[str]
-    kind: ContactKindEnum
+    kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or messenger.")
     value: str = strawberry.field(
         description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as network:handle."
     )
     label: str | None = strawberry.field(description="The client's own name for it, e.g. «рабочий».")
     verified: bool = strawberry.field(description="The client proved they own it.")
     primary: bool = strawberry.field(description="The one used first among contacts of this kind.")
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was added.")
     client_id: strawberry.Private[str]
 
     @classmethod
@@ -103,12 +131,17 @@ class ContactPoint(relay.Node):
     "together with a channel the law makes mandatory for a process."
 )
 class ChannelPreference:
-    preferred_channel: ChannelEnum
-    additional_channel: ChannelEnum | None
+    preferred_channel: ChannelEnum = strawberry.field(
+        description="The channel the client chose for further communication."
+    )
+    additional_channel: ChannelEnum | None = strawberry.field(
+        description="The optional extra channel, used alongside a channel the law makes "
+        "mandatory for a process."
+    )
     chosen_via: ChannelEnum | None = strawberry.field(
         description="The channel through which the client made this choice."
     )
-    updated_at: dt.datetime
+    updated_at: dt.datetime = strawberry.field(description="When the choice was last changed.")
     preferred_contact_id: strawberry.Private[str | None]
     additional_contact_id: strawberry.Private[str | None]
     client_id: strawberry.Private[str]
@@ -149,10 +182,12 @@ class ChannelPreference:
 @strawberry.type(description="Someone acting for the client (R-1.2), and on what authority.")
 class Representative(relay.Node):
     id: relay.NodeID[str]
-    basis: AuthorityBasisEnum
+    basis: AuthorityBasisEnum = strawberry.field(description="On what authority they act.")
     document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
-    valid_until: dt.date | None
-    created_at: dt.datetime
+    valid_until: dt.date | None = strawberry.field(
+        description="Last day the authority is valid; null when not limited."
+    )
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
     client_id: strawberry.Private[str]
     representative_id: strawberry.Private[str]
 
@@ -197,16 +232,16 @@ class Representative(relay.Node):
 @strawberry.type(description="A client of the Government: a person, an organisation or an employee.")
 class Client(relay.Node):
     id: relay.NodeID[str]
-    kind: ClientKindEnum
-    last_name: str | None
-    first_name: str | None
-    middle_name: str | None
-    organisation_name: str | None
+    kind: ClientKindEnum = strawberry.field(description="Person, organisation or employee.")
+    last_name: str | None = strawberry.field(description="Persons and employees: surname.")
+    first_name: str | None = strawberry.field(description="Persons and employees: given name.")
+    middle_name: str | None = strawberry.field(description="Persons and employees: patronymic.")
+    organisation_name: str | None = strawberry.field(description="Organisations: their name.")
     inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or 12 (person).")
     ogrn: str | None = strawberry.field(description="State registration number of an organisation (13) or entrepreneur (15).")
     position: str | None = strawberry.field(description="Employees: their job title.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the card was opened.")
+    updated_at: dt.datetime = strawberry.field(description="When the card's own fields last changed.")
     department_id: strawberry.Private[str | None]
 
     @classmethod
@@ -279,11 +314,15 @@ class Client(relay.Node):
         self,
         info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
-        kinds: list[EventKindEnum] | None = None,
-        channels: list[ChannelEnum] | None = None,
-        from_: Annotated[dt.datetime | None, strawberry.argument(name="from")] = None,
-        to: dt.datetime | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        kinds: Annotated[list[EventKindEnum] | None, strawberry.argument(
+            description="Only events of these kinds.")] = None,
+        channels: Annotated[list[ChannelEnum] | None, strawberry.argument(
+            description="Only events through these channels.")] = None,
+        from_: Annotated[dt.datetime | None, strawberry.argument(
+            name="from", description="Events at or after this moment.")] = None,
+        to: Annotated[dt.datetime | None, strawberry.argument(
+            description="Events before this moment.")] = None,
     ) -> InteractionEventConnection:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
 
@@ -292,7 +331,7 @@ class Client(relay.Node):
     async def messages(
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Annotated["MessageConnection", strawberry.lazy("api.messages.types")]:
         from api.messages.queries import client_messages
 
@@ -303,7 +342,7 @@ class Client(relay.Node):
     async def deliveries(
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")]:
         from api.deliveries.types import load_client_deliveries
 
@@ -313,6 +352,6 @@ class Client(relay.Node):
     async def history_exports(
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> HistoryExportConnection:
         return await load_history_exports(info, self.id, first, after)
