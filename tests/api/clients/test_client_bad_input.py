@@ -271,3 +271,29 @@ async def test_anonymous_is_unauthenticated(world, api, snap, name):
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
     assert await snap() == before
+
+
+# Values the GraphQL types themselves refuse (before any resolver runs).
+TYPE_ERRORS = [
+    ("createClient", {"kind": "ALIEN"}),
+    ("setChannelPreference", {"preferredChannel": "CARRIER_PIGEON"}),
+    ("addRepresentative", {"validUntil": "31.12.2099"}),
+    ("addRepresentative", {"basis": None}),
+    ("addContactPoint", {"primary": "yes"}),
+    ("setProfileTags", {"segments": [1, 2]}),
+    ("updateClient", {"id": None}),
+    ("updateClient", {"lastName": 12345}),
+]
+
+
+@pytest.mark.parametrize("name, change", TYPE_ERRORS,
+                         ids=[f"{n}-{next(iter(c))}" for n, c in TYPE_ERRORS])
+async def test_values_of_the_wrong_graphql_type(world, api, snap, name, change):
+    """Wrong enum values, dates, booleans, lists: a GraphQL error naming the variable, not a 500."""
+    before = await snap()
+    response = await api.post(name, {**BASE[name](world), **change},
+                              "Bearer " + token(api.gql.settings, "admin"))
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    assert body.get("data") is None and body["errors"][0]["message"]
+    assert await snap() == before
