@@ -143,3 +143,22 @@ async def test_add_and_remove_representative(world, api, kinds_of):
                                                   "representative_removed"]
     again = await api.mutate("removeRepresentative", {"id": rep["id"]})
     assert [e["code"] for e in again["errors"]] == ["NOT_FOUND"]
+
+
+async def test_parallel_duplicate_contacts(world, api, kinds_of):
+    """Two requests adding the same address at once: one is stored, the other gets DUPLICATE
+    (the unique constraint catches the race the existence check cannot), nothing half-written."""
+    import asyncio
+
+    events_before = len(await kinds_of(world.boris.id))
+    results = await asyncio.gather(*[
+        api.mutate("addContactPoint", {"clientId": world.boris.gid, "kind": "PHONE",
+                                       "value": spelling, "primary": True})
+        for spelling in ("8 (903) 111-22-33", "+7 903 1112233", "89031112233")])
+    codes = sorted(tuple(e["code"] for e in r["errors"]) for r in results)
+    assert codes == [(), ("DUPLICATE",), ("DUPLICATE",)]
+    phones = await ContactPoint.filter(client_id=world.boris.id, kind="phone").values(
+        "value", "primary")
+    assert sorted(p["value"] for p in phones) == ["+79031112233", "+79170001122"]
+    assert [p["value"] for p in phones if p["primary"]] == ["+79031112233"]
+    assert len(await kinds_of(world.boris.id)) == events_before + 1
