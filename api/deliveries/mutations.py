@@ -35,8 +35,9 @@ def _id(value: Any, type_name: str, field: str) -> Any:
 
 @strawberry.type(description="Result of a delivery mutation: the delivery, or errors.")
 class DeliveryPayload:
-    delivery: Delivery | None
-    errors: list[UserError]
+    delivery: Delivery | None = strawberry.field(
+        description="The delivery after the change (re-route: the new one); null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="A failed or cancelled delivery to send again by the same route.")
@@ -56,15 +57,17 @@ class CancelDeliveryInput:
                   "both. A still pending original is cancelled.")
 class RerouteDeliveryInput:
     id: strawberry.ID
-    contact_id: strawberry.ID | None = None
-    channel: ChannelEnum | None = None
+    contact_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of the client's contact points (ContactPoint ID).")
+    channel: ChannelEnum | None = strawberry.field(
+        default=None, description="The channel; phone is carried by SMS.")
 
 
 @strawberry.input(description="Record a paper letter as printed, or as handed to the post "
                   "(which completes it: SENT).")
 class MarkPostalDeliveryInput:
     id: strawberry.ID
-    state: PostalMark
+    state: PostalMark = strawberry.field(description="PRINTED, or POSTED (completes it).")
 
 
 def _payload(obj: Any, errors: list[UserError]) -> DeliveryPayload:

@@ -33,10 +33,13 @@ class DeliveryFilter:
     channels: list[ChannelEnum] | None = strawberry.field(
         default=None, description="Any of these channels, e.g. [POSTAL] with "
         "statuses [PENDING, SENDING] for the print queue.")
-    purposes: list[DeliveryPurposeEnum] | None = None
-    client_id: strawberry.ID | None = None
+    purposes: list[DeliveryPurposeEnum] | None = strawberry.field(
+        default=None, description="Any of these purposes.")
+    client_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this client's (a Client global ID).")
     source_type: str | None = strawberry.field(default=None, description="e.g. message")
-    source_id: str | None = None
+    source_id: str | None = strawberry.field(
+        default=None, description="With sourceType: the deliveries one record caused.")
     from_: dt.datetime | None = strawberry.field(
         default=None, name="from", description="Created at or after (inclusive).")
     to: dt.datetime | None = strawberry.field(default=None, description="Created before.")
@@ -44,7 +47,7 @@ class DeliveryFilter:
 
 @strawberry.type(description="A template rendered as it would go out (nothing is sent).")
 class TemplatePreview:
-    subject: str
+    subject: str = strawberry.field(description="The subject line, one line.")
     text: str = strawberry.field(description="Email plain-text part, with the signature.")
     html: str = strawberry.field(description="Email HTML document.")
     short_text: str = strawberry.field(description="What SMS and messengers get.")
@@ -54,19 +57,21 @@ class TemplatePreview:
 @strawberry.type(description="Result of previewTemplate: the preview, or errors (unknown "
                  "template, a value the template needs but the context lacks, …).")
 class TemplatePreviewPayload:
-    preview: TemplatePreview | None
-    errors: list[UserError]
+    preview: TemplatePreview | None = strawberry.field(description="Null when errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="What to render: a template, its purpose and its context "
                   "values; with clientId, the client's own name and postal address are used.")
 class PreviewTemplateInput:
     template: str = strawberry.field(description="A name from `deliveryTemplates`.")
-    purpose: DeliveryPurposeEnum
+    purpose: DeliveryPurposeEnum = strawberry.field(description="What the message is for.")
     context: JSON = strawberry.field(
         description='The template\'s values as a JSON object, e.g. {"answer_text": "…", '
         '"survey_url": "https://…"}.')
-    client_id: strawberry.ID | None = None
+    client_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Render for this client (name, postal address); else a "
+        "sample name.")
 
 
 @strawberry.type

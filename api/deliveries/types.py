@@ -49,30 +49,31 @@ class Delivery(relay.Node):
     id: relay.NodeID[str]
     channel: ChannelEnum | None = strawberry.field(
         description="How it goes; null when no channel could reach the client (see lastError).")
-    route: DeliveryRouteEnum
+    route: DeliveryRouteEnum = strawberry.field(description="Why it took this channel.")
     address: str | None = strawberry.field(
         description="Where it went, as it was at sending time (email, E.164 phone, postal "
         "address, network:handle); null for the personal account and the EDMS.")
     recipient_name: str = strawberry.field(description="The client's name at sending time.")
-    purpose: DeliveryPurposeEnum
+    purpose: DeliveryPurposeEnum = strawberry.field(description="Why it was sent.")
     template: str = strawberry.field(description="The template it was rendered from.")
-    subject: str
+    subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
     source_type: str | None = strawberry.field(
         description="What caused it: message, survey_invitation, booking, history_export, …")
     source_id: str | None = strawberry.field(description="The ID of that record.")
-    status: DeliveryStatusEnum
+    status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
     message_id: str | None = strawberry.field(
         description="Email: the Message-ID header; SMS/messenger: the gateway's message id.")
     postal_state: PostalStateEnum | None = strawberry.field(
         description="Paper letters only: print-queue progress.")
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was written (queued).")
+    updated_at: dt.datetime = strawberry.field(description="Last change of any kind.")
     next_attempt_at: dt.datetime = strawberry.field(
         description="PENDING: when the next try is due.")
     sent_at: dt.datetime | None = strawberry.field(
         description="When it left (paper letters: when posted).")
-    printed_at: dt.datetime | None
+    printed_at: dt.datetime | None = strawberry.field(
+        description="Paper letters: when marked printed.")
     finished_at: dt.datetime | None = strawberry.field(
         description="When it failed or was cancelled.")
     client_id: strawberry.Private[str]
