@@ -61,19 +61,6 @@ class TemplatePreviewPayload:
     errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-@strawberry.input(description="What to render: a template, its purpose and its context "
-                  "values; with clientId, the client's own name and postal address are used.")
-class PreviewTemplateInput:
-    template: str = strawberry.field(description="A name from `deliveryTemplates`.")
-    purpose: DeliveryPurposeEnum = strawberry.field(description="What the message is for.")
-    context: JSON = strawberry.field(
-        description='The template\'s values as a JSON object, e.g. {"answer_text": "…", '
-        '"survey_url": "https://…"}.')
-    client_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Render for this client (name, postal address); else a "
-        "sample name.")
-
-
 @strawberry.type
 class DeliveryQueries:
     @strawberry.field(
@@ -122,16 +109,26 @@ class DeliveryQueries:
     @strawberry.field(permission_classes=[IsStaff],
                       description="Render a template with sample or real values before "
                       "sending (staff). Nothing is written or sent.")
-    async def preview_template(self, info: Info, input: PreviewTemplateInput
-                               ) -> TemplatePreviewPayload:
-        client_id = None
-        if input.client_id is not None:
+    async def preview_template(
+        self, info: Info,
+        template: Annotated[str, strawberry.argument(
+            description="A name from `deliveryTemplates`.")],
+        purpose: Annotated[DeliveryPurposeEnum, strawberry.argument(
+            description="What the message is for.")],
+        context: Annotated[JSON, strawberry.argument(
+            description='The template\'s values as a JSON object, e.g. {"answer_text": "…", '
+            '"survey_url": "https://…"}.')],
+        client_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Render for this client (name, postal address); else a sample "
+            "name.")] = None,
+    ) -> TemplatePreviewPayload:
+        if client_id is not None:
             try:
-                client_id = decode_id(input.client_id, "Client", "clientId", "Клиент")
+                client_id = decode_id(client_id, "Client", "clientId", "Клиент")
             except DomainError as exc:
                 return TemplatePreviewPayload(preview=None, errors=[UserError.of(exc)])
         found, errors = await attempt(deliveries.preview(
-            actor_of(info), input.template, input.purpose, input.context, client_id))
+            actor_of(info), template, purpose, context, client_id))
         preview = TemplatePreview(subject=found.subject, text=found.text, html=found.html,
                                   short_text=found.short, letter_html=found.letter_html
                                   ) if found else None

@@ -177,8 +177,8 @@ async def test_postal_print_queue(gql, settings):
     assert wrong["errors"][0]["code"] == "INVALID_STATE"
 
 
-PREVIEW = """query($t: String!, $c: JSON!, $id: ID) { previewTemplate(input: {template: $t,
-  purpose: ANSWER, context: $c, clientId: $id}) { preview { subject text html shortText
+PREVIEW = """query($t: String!, $c: JSON!, $id: ID) { previewTemplate(template: $t,
+  purpose: ANSWER, context: $c, clientId: $id) { preview { subject text html shortText
   letterHtml } errors { code field message } } }"""
 
 
