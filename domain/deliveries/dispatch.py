@@ -34,6 +34,9 @@ from domain.transaction import transaction
 
 log = logging.getLogger(__name__)
 
+# What adapters and the outcome bookkeeping read (not the stored template context).
+SEND_FIELDS = ("id", "client_id", "channel", "address", "recipient_name", "purpose",
+               "subject", "body_text", "body_html", "headers", "attempts", "created_at")
 STUCK_NOTE = "Обработчик остановился во время отправки; отправляем повторно."
 SWEEP_BATCH = 1000
 
@@ -57,7 +60,7 @@ async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> O
              sending_started_at=started, updated_at=started)
     if not claimed:  # done, cancelled, not yet due, or another worker has it
         return Outcome("skipped")
-    row = await Delivery.get(id=did)
+    row = await Delivery.filter(id=did).only(*SEND_FIELDS).get()
     adapter = channels.get(row.channel)
     if adapter is None:
         return await fail(row, f"Канал «{row.channel}» не умеет отправлять сообщения.")
