@@ -17,8 +17,8 @@ from domain.actor import Role
 from domain.settings import Settings
 
 
-def _graphql(base: str, query: str, token: str) -> dict:
-    response = httpx.post(base + "/graphql", json={"query": query},
+def _graphql(base: str, query: str, token: str, variables: dict | None = None) -> dict:
+    response = httpx.post(base + "/graphql", json={"query": query, "variables": variables or {}},
                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -72,16 +72,49 @@ def test_dev_runs_everything_in_one_process_and_stops_on_ctrl_c(tmp_path: Path):
     assert leftover.stdout == b""
 
 
-def test_migrate_and_seed_on_defaults_are_idempotent(tmp_path: Path):
-    """``okno migrate`` and ``okno seed`` work on the embedded defaults (SQLite file under
-    ``var/``); a second seed adds nothing."""
-    env = okno_env(tmp_path / "var")
+def test_migrate_seed_serve_and_worker_on_defaults(tmp_path: Path):
+    """``okno migrate``, ``seed``, ``serve`` and ``worker`` on the embedded defaults (SQLite
+    file and Redis under ``var/``): a second seed adds nothing, and a job requested through
+    the API process is done by the separate worker process (R-1.5 history export)."""
+    port = free_port()
+    env = okno_env(tmp_path / "var", OKNO_PORT=str(port), OKNO_SMTP_SINK_PORT=str(free_port()),
+                   OKNO_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     assert "migrations applied" in run_okno("migrate", env=env, cwd=tmp_path)
     assert (tmp_path / "var" / "okno.sqlite3").exists()
     first = run_okno("seed", env=env, cwd=tmp_path)
     assert first.startswith("demo data added:") and "3 persons" in first
     assert run_okno("seed", env=env, cwd=tmp_path).strip() == (
         "demo data already present: nothing added")
+
+    base = f"http://127.0.0.1:{port}"
+    admin = mint_token(Settings(_env_file=None), Role.ADMIN, "dev-admin")
+    with stopped_at_exit(okno("serve", env=env, cwd=tmp_path)) as serve, \
+            stopped_at_exit(okno("worker", env=env, cwd=tmp_path)) as worker:
+        wait_until_up(base, serve, "/readyz")
+        clients = _graphql(base, '{ clients(first: 1, search: "Иванова") { edges { node { id } } } }',
+                           admin)
+        cid = clients["clients"]["edges"][0]["node"]["id"]
+        requested = _graphql(base, """mutation($id: ID!) { requestHistoryExport(input: {clientId: $id})
+            { export { id } errors { code } } }""", admin,
+                             {"id": cid})
+        export_id = requested["requestHistoryExport"]["export"]["id"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = _graphql(base, "query($id: ID!) { historyExport(id: $id) { status downloadUrlJson } }",
+                             admin, {"id": export_id})["historyExport"]
+            if found["status"] == "READY":
+                break
+            assert worker.poll() is None, worker.communicate()
+            time.sleep(0.3)
+        assert found["status"] == "READY", found
+        document = httpx.get(found["downloadUrlJson"], timeout=10)
+        assert document.status_code == 200 and "client_created" in document.text
+        for proc in (worker, serve):
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+            # uvicorn re-raises the signal after its graceful shutdown (exit status -15).
+            assert proc.returncode in (0, -signal.SIGTERM), err
+            assert "Tortoise-ORM shutdown" in err and "Traceback" not in err
 
 
 def test_token_accepts_a_global_id_or_a_uuid_for_client_tokens(tmp_path: Path):
