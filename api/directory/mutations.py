@@ -33,115 +33,129 @@ def _id(value: Any, type_name: str, field: str) -> Any:
 @strawberry.input(description="A new sphere of activity.")
 class CreateSphereInput:
     code: str = strawberry.field(description="Latin lower case, digits, «_»; 2–40 characters.")
-    name: str
-    description: str | None = None
-    position: int | None = 0
+    name: str = strawberry.field(description="Russian name (unique).")
+    description: str | None = strawberry.field(default=None, description="What belongs to it.")
+    position: int | None = strawberry.field(default=0, description="Display order.")
 
 
 @strawberry.input(description="Changes to a sphere; omitted fields stay.")
 class UpdateSphereInput:
     id: strawberry.ID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    position: int | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    code: str | None = strawberry.field(default=strawberry.UNSET, description="New code.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New description; null clears.")
+    position: int | None = strawberry.field(default=strawberry.UNSET, description="Display order.")
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="false retires the sphere.")
 
 
 @strawberry.type(description="Result of a sphere mutation.")
 class SpherePayload:
-    sphere: Sphere | None
-    errors: list[UserError]
+    sphere: Sphere | None = strawberry.field(description="The sphere; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="One dictionary term and its weight.")
 class KeywordInput:
-    term: str
-    weight: float | None = 1.0
+    term: str = strawberry.field(description="A word or short phrase.")
+    weight: float | None = strawberry.field(default=1.0, description="0.1–10, default 1.")
 
 
 @strawberry.input(description="Replace a sphere's whole keyword dictionary (at most 500 terms).")
 class SetSphereKeywordsInput:
-    sphere_id: strawberry.ID
-    keywords: list[KeywordInput]
+    sphere_id: strawberry.ID = strawberry.field(description="The sphere (global ID).")
+    keywords: list[KeywordInput] = strawberry.field(description="The whole new dictionary.")
 
 
 @strawberry.input(description="Add one term to a sphere's dictionary.")
 class AddSphereKeywordInput:
-    sphere_id: strawberry.ID
-    term: str
-    weight: float | None = 1.0
+    sphere_id: strawberry.ID = strawberry.field(description="The sphere (global ID).")
+    term: str = strawberry.field(description="A word or short phrase.")
+    weight: float | None = strawberry.field(default=1.0, description="0.1–10, default 1.")
 
 
 @strawberry.type(description="Result of adding a keyword.")
 class SphereKeywordPayload:
-    keyword: SphereKeyword | None
-    errors: list[UserError]
+    keyword: SphereKeyword | None = strawberry.field(description="The added term; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.type(description="Result of removing something: its ID, or errors.")
 class RemovedPayload:
-    removed_id: strawberry.ID | None
-    errors: list[UserError]
+    removed_id: strawberry.ID | None = strawberry.field(
+        description="ID of what was removed; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="A new external agency; name and competence are required.")
 class CreateExternalAgencyInput:
-    name: str
-    competence: str
-    email: str | None = None
-    phone: str | None = None
-    postal_address: str | None = None
-    website: str | None = None
-    sphere_id: strawberry.ID | None = None
+    name: str = strawberry.field(description="Official name (unique).")
+    competence: str = strawberry.field(description="What questions it handles.")
+    email: str | None = strawberry.field(default=None, description="Email.")
+    phone: str | None = strawberry.field(default=None, description="Phone in any common spelling.")
+    postal_address: str | None = strawberry.field(default=None, description="Postal address.")
+    website: str | None = strawberry.field(default=None, description="http(s) address.")
+    sphere_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The sphere it mostly serves (global ID).")
 
 
 @strawberry.input(description="Changes to an agency; omitted fields stay, null clears.")
 class UpdateExternalAgencyInput:
     id: strawberry.ID
-    name: str | None = strawberry.UNSET
-    competence: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    postal_address: str | None = strawberry.UNSET
-    website: str | None = strawberry.UNSET
-    sphere_id: strawberry.ID | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="Official name.")
+    competence: str | None = strawberry.field(
+        default=strawberry.UNSET, description="What questions it handles.")
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Email; null clears.")
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Phone; null clears.")
+    postal_address: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Postal address; null clears.")
+    website: str | None = strawberry.field(
+        default=strawberry.UNSET, description="http(s) address; null clears.")
+    sphere_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Sphere (global ID); null clears.")
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="false hides it from redirects.")
 
 
 @strawberry.type(description="Result of an agency mutation.")
 class ExternalAgencyPayload:
-    agency: ExternalAgency | None
-    errors: list[UserError]
+    agency: ExternalAgency | None = strawberry.field(description="The agency; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="Create a department, or rename/move one (give `id`).")
 class SaveDepartmentInput:
     id: strawberry.ID | None = None
-    name: str
-    parent_id: strawberry.ID | None = None
+    name: str = strawberry.field(description="Department name (unique).")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The parent department (global ID).")
 
 
 @strawberry.type(description="Result of saving a department.")
 class DepartmentPayload:
-    department: Department | None
-    errors: list[UserError]
+    department: Department | None = strawberry.field(description="The department; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="Record a staff member by their token subject (creates or updates).")
 class SaveStaffMemberInput:
-    subject: str
-    full_name: str
-    email: str | None = None
-    department_id: strawberry.ID | None = None
-    supervisor: bool = False
-    active: bool = True
+    subject: str = strawberry.field(description="The identity provider's subject (token `sub`).")
+    full_name: str = strawberry.field(description="Name to show.")
+    email: str | None = strawberry.field(default=None, description="Work email.")
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Their department (global ID).")
+    supervisor: bool = strawberry.field(
+        default=False, description="Heads the department: gets escalations.")
+    active: bool = strawberry.field(default=True, description="false stops assignments and alerts.")
 
 
 @strawberry.type(description="Result of saving a staff member.")
 class StaffMemberPayload:
-    staff_member: StaffMember | None
-    errors: list[UserError]
+    staff_member: StaffMember | None = strawberry.field(description="The member; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 def _agency_data(data: Any) -> directory.AgencyData:

@@ -30,7 +30,7 @@ def _row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
                  "words only.")
 class SphereKeyword:
     id: strawberry.ID = strawberry.field(description="Pass to removeSphereKeyword.")
-    term: str
+    term: str = strawberry.field(description="A word or short phrase (up to six words).")
     weight: float = strawberry.field(description="How much one match counts (0.1–10, default 1).")
 
     @classmethod
@@ -45,7 +45,8 @@ class Sphere(relay.Node):
     code: str = strawberry.field(description="Stable identifier (health, education, housing…); "
                                  "switch on it, show `name`.")
     name: str = strawberry.field(description="Russian name to show.")
-    description: str | None
+    description: str | None = strawberry.field(
+        description="What belongs to the sphere, in Russian.")
     position: int = strawberry.field(description="Display order, ascending.")
     active: bool = strawberry.field(description="Inactive spheres are not suggested or chosen.")
 
@@ -87,14 +88,14 @@ async def load_sphere(info: Info, sphere_id: Any) -> Sphere | None:
                  "contacts (R-3.10).")
 class ExternalAgency(relay.Node):
     id: relay.NodeID[str]
-    name: str
+    name: str = strawberry.field(description="Official name.")
     competence: str = strawberry.field(description="What questions it handles, in plain words.")
-    email: str | None
+    email: str | None = strawberry.field(description="Email for enquiries.")
     phone: str | None = strawberry.field(description="E.164, e.g. +78002008000.")
-    postal_address: str | None
-    website: str | None
-    active: bool
-    created_at: dt.datetime
+    postal_address: str | None = strawberry.field(description="Postal address.")
+    website: str | None = strawberry.field(description="http(s) address.")
+    active: bool = strawberry.field(description="Inactive agencies are not offered for redirects.")
+    created_at: dt.datetime = strawberry.field(description="When it was added.")
     sphere_id: strawberry.Private[str | None]
 
     @classmethod
@@ -126,10 +127,11 @@ class ExternalAgency(relay.Node):
                  "messages are escalated to heads).")
 class StaffMember:
     subject: str = strawberry.field(description="The token's `sub` of this employee.")
-    full_name: str
-    email: str | None
+    full_name: str = strawberry.field(description="Name to show.")
+    email: str | None = strawberry.field(description="Work email, if recorded.")
     supervisor: bool = strawberry.field(description="Heads the department: gets escalations.")
-    active: bool
+    active: bool = strawberry.field(
+        description="Inactive members are not assigned and get no alerts.")
     department_id: strawberry.Private[str | None]
 
     @classmethod
@@ -144,7 +146,7 @@ class StaffMember:
 
         return cls.from_row(_row(obj, STAFF_COLUMNS))
 
-    @strawberry.field
+    @strawberry.field(description="Their department (access and routing).")
     async def department(self, info: Info) -> Department | None:
         if not self.department_id:
             return None

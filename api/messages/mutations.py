@@ -40,20 +40,24 @@ def _id(value: Any, type_name: str, field: str) -> Any:
 @strawberry.input(description="A file that came with the message: upload it to object storage "
                   "first, then pass its key and metadata.")
 class AttachmentInput:
-    file_name: str
+    file_name: str = strawberry.field(description="Name to show (up to 255 characters).")
     content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
     size_bytes: int = strawberry.field(description="Up to 100 MB.")
-    storage_key: str
+    storage_key: str = strawberry.field(description="Object-storage key.")
 
 
 @strawberry.input(description="R-1.4: the channel the client chose for further communication, "
                   "offered at intake; an additional one is used together with a channel the "
                   "law fixes. Email, SMS, phone, post and messenger need the client's contact.")
 class ReplyChoiceInput:
-    preferred_channel: ChannelEnum
-    preferred_contact_id: strawberry.ID | None = None
-    additional_channel: ChannelEnum | None = None
-    additional_contact_id: strawberry.ID | None = None
+    preferred_channel: ChannelEnum = strawberry.field(description="The chosen channel.")
+    preferred_contact_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The client's contact for it (global ID), where the channel "
+        "needs one.")
+    additional_channel: ChannelEnum | None = strawberry.field(
+        default=None, description="Optional extra channel, used with a channel the law fixes.")
+    additional_contact_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The client's contact for the extra channel.")
 
 
 @strawberry.input(description="A message taken in from any channel. Staff: any client and "
@@ -62,93 +66,115 @@ class ReplyChoiceInput:
                   "requests). Clients: only for themselves, through WEB or MOBILE_APP. "
                   "Employees' requests need a `category`.")
 class ReceiveMessageInput:
-    client_id: strawberry.ID
-    channel: ChannelEnum
-    body: str
-    subject: str | None = None
+    client_id: strawberry.ID = strawberry.field(
+        description="The client (global ID); clients pass their own.")
+    channel: ChannelEnum = strawberry.field(description="How it arrived.")
+    body: str = strawberry.field(description="The text (up to 20,000 characters).")
+    subject: str | None = strawberry.field(
+        default=None, description="Subject line (up to 500 characters).")
     received_at: dt.datetime | None = strawberry.field(
         default=None, description="Staff only; defaults to now. Not in the future, at most a "
         "year ago.")
     contact_id: strawberry.ID | None = strawberry.field(
         default=None, description="The client's contact it came from (e.g. the sender's email).")
-    form: RequestFormEnum = RequestForm.WRITTEN
-    category: InternalCategoryEnum | None = None
-    edms_number: str | None = None
-    edms_link: str | None = None
-    edms_registered_at: dt.datetime | None = None
-    attachments: list[AttachmentInput] | None = None
-    reply: ReplyChoiceInput | None = None
+    form: RequestFormEnum = strawberry.field(
+        default=RequestForm.WRITTEN, description="WRITTEN, or ORAL for an employee's oral request "
+        "(PHONE/IN_PERSON).")
+    category: InternalCategoryEnum | None = strawberry.field(
+        default=None, description="Required for employees' requests: IT, ACCOUNTING or "
+        "ADMINISTRATIVE.")
+    edms_number: str | None = strawberry.field(
+        default=None, description="R-8: the EDMS registration number (required for EDMS).")
+    edms_link: str | None = strawberry.field(
+        default=None, description="R-8: link to the EDMS document (http(s):// or edms://).")
+    edms_registered_at: dt.datetime | None = strawberry.field(
+        default=None, description="R-8: when the EDMS registered it (defaults to receipt).")
+    attachments: list[AttachmentInput] | None = strawberry.field(
+        default=None, description="Up to 20 files, already uploaded.")
+    reply: ReplyChoiceInput | None = strawberry.field(
+        default=None, description="R-1.4: the client's channel choice, offered at intake.")
 
 
 @strawberry.type(description="Result of a message mutation: the message as it is now, or errors.")
 class MessagePayload:
-    message: Message | None
-    errors: list[UserError]
+    message: Message | None = strawberry.field(
+        description="The message after the change; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="Route a message to a department and, optionally, an executor "
                   "(a staff subject from the directory; the department defaults to theirs).")
 class AssignMessageInput:
     id: strawberry.ID
-    department_id: strawberry.ID | None = None
-    executor: str | None = None
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The department (global ID); defaults to the executor's.")
+    executor: str | None = strawberry.field(
+        default=None, description="A staff subject from the directory.")
 
 
 @strawberry.input(description="R-2.4: staff's decision. Urgent needs `dueDate`: a working day, "
                   "at most 5 working days from receipt.")
 class SetMessageUrgencyInput:
     id: strawberry.ID
-    urgent: bool
-    due_date: dt.date | None = None
-    note: str | None = None
+    urgent: bool = strawberry.field(description="Staff's decision.")
+    due_date: dt.date | None = strawberry.field(
+        default=None, description="Required when urgent: a working day, ≤ 5 working days from "
+        "receipt.")
+    note: str | None = strawberry.field(default=None, description="Why (for colleagues).")
 
 
 @strawberry.input(description="R-2.5: confirm (close the message, send the notice) or reject "
                   "the abuse flag.")
 class DecideMessageAbuseInput:
     id: strawberry.ID
-    confirmed: bool
-    note: str | None = None
+    confirmed: bool = strawberry.field(
+        description="true: abusive (closed, notice sent); false: a false alarm.")
+    note: str | None = strawberry.field(default=None, description="Why (for colleagues).")
 
 
 @strawberry.input(description="R-2.7: log a contact with the client (only their own contacts, "
                   "only in working hours). With `question`, a written clarification request "
                   "is sent now.")
 class LogClarificationInput:
-    message_id: strawberry.ID
-    contact_id: strawberry.ID
-    note: str
+    message_id: strawberry.ID = strawberry.field(description="The message (global ID).")
+    contact_id: strawberry.ID = strawberry.field(
+        description="The client's contact used (global ID).")
+    note: str = strawberry.field(description="What was clarified.")
     occurred_at: dt.datetime | None = strawberry.field(
         default=None, description="When the call happened; defaults to now.")
-    question: str | None = None
+    question: str | None = strawberry.field(
+        default=None, description="Also send this written question to the client now.")
 
 
 @strawberry.type(description="Result of logging a clarification.")
 class ClarificationPayload:
-    clarification: Clarification | None
-    errors: list[UserError]
+    clarification: Clarification | None = strawberry.field(
+        description="The logged clarification; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="Write or rewrite the answer draft; the checkers run at once.")
 class DraftAnswerInput:
-    message_id: strawberry.ID
-    text: str
-    outcome: AnswerOutcomeEnum
+    message_id: strawberry.ID = strawberry.field(description="The message (global ID).")
+    text: str = strawberry.field(description="The answer text.")
+    outcome: AnswerOutcomeEnum = strawberry.field(description="REFUSAL triggers the R-2.8 check.")
 
 
 @strawberry.input(description="R-5.3: record the oral answer to an internal oral request.")
 class RecordOralAnswerInput:
-    message_id: strawberry.ID
-    text: str
-    outcome: AnswerOutcomeEnum = AnswerOutcome.RESOLVED
+    message_id: strawberry.ID = strawberry.field(description="The oral request (global ID).")
+    text: str = strawberry.field(description="What was answered.")
+    outcome: AnswerOutcomeEnum = strawberry.field(
+        default=AnswerOutcome.RESOLVED, description="What the answer did.")
 
 
 @strawberry.type(description="Result of an answer mutation: the answer (with findings) and the "
                  "message.")
 class AnswerPayload:
-    answer: Answer | None
-    message: Message | None
-    errors: list[UserError]
+    answer: Answer | None = strawberry.field(
+        description="The answer with its findings; null on errors.")
+    message: Message | None = strawberry.field(description="The message after the change.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 def _intake(data: ReceiveMessageInput) -> IntakeData:

@@ -34,19 +34,26 @@ from domain.validation import TEXT_MAX, clean_text
 
 @strawberry.input(description="Narrow a message list; conditions combine with AND.")
 class MessageFilter:
-    statuses: list[MessageStatusEnum] | None = None
-    audience: AudienceEnum | None = None
-    client_id: strawberry.ID | None = None
-    sphere_id: strawberry.ID | None = None
-    department_id: strawberry.ID | None = None
+    statuses: list[MessageStatusEnum] | None = strawberry.field(
+        default=None, description="Any of these states.")
+    audience: AudienceEnum | None = strawberry.field(
+        default=None, description="Appeals or internal requests only.")
+    client_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One client's messages (global ID).")
+    sphere_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Confirmed sphere (global ID).")
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Assigned department (global ID).")
     executor: str | None = strawberry.field(default=None, description="A staff subject.")
-    urgent: bool | None = None
-    abuse_status: AbuseStatusEnum | None = None
+    urgent: bool | None = strawberry.field(default=None, description="Staff's urgency decision.")
+    abuse_status: AbuseStatusEnum | None = strawberry.field(
+        default=None, description="Abuse assessment state.")
     overdue: bool | None = strawberry.field(
         default=None, description="true: past the active deadline; false: not yet.")
     due_before: dt.datetime | None = strawberry.field(
         default=None, description="Active deadline earlier than this moment.")
-    registration_number: str | None = None
+    registration_number: str | None = strawberry.field(
+        default=None, description="Exact registration number.")
 
 
 def _decode(value: strawberry.ID | None, type_name: str, field: str) -> str | None:

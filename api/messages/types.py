@@ -70,11 +70,11 @@ SeverityEnum = strawberry.enum(Severity, name="FindingSeverity",
 @strawberry.type(description="A plain-language finding (R-2.2, R-2.8): a span of the text and "
                  "Russian advice to show next to it.")
 class PlainLanguageFinding:
-    code: FindingCodeEnum
-    severity: SeverityEnum
+    code: FindingCodeEnum = strawberry.field(description="What was found.")
+    severity: SeverityEnum = strawberry.field(description="ADVICE or BLOCKING.")
     start: int = strawberry.field(description="Character offset where the fragment starts.")
     end: int = strawberry.field(description="Character offset just after the fragment.")
-    fragment: str
+    fragment: str = strawberry.field(description="The text span the finding is about.")
     message: str = strawberry.field(description="Advice in Russian for the writer.")
 
     @classmethod
@@ -86,14 +86,15 @@ class PlainLanguageFinding:
 @strawberry.type(description="Evidence of abuse found by the detector (R-2.5), for staff to "
                  "confirm: where in the text and what it matched.")
 class AbuseFlag:
-    kind: AbuseKindEnum
+    kind: AbuseKindEnum = strawberry.field(description="Obscene language, insult or threat.")
     term: str = strawberry.field(description="The canonical word or phrase matched.")
-    start: int
-    end: int
+    start: int = strawberry.field(description="Character offset where the evidence starts.")
+    end: int = strawberry.field(description="Character offset just after the evidence.")
     fragment: str = strawberry.field(description="The text as the client wrote it.")
     masked: bool = strawberry.field(description="Found through a disguise (look-alike letters, "
                                     "stars, inserted dots or spaces).")
-    confidence: float
+    confidence: float = strawberry.field(
+        description="0..1: how sure the detector is; staff decide.")
 
     @classmethod
     def from_dict(cls, d: dict) -> AbuseFlag:
@@ -111,28 +112,30 @@ class UrgencyReason:
 
 @strawberry.type(description="A suggested sphere with its confidence and the terms found.")
 class SphereSuggestion:
-    code: str
+    code: str = strawberry.field(description="The sphere's code (see `spheres`).")
     confidence: float = strawberry.field(description="0..1.")
-    matched: list[str]
+    matched: list[str] = strawberry.field(description="Dictionary terms found in the text.")
 
 
 @strawberry.type(description="The deadline being watched now, with the rule it comes from.")
 class MessageDeadline:
-    kind: DeadlineKindEnum
+    kind: DeadlineKindEnum = strawberry.field(description="The rule the deadline comes from.")
     date: dt.date = strawberry.field(description="The due date in the Government's time zone.")
-    at: dt.datetime = strawberry.field(description="The moment it runs out (that day's end of work).")
-    overdue: bool
+    at: dt.datetime = strawberry.field(
+        description="The moment it runs out (that day's end of work).")
+    overdue: bool = strawberry.field(
+        description="The deadline has passed and the message is still open.")
 
 
 @strawberry.type(description="A file that came with a message (metadata; the bytes are in "
                  "object storage under `storageKey`).")
 class Attachment:
     id: strawberry.ID
-    file_name: str
-    content_type: str
+    file_name: str = strawberry.field(description="The file's name as sent.")
+    content_type: str = strawberry.field(description="MIME type.")
     size_bytes: float = strawberry.field(description="Bytes (a Float, as files may pass 2 GB).")
-    storage_key: str
-    created_at: dt.datetime
+    storage_key: str = strawberry.field(description="Where the bytes are in object storage.")
+    created_at: dt.datetime = strawberry.field(description="When it was recorded.")
 
     @classmethod
     def from_row(cls, r: dict) -> Attachment:
@@ -145,12 +148,14 @@ class Attachment:
                  "contact was used, when, and what was learnt (staff only).")
 class Clarification:
     id: strawberry.ID
-    channel: ChannelEnum
+    channel: ChannelEnum = strawberry.field(
+        description="How the client was contacted (email, phone, post, messenger).")
     contact_value: str = strawberry.field(description="The address or number used, as it was then.")
-    occurred_at: dt.datetime
-    note: str
+    occurred_at: dt.datetime = strawberry.field(
+        description="When the contact happened (always within working hours).")
+    note: str = strawberry.field(description="What was clarified.")
     written_request: bool = strawberry.field(description="A written request was also sent.")
-    actor_subject: str
+    actor_subject: str = strawberry.field(description="Who contacted the client (staff subject).")
 
     @classmethod
     def from_row(cls, r: dict) -> Clarification:
@@ -164,10 +169,12 @@ class Clarification:
                  "drafts with the plain-language findings.")
 class Answer:
     id: strawberry.ID
-    text: str
-    outcome: AnswerOutcomeEnum
-    method: AnswerMethodEnum
-    drafted_at: dt.datetime
+    text: str = strawberry.field(
+        description="The answer text (plain text; paragraphs separated by blank lines).")
+    outcome: AnswerOutcomeEnum = strawberry.field(
+        description="What the answer does for the client.")
+    method: AnswerMethodEnum = strawberry.field(description="Written (sent) or oral (recorded).")
+    drafted_at: dt.datetime = strawberry.field(description="When the current text was saved.")
     sent_at: dt.datetime | None = strawberry.field(description="Null while a draft.")
     findings: list[PlainLanguageFinding] = strawberry.field(
         description="R-2.2/R-2.8 checks of the current text (empty for clients).")
@@ -185,12 +192,13 @@ class Answer:
 @strawberry.type(description="One alert about a message's deadline (the sweep writes each "
                  "once per message, kind and deadline).")
 class DeadlineAlert:
-    kind: AlertKindEnum
-    due_kind: DeadlineKindEnum
-    due_at: dt.datetime
+    kind: AlertKindEnum = strawberry.field(description="WARNING or OVERDUE.")
+    due_kind: DeadlineKindEnum = strawberry.field(
+        description="The rule of the deadline alerted about.")
+    due_at: dt.datetime = strawberry.field(description="The deadline itself.")
     recipients: list[str] = strawberry.field(description="Staff subjects; «role:supervisor» "
                                              "when no executor or head is named.")
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When the sweep raised the alert.")
     message_id: strawberry.Private[str]
 
     @classmethod
@@ -214,43 +222,56 @@ class Message(relay.Node):
     id: relay.NodeID[str]
     registration_number: str | None = strawberry.field(
         description="«ОГ-2026-000123» (appeals), «ВН-…» (internal), or the EDMS number (R-8).")
-    status: MessageStatusEnum
-    audience: AudienceEnum
-    form: RequestFormEnum
-    category: InternalCategoryEnum | None
+    status: MessageStatusEnum = strawberry.field(description="Lifecycle state; see MessageStatus.")
+    audience: AudienceEnum = strawberry.field(description="External appeal or internal request.")
+    form: RequestFormEnum = strawberry.field(
+        description="Written or oral (oral: internal requests only).")
+    category: InternalCategoryEnum | None = strawberry.field(
+        description="Internal requests: IT, accounting or administrative; null for appeals.")
     channel: ChannelEnum = strawberry.field(description="How it arrived.")
     reply_channel: ChannelEnum | None = strawberry.field(
         description="R-1.4: the channel the client chose at intake (null: not chosen then).")
-    reply_additional_channel: ChannelEnum | None
-    subject: str | None
-    body: str
-    received_at: dt.datetime
-    registered_at: dt.datetime | None
-    edms_number: str | None
+    reply_additional_channel: ChannelEnum | None = strawberry.field(
+        description="R-1.4: the additional channel chosen at intake, if any.")
+    subject: str | None = strawberry.field(description="The client's own subject line, if any.")
+    body: str = strawberry.field(description="The message text as received (plain text).")
+    received_at: dt.datetime = strawberry.field(
+        description="When it reached the Government (terms count from this).")
+    registered_at: dt.datetime | None = strawberry.field(
+        description="When it was registered; null while RECEIVED.")
+    edms_number: str | None = strawberry.field(
+        description="R-8: the EDMS registration number, for EDMS imports.")
     edms_link: str | None = strawberry.field(description="Staff only.")
     sphere_confidence: float | None = strawberry.field(
         description="Confidence of the suggested sphere, 0..1.")
     urgency_suggested: bool = strawberry.field(description="R-2.4: the suggestion; staff decide.")
     urgent: bool | None = strawberry.field(description="Staff's decision; null until made.")
-    urgent_due_date: dt.date | None
+    urgent_due_date: dt.date | None = strawberry.field(
+        description="R-2.4: the deadline staff set for an urgent message.")
     urgency_note: str | None = strawberry.field(description="Staff only.")
-    abuse_status: AbuseStatusEnum
+    abuse_status: AbuseStatusEnum = strawberry.field(
+        description="R-2.5: the abuse assessment; SUSPECTED needs a staff decision.")
     abuse_notice_due_date: dt.date | None = strawberry.field(
         description="R-2.5: the notice is due by then (7 working days of receipt).")
-    abuse_notice_sent_at: dt.datetime | None
-    registration_due_date: dt.date | None = strawberry.field(description="59-FZ: 3 days of receipt.")
+    abuse_notice_sent_at: dt.datetime | None = strawberry.field(
+        description="When the abuse notice went out (closed as abusive).")
+    registration_due_date: dt.date | None = strawberry.field(
+        description="59-FZ: 3 days of receipt.")
     answer_due_date: dt.date | None = strawberry.field(
         description="59-FZ: 30 days of registration (+30 once when extended); internal "
         "written requests: their category's term.")
-    redirect_due_date: dt.date | None = strawberry.field(description="59-FZ: 7 days of registration.")
-    extended: bool
-    extension_reason: str | None
+    redirect_due_date: dt.date | None = strawberry.field(
+        description="59-FZ: 7 days of registration.")
+    extended: bool = strawberry.field(description="The answer term was extended (allowed once).")
+    extension_reason: str | None = strawberry.field(description="Why the term was extended.")
     escalated_at: dt.datetime | None = strawberry.field(
         description="When the overdue message was escalated (staff only).")
-    redirect_reason: str | None
-    closed_at: dt.datetime | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    redirect_reason: str | None = strawberry.field(
+        description="R-2.6: why it was redirected, as told to the client.")
+    closed_at: dt.datetime | None = strawberry.field(
+        description="When it was answered, redirected or closed; null while open.")
+    created_at: dt.datetime = strawberry.field(description="When the record was created.")
+    updated_at: dt.datetime = strawberry.field(description="When the record last changed.")
     row: strawberry.Private[dict]
     staff: strawberry.Private[bool]
 
@@ -358,7 +379,7 @@ class Message(relay.Node):
             return None
         return Answer.from_row(row, self.staff)
 
-    @strawberry.field
+    @strawberry.field(description="Files that came with the message.")
     async def attachments(self, info: Info) -> list[Attachment]:
         rows = await info.context.loader(AttachmentsByMessageLoader).load(self.id)
         return [Attachment.from_row(r) for r in rows]

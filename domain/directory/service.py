@@ -186,6 +186,8 @@ async def remove_keyword(actor: Actor, keyword_id: Any) -> int:
         kid = int(str(keyword_id))
     except ValueError:
         raise not_found("Ключевое слово", "keywordId") from None
+    if not 0 < kid < 2**63:
+        raise not_found("Ключевое слово", "keywordId")
     async with transaction():
         found = await SphereKeyword.get_or_none(id=kid)
         if found is None:

@@ -40,6 +40,7 @@ from domain.texts import check_plain_language
 from domain.transaction import transaction
 from domain.validation import TEXT_MAX, clean_text
 
+CLARIFICATION_LOG_DAYS = 30  # a call is logged soon after it, not months later
 CHANNEL_OF_CONTACT = {
     ContactKind.EMAIL: Channel.EMAIL, ContactKind.PHONE: Channel.PHONE,
     ContactKind.POSTAL: Channel.POSTAL, ContactKind.MESSENGER: Channel.MESSENGER,
@@ -61,9 +62,16 @@ async def clarify(
     moment = occurred_at or ctx.now
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        moment = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        raise DomainError(ErrorCode.INVALID, "Неверное время.", "occurredAt") from None
     if moment > ctx.now + dt.timedelta(minutes=5):
         raise DomainError(ErrorCode.INVALID, "Время разговора не может быть в будущем.",
                           "occurredAt")
+    if moment < ctx.now - dt.timedelta(days=CLARIFICATION_LOG_DAYS):
+        raise DomainError(ErrorCode.INVALID, f"Разговор записывают не позже чем через "
+                          f"{CLARIFICATION_LOG_DAYS} дней.", "occurredAt")
     if question and occurred_at is not None:
         raise DomainError(ErrorCode.INVALID, "Письменный запрос уходит сейчас: не указывайте "
                           "время для него.", "occurredAt")

@@ -94,7 +94,10 @@ def _moment(value: dt.datetime | None, now: dt.datetime, field_name: str) -> dt.
         return now
     if value.tzinfo is None:  # naive input is UTC, as everywhere in okno
         value = value.replace(tzinfo=dt.UTC)
-    value = value.astimezone(dt.UTC)
+    try:
+        value = value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):  # year 1 with a positive offset, and the like
+        raise DomainError(ErrorCode.INVALID, "Неверная дата.", field_name) from None
     if value > now + dt.timedelta(minutes=5):
         raise DomainError(ErrorCode.INVALID, "Дата поступления не может быть в будущем.",
                           field_name)

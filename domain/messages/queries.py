@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.actor import Actor
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.messages import access
 from domain.messages.models import (
     AbuseStatus,
@@ -21,6 +21,7 @@ from domain.messages.models import (
     MessageStatus,
 )
 from domain.pagination import newest_first
+from domain.validation import clean_text
 
 MESSAGE_COLUMNS = (
     "id", "client_id", "audience", "form", "category", "channel", "contact_id", "reply_channel",
@@ -87,7 +88,7 @@ async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
     if flt.audience:
         query = query.filter(audience=flt.audience)
     if flt.executor:
-        query = query.filter(executor=flt.executor)
+        query = query.filter(executor=clean_text(flt.executor, "executor", max_length=200))
     if flt.urgent is not None:
         query = query.filter(urgent=flt.urgent)
     if flt.abuse_status:
@@ -98,9 +99,14 @@ async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
         query = query.filter(due_at__gte=now)
     if flt.due_before is not None:
         before = flt.due_before if flt.due_before.tzinfo else flt.due_before.replace(tzinfo=dt.UTC)
-        query = query.filter(due_at__lt=before.astimezone(dt.UTC))
+        try:
+            before = before.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise DomainError(ErrorCode.INVALID, "Неверная дата.", "dueBefore") from None
+        query = query.filter(due_at__lt=before)
     if flt.registration_number:
-        query = query.filter(registration_number=flt.registration_number)
+        number = clean_text(flt.registration_number, "registrationNumber", max_length=100)
+        query = query.filter(registration_number=number)
     return await newest_first(query, "received_at", first, after, MESSAGE_COLUMNS, uuid.UUID)
 
 

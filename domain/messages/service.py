@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise.expressions import Q
+
 from domain.actor import Actor, Role
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients import service as clients
@@ -81,9 +83,13 @@ async def _next_number(prefix: str, year: int) -> str:
     if counter is None:
         await RegistrationCounter.get_or_create(year=year, defaults={"value": 0})
         counter = await RegistrationCounter.filter(year=year).select_for_update().first()
-    counter.value += 1
+    while True:  # skip a number an EDMS import already took
+        counter.value += 1
+        number = rules.registration_number(prefix, year, counter.value)
+        if not await Message.exists(registration_number=number):
+            break
     await counter.save(update_fields=["value"])
-    return rules.registration_number(prefix, year, counter.value)
+    return number
 
 
 async def _repeated(client_id: Any, sphere_id: Any, since: dt.datetime) -> int:
@@ -138,7 +144,9 @@ async def receive(actor: Actor, data: IntakeData, settings: Settings | None = No
         if clean.contact_id is not None and not await ContactPoint.exists(
                 id=clean.contact_id, client_id=client.id):
             raise not_found("Контакт", "contactId")
-        if clean.edms_number and await Message.exists(edms_number=clean.edms_number):
+        if clean.edms_number and await Message.filter(
+                Q(edms_number=clean.edms_number) | Q(registration_number=clean.edms_number)
+        ).exists():
             raise DomainError(ErrorCode.DUPLICATE, "Документ с этим номером СЭД уже загружен.",
                               "edmsNumber")
         m = Message(

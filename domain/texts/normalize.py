@@ -236,18 +236,22 @@ def words(text: str) -> Iterator[Word]:
         yield Word(start, start + len(raw), raw, list(unique.values()))
 
 
+MAX_SPELLED = 16  # longer than any word of the lexicon spelled out
+
+
 def spaced_runs(items: list[Word], min_letters: int = 3) -> Iterator[Piece]:
     """Words spelled out letter by letter, «х у й» or «п-и-з-д-а»: joined back together.
 
-    Yields every suffix of each run, so a pattern anchored at a word's start can match
-    a run that begins with an ordinary one-letter word («и х у й»).
+    Yields a window starting at every letter of a run, so a pattern anchored at a word's
+    start can match a run that begins with an ordinary one-letter word («и х у й»). Windows
+    are at most ``MAX_SPELLED`` letters: a long run costs linear time, not quadratic.
     """
     run: list[Piece] = []
 
     def flush() -> Iterator[Piece]:
         if len(run) >= min_letters:
             for k in range(len(run) - min_letters + 1):
-                chars = [(p.text, p.spans[0][0], p.spans[0][1]) for p in run[k:]]
+                chars = [(p.text, p.spans[0][0], p.spans[0][1]) for p in run[k:k + MAX_SPELLED]]
                 piece = _piece(chars, True)
                 if piece:
                     yield piece

@@ -18,6 +18,8 @@ _ABBREVIATIONS = frozenset({
     "вр", "мин", "сек",
 })
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*")
+_LAST_WORD = re.compile(r"([A-Za-zА-Яа-яЁё]+)$")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,8 @@ class Sentence:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """The full stop at ``dot`` closes an abbreviation or an initial, not a sentence."""
-    before = re.search(r"([A-Za-zА-Яа-яЁё]+)$", text[:dot])
+    # Look back and ahead a few characters only: the split stays linear in the text.
+    before = _LAST_WORD.search(text, max(0, dot - 40), dot)
     word = before.group(1).lower() if before else ""
     after = text[dot + 1:dot + 3]
     if word in _ABBREVIATIONS:
@@ -43,8 +46,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot - 1:dot].isdigit() and after[:1].isdigit():  # 1.3
         return True
     # A sentence only starts with a capital letter, a digit or a quote/dash.
-    nxt = text[dot + 1:].lstrip()
-    return bool(nxt) and nxt[0].islower()
+    nxt = _NEXT_CHAR.match(text, dot + 1)
+    return bool(nxt) and nxt.group(1).islower()
 
 
 def split_sentences(text: str) -> list[Sentence]:

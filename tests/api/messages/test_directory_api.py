@@ -33,6 +33,10 @@ async def test_spheres_seeded_and_keywords_editable(gql, world: World):
     body = await gql("""mutation($id: ID!) { removeSphereKeyword(keywordId: $id) { removedId
         errors { code } } }""", {"id": keyword["id"]})
     assert body["data"]["removeSphereKeyword"]["removedId"] == keyword["id"]
+    for forged in ("99999999999999999999999", "-1", "x"):
+        body = await gql("""mutation($id: ID!) { removeSphereKeyword(keywordId: $id) {
+            removedId errors { code } } }""", {"id": forged})
+        assert body["data"]["removeSphereKeyword"]["errors"] == [{"code": "NOT_FOUND"}]
     body = await gql("""mutation($input: SetSphereKeywordsInput!) { setSphereKeywords(input: $input)
         { sphere { keywords { term } } errors { code } } }""",
                      {"input": {"sphereId": culture["id"], "keywords": [

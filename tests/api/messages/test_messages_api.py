@@ -72,6 +72,7 @@ async def test_intake_over_graphql(gql, world: World):
     ({"contactId": "Q29udGFjdFBvaW50OnNvbWV0aGluZw=="}, "NOT_FOUND", "contactId"),
     ({"channel": "SOCIAL"}, "INVALID", "channel"),
     ({"receivedAt": "2099-01-01T00:00:00+00:00"}, "INVALID", "receivedAt"),
+    ({"receivedAt": "0001-01-01T00:00:00+05:00"}, "INVALID", "receivedAt"),
     ({"channel": "EDMS"}, "REQUIRED", "edmsNumber"),
     ({"attachments": [{"fileName": "a", "contentType": "bad type", "sizeBytes": 1,
                        "storageKey": "k"}]}, "INVALID", "attachments.0.contentType"),
@@ -177,6 +178,10 @@ async def test_filters_and_pages(gql, world: World):
     assert forged["data"]["messages"]["edges"] == []
     bad = await gql(LIST, {"after": "garbage"}, as_="operator", expect_errors=True)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    for flt in ({"dueBefore": "0001-01-01T00:00:00+05:00"}, {"executor": "a\u0000b"},
+                {"registrationNumber": "x" * 1000}):
+        bad = await gql(LIST, {"filter": flt}, as_="operator", expect_errors=True)
+        assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", flt
 
 
 async def test_sql_count_does_not_grow_with_the_list(gql, world: World):
