@@ -40,7 +40,8 @@ class JWKSKeys:
 
     def _fetch(self) -> dict[str, jwt.PyJWK]:
         jwk_set = jwt.PyJWKSet.from_dict(self._client.fetch_data())
-        return {key.key_id or "": key for key in jwk_set.keys if key.public_key_use in (None, "sig")}
+        return {key.key_id or "": key for key in jwk_set.keys
+                if key.public_key_use in (None, "sig")}
 
     async def _refresh(self, seen_at: float) -> None:
         async with self._lock:

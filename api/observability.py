@@ -19,15 +19,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-client_app_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_app", default="unknown")
+client_app_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "client_app", default="unknown")
 
-HTTP_REQUESTS = Counter("okno_http_requests_total", "HTTP requests", ["path", "status", "client_app"])
+HTTP_REQUESTS = Counter(
+    "okno_http_requests_total", "HTTP requests", ["path", "status", "client_app"])
 HTTP_LATENCY = Histogram(
     "okno_http_request_seconds", "HTTP request latency", ["path", "client_app"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 GRAPHQL_OPERATIONS = Counter(
-    "okno_graphql_operations_total", "GraphQL operations", ["operation", "type", "client_app", "outcome"]
+    "okno_graphql_operations_total", "GraphQL operations",
+    ["operation", "type", "client_app", "outcome"],
 )
 GRAPHQL_ERRORS = Counter(
     "okno_graphql_errors_total", "Top-level GraphQL errors by code (INTERNAL for bugs)",
@@ -101,8 +104,8 @@ def _client_app(scope: Scope) -> str:
         if name == b"x-client-app":
             # Label values are bounded: a front end names itself with a short slug.
             text = value.decode("latin-1")[:40]
-            name = "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_.")) or "unknown"
-            return _bounded(name, _client_apps, MAX_CLIENT_APPS)
+            slug = "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_."))
+            return _bounded(slug or "unknown", _client_apps, MAX_CLIENT_APPS)
     return "unknown"
 
 
@@ -176,7 +179,8 @@ class BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send) -> None:
-    body = b'{"errors":[{"message":"Request body too large","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}'
+    body = (b'{"errors":[{"message":"Request body too large",'
+            b'"extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}')
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})

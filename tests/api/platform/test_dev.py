@@ -91,17 +91,18 @@ def test_migrate_seed_serve_and_worker_on_defaults(tmp_path: Path):
     with stopped_at_exit(okno("serve", env=env, cwd=tmp_path)) as serve, \
             stopped_at_exit(okno("worker", env=env, cwd=tmp_path)) as worker:
         wait_until_up(base, serve, "/readyz")
-        clients = _graphql(base, '{ clients(first: 1, search: "Иванова") { edges { node { id } } } }',
-                           admin)
+        clients = _graphql(
+            base, '{ clients(first: 1, search: "Иванова") { edges { node { id } } } }', admin)
         cid = clients["clients"]["edges"][0]["node"]["id"]
-        requested = _graphql(base, """mutation($id: ID!) { requestHistoryExport(input: {clientId: $id})
-            { export { id } errors { code } } }""", admin,
-                             {"id": cid})
+        requested = _graphql(base, """mutation($id: ID!) {
+            requestHistoryExport(input: {clientId: $id}) { export { id } errors { code } } }""",
+                             admin, {"id": cid})
         export_id = requested["requestHistoryExport"]["export"]["id"]
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            found = _graphql(base, "query($id: ID!) { historyExport(id: $id) { status downloadUrlJson } }",
-                             admin, {"id": export_id})["historyExport"]
+            found = _graphql(
+                base, "query($id: ID!) { historyExport(id: $id) { status downloadUrlJson } }",
+                admin, {"id": export_id})["historyExport"]
             if found["status"] == "READY":
                 break
             assert worker.poll() is None, worker.communicate()
