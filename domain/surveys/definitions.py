@@ -4,6 +4,7 @@ as a new immutable version, so answers keep the meaning of the version they answ
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -63,7 +64,7 @@ async def publish_version(
         number = survey.latest_version + 1
         # Compare-and-set: two editors publishing at once cannot both become version N+1.
         bumped = await Survey.filter(id=sid, latest_version=survey.latest_version).update(
-            latest_version=number, title=title)
+            latest_version=number, title=title, updated_at=datetime.now(UTC))
         if not bumped:
             raise DomainError(ErrorCode.INVALID_STATE,
                               "Опрос только что изменил кто-то другой. Обновите страницу.",
