@@ -21,9 +21,11 @@ import sys
 import tempfile
 import time
 import uuid
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email import policy
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,16 +140,17 @@ async def drain_outbox(settings: Settings) -> float:
     return elapsed
 
 
-def build(row: dict, mail_from: str) -> EmailMessage:
-    msg = EmailMessage()
+def build(row: dict, mail_from: str) -> bytes:
+    """The same MIME as the email adapter builds (multipart/alternative, utf-8 parts)."""
+    msg = MIMEMultipart("alternative")
+    msg.attach(MIMEText(row["body_text"], "plain", "utf-8"))
+    msg.attach(MIMEText(row["body_html"], "html", "utf-8"))
     msg["From"] = mail_from
-    msg["To"] = Address(display_name=row["recipient_name"], addr_spec=row["address"])
-    msg["Subject"] = row["subject"]
+    msg["To"] = formataddr((row["recipient_name"], row["address"]))
+    msg["Subject"] = Header(row["subject"], "utf-8")
     msg["Date"] = format_datetime(row["created_at"])
     msg["Message-ID"] = f"<raw-{row['id']}@ulgov.example>"
-    msg.set_content(row["body_text"])
-    msg.add_alternative(row["body_html"], subtype="html")
-    return msg
+    return msg.as_bytes(policy=policy.compat32.clone(linesep="\r\n"))
 
 
 async def raw_loop(rows: list[dict], port: int, mail_from: str, connections: int = 1) -> float:
@@ -155,8 +158,7 @@ async def raw_loop(rows: list[dict], port: int, mail_from: str, connections: int
         smtp = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
         await smtp.connect()
         for row in part:
-            await smtp.send_message(build(row, mail_from), sender=mail_from,
-                                    recipients=[row["address"]])
+            await smtp.sendmail(mail_from, [row["address"]], build(row, mail_from))
         await smtp.quit()
 
     started = time.perf_counter()

@@ -4,6 +4,7 @@ staff use cases (``manage``), and read by the worker side (``dispatch``)."""
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from domain.transaction import after_commit
 from domain.validation import clean_text
 
 log = logging.getLogger(__name__)
+_HEADER_URL = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")  # printable ASCII: no header injection
 
 TOPIC = "deliveries"
 ALL = "all"  # pub/sub key every staff subscriber listens on
@@ -114,9 +116,11 @@ async def write_row(
     address = route.contact.value if route.contact else None
     text, html = rendering.bodies(rendered, route.channel, name, address, str(delivery_id))
     headers = None
-    if context.get("unsubscribe_url") and route.channel == Channel.EMAIL:
+    unsubscribe = context.get("unsubscribe_url")
+    if isinstance(unsubscribe, str) and _HEADER_URL.match(unsubscribe) \
+            and route.channel == Channel.EMAIL:
         # RFC 8058 one-click unsubscribe for bulk mail.
-        headers = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     delivery = await Delivery.create(
         id=delivery_id, client_id=client.id, channel=route.channel, route=route.reason,

@@ -142,3 +142,24 @@ async def test_a_second_run_of_a_sent_job_sends_nothing(settings):
         assert await delivery_jobs.send_delivery(ctx, "not-a-uuid") == "skipped"
         await delivery_jobs.close(ctx)
     assert len(server.handler.messages) == 1
+
+
+async def test_mailing_carries_one_click_unsubscribe_headers(settings):
+    """RFC 8058: bulk mail names its unsubscribe link in headers; a URL with a line break
+    (header injection) is not put into any header."""
+    good = await make_client(email="reader@example.ru")
+    evil = await make_client(email="evil@example.ru")
+    for person, url in ((good, "https://okno.example/u/tok"),
+                        (evil, "https://okno.example/u\r\nBcc: victim@example.ru")):
+        await deliveries.send(person.id, Purpose.MAILING, "mailing",
+                              {"title": "Новости", "text": "Текст.", "unsubscribe_url": url},
+                              source=("campaign", "c-1"))
+    with SmtpServer(MailRecorder()) as server:
+        await run_worker(server.settings(settings))
+    mails = {m["To"].addresses[0].addr_spec: m for m in server.handler.messages}
+    assert mails["reader@example.ru"]["List-Unsubscribe"] == "<https://okno.example/u/tok>"
+    assert mails["reader@example.ru"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mails["evil@example.ru"]["List-Unsubscribe"] is None
+    assert mails["evil@example.ru"]["Bcc"] is None
+    assert [e.rcpt_tos for e in server.handler.envelopes if "evil" in e.rcpt_tos[0]] == [
+        ["evil@example.ru"]]
