@@ -17,7 +17,7 @@ from domain.calendar import service
 @strawberry.input(description="Make one date working or not, whatever the federal calendar "
                   "says (admins), e.g. by a governor's decree. Replaces an earlier override.")
 class SetCalendarOverrideInput:
-    date: dt.date
+    date: dt.date = strawberry.field(description="The date to override.")
     kind: DayKindEnum = strawberry.field(
         description="WORKDAY or WORKING_WEEKEND: working (named by the weekday); HOLIDAY: a "
         "holiday, shortening its eve; WEEKEND or TRANSFERRED_DAY_OFF: a day off.")
@@ -29,21 +29,21 @@ class SetCalendarOverrideInput:
 
 @strawberry.input(description="Return a date to the federal calendar (admins).")
 class RemoveCalendarOverrideInput:
-    date: dt.date
+    date: dt.date = strawberry.field(description="The date whose override is removed.")
 
 
 @strawberry.type(description="Result of setting an override: it and the day as it is now.")
 class CalendarOverridePayload:
-    override: CalendarOverride | None
-    day: CalendarDay | None
-    errors: list[UserError]
+    override: CalendarOverride | None = strawberry.field(description="The override as stored; null on errors.")
+    day: CalendarDay | None = strawberry.field(description="The day as it is now.")
+    errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
 
 
 @strawberry.type(description="Result of removing an override.")
 class RemoveCalendarOverridePayload:
-    removed_date: dt.date | None
+    removed_date: dt.date | None = strawberry.field(description="The date returned to the federal calendar.")
     day: CalendarDay | None = strawberry.field(description="The day as it is now.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
 
 
 @strawberry.type

@@ -21,7 +21,7 @@ class DeadlinePreviewInput:
     start: dt.datetime = strawberry.field(
         description="When the term starts (e.g. receipt). Without an offset it is read as the "
         "government's local time.")
-    rule: DeadlineRuleEnum
+    rule: DeadlineRuleEnum = strawberry.field(description="Working days, working hours or calendar days (59-FZ style).")
     amount: int = strawberry.field(
         description="Days (0 to 3650) or hours (0 to 10000), as the rule counts.")
 

@@ -39,8 +39,8 @@ class WorkingInterval:
 @strawberry.type(description="One day of the government's working calendar: the federal "
                  "production calendar, the office's weekly hours and local overrides combined.")
 class CalendarDay:
-    date: dt.date
-    kind: DayKindEnum
+    date: dt.date = strawberry.field(description="The calendar date (no time zone).")
+    kind: DayKindEnum = strawberry.field(description="Workday, weekend, holiday, transferred day off or working weekend.")
     working: bool = strawberry.field(description="The office works this day.")
     working_minutes: int = strawberry.field(
         description="Working time in minutes, lunch excluded; 0 on a day off.")
@@ -67,13 +67,13 @@ class CalendarDay:
 
 @strawberry.type(description="A local override of one date, kept by admins.")
 class CalendarOverride:
-    date: dt.date
+    date: dt.date = strawberry.field(description="The overridden date.")
     kind: DayKindEnum = strawberry.field(description="The kind the date has now.")
     working_minutes: int | None = strawberry.field(
         description="Fixed working time in minutes; null: the schedule's usual length.")
     reason: str = strawberry.field(description="Why, e.g. the decree's number and date.")
     changed_by: str = strawberry.field(description="Subject of the admin who set it last.")
-    updated_at: dt.datetime
+    updated_at: dt.datetime = strawberry.field(description="When it was last set.")
 
     @classmethod
     def from_model(cls, obj: Any) -> CalendarOverride:
@@ -84,8 +84,8 @@ class CalendarOverride:
 @strawberry.type(description="When a term would run out, with today's calendar and overrides.")
 class DeadlinePreview:
     start: dt.datetime = strawberry.field(description="The start, in the government's zone.")
-    rule: DeadlineRuleEnum
-    amount: int
+    rule: DeadlineRuleEnum = strawberry.field(description="How the term was counted.")
+    amount: int = strawberry.field(description="The term's length in the rule's unit.")
     due: dt.datetime = strawberry.field(
         description="The moment the term runs out, in the government's zone.")
     due_date: dt.date = strawberry.field(description="The due moment's local date.")

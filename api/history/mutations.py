@@ -16,7 +16,7 @@ from domain.history import exports
 @strawberry.input(description="Whose history to export: the signed-in client's own, or any "
                   "client's for staff.")
 class RequestHistoryExportInput:
-    client_id: strawberry.ID
+    client_id: strawberry.ID = strawberry.field(description="The client whose history to export (yourself, for a client token).")
 
 
 @strawberry.type(description="Result of requesting a history export.")
@@ -24,7 +24,7 @@ class HistoryExportPayload:
     export: HistoryExport | None = strawberry.field(
         description="The export, PENDING at first; an export still being built for this client "
         "is returned instead of starting a second one.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why no export was started; empty on success.")
 
 
 @strawberry.type

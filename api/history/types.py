@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 class InteractionEvent(relay.Node):
     id: relay.NodeID[str]
     kind: str = strawberry.field(description="An `EventKind` value; new kinds may appear, so treat unknown ones as generic.")
-    channel: ChannelEnum | None
-    direction: DirectionEnum
-    occurred_at: dt.datetime
+    channel: ChannelEnum | None = strawberry.field(description="The channel it went through; null for internal steps.")
+    direction: DirectionEnum = strawberry.field(description="From the client, to the client, or inside the Government.")
+    occurred_at: dt.datetime = strawberry.field(description="When it happened (UTC, with offset).")
     summary: str = strawberry.field(description="One line in plain Russian.")
     source_type: str | None = strawberry.field(description="What kind of record this event is about (message, delivery, …).")
     source_id: str | None = strawberry.field(description="The global ID of that record, where it has one.")
@@ -89,7 +89,7 @@ ExportStatusEnum = strawberry.enum(
 )
 class HistoryExport(relay.Node):
     id: relay.NodeID[str]
-    status: ExportStatusEnum
+    status: ExportStatusEnum = strawberry.field(description="PENDING and RUNNING: poll again; READY: download; FAILED or EXPIRED: request a new one.")
     event_count: int | None = strawberry.field(
         description="How many events the documents hold; null until READY.")
     json_bytes: int | None = strawberry.field(description="Size of the JSON document in bytes.")
@@ -168,7 +168,7 @@ async def load_history_exports(
 @strawberry.type(description="How many events of one kind a retention sweep handled.")
 class KindCount:
     kind: str = strawberry.field(description="An `EventKind` value.")
-    count: int
+    count: int = strawberry.field(description="How many events of this kind.")
 
 
 @strawberry.type(
@@ -177,8 +177,8 @@ class KindCount:
 )
 class RetentionRun(relay.Node):
     id: relay.NodeID[str]
-    started_at: dt.datetime
-    finished_at: dt.datetime
+    started_at: dt.datetime = strawberry.field(description="When the sweep started.")
+    finished_at: dt.datetime = strawberry.field(description="When the sweep finished.")
     action: str = strawberry.field(description="`anonymise` or `delete`.")
     total: int = strawberry.field(description="Events handled, all kinds together.")
     affected: list[KindCount] = strawberry.field(description="Events handled per kind.")

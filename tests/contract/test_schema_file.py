@@ -20,8 +20,6 @@ def test_schema_file_is_up_to_date():
     )
 
 
-@pytest.mark.xfail(reason="fields of several areas still lack descriptions (see the list); "
-                   "remove this mark once they have them", strict=False)
 def test_every_type_and_field_has_a_description():
     """Front-end developers act on descriptions; the schema is their documentation."""
     from graphql import GraphQLInputObjectType, GraphQLObjectType
