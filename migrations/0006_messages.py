@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='RegistrationCounter',
             fields=[
-                ('year', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('year', fields.IntField(primary_key=True, generated=False, unique=True, db_index=True)),
                 ('value', fields.IntField(default=0)),
             ],
             options={'table': 'message_registration_counter', 'app': 'okno', 'pk_attr': 'year', 'table_description': 'Per-year sequence of registration numbers («ОГ-2026-000123»).'},
