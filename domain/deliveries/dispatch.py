@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise import connections
 
 from domain.deliveries import rules
 from domain.deliveries.channels import Channels, PermanentFailure, TransientFailure
@@ -35,8 +35,8 @@ from domain.transaction import transaction
 log = logging.getLogger(__name__)
 
 # What adapters and the outcome bookkeeping read (not the stored template context).
-SEND_FIELDS = ("id", "client_id", "channel", "address", "recipient_name", "purpose",
-               "subject", "body_text", "body_html", "headers", "attempts", "created_at")
+SEND_COLUMNS = ("id", "client_id", "channel", "address", "recipient_name", "purpose",
+                "subject", "body_text", "body_html", "headers", "attempts", "created_at")
 STUCK_NOTE = "Обработчик остановился во время отправки; отправляем повторно."
 SWEEP_BATCH = 1000
 
@@ -53,14 +53,9 @@ async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> O
         did = uuid.UUID(str(delivery_id))
     except ValueError:
         return Outcome("skipped")
-    started = now()
-    claimed = await Delivery.filter(
-        id=did, status=DeliveryStatus.PENDING, next_attempt_at__lte=started + timedelta(seconds=1)
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1,
-             sending_started_at=started, updated_at=started)
-    if not claimed:  # done, cancelled, not yet due, or another worker has it
+    row = await _claim(did)
+    if row is None:  # done, cancelled, not yet due, or another worker has it
         return Outcome("skipped")
-    row = await Delivery.filter(id=did).only(*SEND_FIELDS).get()
     adapter = channels.get(row.channel)
     if adapter is None:
         return await fail(row, f"Канал «{row.channel}» не умеет отправлять сообщения.")
@@ -80,11 +75,37 @@ async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> O
             postal_state=PostalState.QUEUED, last_error=None, updated_at=done)
         await _publish(row, DeliveryStatus.SENDING)
         return Outcome("held")
-    await Delivery.filter(id=did, status=DeliveryStatus.SENDING).update(
-        status=DeliveryStatus.SENT, sent_at=done, message_id=result.external_id,
-        last_error=None, updated_at=done)
+    await _sql(
+        "UPDATE delivery SET status = 'sent', sent_at = {}, message_id = {}, last_error = NULL, "
+        "updated_at = {} WHERE id = {} AND status = 'sending'",
+        done, result.external_id, done, str(did), fetch=False)
     await _publish(row, DeliveryStatus.SENT)
     return Outcome("sent")
+
+
+async def _sql(template: str, *values: Any, fetch: bool = True) -> list[dict[str, Any]]:
+    """Plain SQL for the two statements every delivery runs (claim, record): the query
+    builder costs more CPU than the rest of a send. ``{}`` marks each parameter."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        sql = template.format(*(f"${n}" for n in range(1, len(values) + 1)))
+    else:
+        sql = template.format(*("?" for _ in values))
+    if fetch:
+        return await conn.execute_query_dict(sql, list(values))
+    await conn.execute_query(sql, list(values))
+    return []
+
+
+async def _claim(delivery_id: uuid.UUID) -> Delivery | None:
+    """pending -> sending in one statement, returning what the adapter needs."""
+    started = now()
+    rows = await _sql(
+        "UPDATE delivery SET status = 'sending', attempts = attempts + 1, "
+        "sending_started_at = {}, updated_at = {} WHERE id = {} AND status = 'pending' "
+        f"AND next_attempt_at <= {{}} RETURNING {', '.join(SEND_COLUMNS)}",
+        started, started, str(delivery_id), started + timedelta(seconds=1))
+    return Delivery._init_from_db(**rows[0]) if rows else None
 
 
 async def retry_or_fail(row: Delivery, reason: str, settings: Settings) -> Outcome:
