@@ -35,8 +35,14 @@ import aiosmtplib  # noqa: E402
 import asyncpg  # noqa: E402
 
 from domain import db, redis  # noqa: E402
-from domain.clients.models import Channel, ChannelPreference, Client, ClientKind  # noqa: E402
-from domain.clients.models import ContactKind, ContactPoint  # noqa: E402
+from domain.clients.models import (  # noqa: E402
+    Channel,
+    ChannelPreference,
+    Client,
+    ClientKind,
+    ContactKind,
+    ContactPoint,
+)
 from domain.deliveries import service as deliveries  # noqa: E402
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose  # noqa: E402
 from domain.settings import Settings  # noqa: E402
