@@ -1,7 +1,7 @@
 """Satisfaction monitoring (R-9): figures by channel, sphere, department, executor, purpose
-and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike: one
-statement for the total and one for the groups, both over ``survey_invitation`` alone (each
-invitation carries its response's score counters, see the model).
+and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike, over
+``survey_invitation`` alone (each invitation carries its response's score counters, see the
+model), in one statement that returns the groups and their total.
 
 The period selects invitations by when they were sent, so the response rate compares like
 with like; the figures count the answers to those invitations whenever they came.
@@ -150,25 +150,41 @@ _MEASURES = (
 )
 
 
+_TOTALS = ", ".join(f"SUM({m}) AS {m}" for m in (
+    "invitations", "responses", "rating_count", "satisfied", "rating_sum", "nps_count",
+    "promoters", "detractors", "effort_count", "effort_sum"))
+
+
 async def _grouped(
     group_by: list[GroupBy], start: datetime, end: datetime,
-    filters: list[tuple[str, list[Any]]], settings: Settings, limit: int | None,
+    filters: list[tuple[str, list[Any]]], settings: Settings, limit: int,
 ) -> list[dict[str, Any]]:
     """One statement: invitations, responses and the responses' score counters (stored on
-    each invitation when it is answered) summed per group."""
+    each invitation when it is answered) summed per group, plus a last row (``is_total`` 1)
+    with the period's total summed from the groups, so the table is scanned once (and in
+    parallel on PostgreSQL, which GROUPING SETS would prevent)."""
     sql = _Sql()
-    dims = [
-        (sql.month("i.invited_at", settings, end) if g == GroupBy.MONTH else _COLUMNS[g])
-        + f" AS g{n}" for n, g in enumerate(group_by)
-    ]
-    text = (f"SELECT {', '.join([*dims, _MEASURES])} FROM survey_invitation i "
-            f"WHERE {_where(sql, start, end, filters)}")
-    if group_by:
-        ordinals = ", ".join(str(n + 1) for n in range(len(group_by)))
-        text += f" GROUP BY {ordinals} ORDER BY {ordinals}"
-        if limit is not None:
-            text += f" LIMIT {int(limit)}"
+    dims = [(sql.month("i.invited_at", settings, end) if g == GroupBy.MONTH else _COLUMNS[g])
+            + f" AS g{n}" for n, g in enumerate(group_by)]
+    ordinals = ", ".join(str(n + 1) for n in range(len(group_by)))
+    blanks = "".join(f"NULL AS g{n}, " for n in range(len(group_by)))
+    text = (
+        f"WITH grp AS (SELECT {', '.join([*dims, _MEASURES])} FROM survey_invitation i "
+        f"WHERE {_where(sql, start, end, filters)} GROUP BY {ordinals}) "
+        f"SELECT * FROM (SELECT grp.*, 0 AS is_total FROM grp ORDER BY {ordinals} "
+        f"LIMIT {int(limit)}) AS page "
+        f"UNION ALL SELECT {blanks}{_TOTALS}, 1 AS is_total FROM grp"
+    )
     return await Tortoise.get_connection("default").execute_query_dict(text, sql.values)
+
+
+async def _total(start: datetime, end: datetime, filters: list[tuple[str, list[Any]]]
+                 ) -> dict[str, Any]:
+    sql = _Sql()
+    text = (f"SELECT {_MEASURES} FROM survey_invitation i "
+            f"WHERE {_where(sql, start, end, filters)}")
+    [row] = await Tortoise.get_connection("default").execute_query_dict(text, sql.values)
+    return row
 
 
 def _figures(row: dict[str, Any]) -> Figures:
@@ -204,10 +220,11 @@ async def satisfaction_report(
     start, end = period_bounds(date_from, date_to, settings)
     group_by = list(dict.fromkeys(GroupBy(g) for g in group_by))
     filters = clean_filter(flt or ReportFilter())
-    [total] = await _grouped([], start, end, filters, settings, None)
     if not group_by:
-        return Report(total=_figures(total))
+        return Report(total=_figures(await _total(start, end, filters)))
     rows = await _grouped(group_by, start, end, filters, settings, MAX_GROUPS + 1)
+    total = next(r for r in rows if r["is_total"])
+    rows = [r for r in rows if not r["is_total"]]
     size = len(group_by)
     groups = [ReportRow(dict(zip(group_by, _key(r, size), strict=True)), _figures(r))
               for r in rows[:MAX_GROUPS]]

@@ -173,3 +173,10 @@ async def test_comments_newest_first_with_filters(settings, seeded):
                                  report=ReportFilter(channels=["postal", "phone"]))
     rows, _ = await comments.list_comments(SUPERVISOR, flt, 10, None, settings)
     assert [(r["text"], r["invitation__channel"]) for r in rows] == [("Непонятно", "postal")]
+
+
+async def test_empty_period(settings, seeded):
+    result = await report.satisfaction_report(SUPERVISOR, date(2030, 1, 1), date(2030, 1, 31),
+                                              [GroupBy.MONTH, GroupBy.CHANNEL], settings=settings)
+    assert figures(result.total) == (0, 0, None, 0, None, None, 0, None, 0, None)
+    assert result.groups == [] and not result.truncated
