@@ -53,6 +53,8 @@ MEANINGS = {
     "survey_reminder_working_days": "Working days before an unanswered invitation is reminded",
     "survey_submit_limit_per_minute":
         "Survey submission attempts allowed per minute, per link and per IP address",
+    "survey_reminder_from_hour": "Survey reminders are sent from this local hour (inclusive)",
+    "survey_reminder_to_hour": "… until this local hour (exclusive)",
 }
 
 

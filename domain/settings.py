@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     survey_token_ttl_days: int = 60
     survey_reminder_working_days: int = 3
     survey_submit_limit_per_minute: int = 10
+    # Reminders go out only in these local hours (from inclusive, to exclusive): an SMS
+    # route must not wake anyone.
+    survey_reminder_from_hour: int = Field(9, ge=0, le=23)
+    survey_reminder_to_hour: int = Field(20, ge=1, le=24)
 
     # Messages (R-2.x, R-5.x): every term is configuration, not code. Defaults follow
     # 59-FZ and the procedure; "working days" use the production calendar.

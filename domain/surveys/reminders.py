@@ -8,6 +8,7 @@ the same transaction, and the delivery carries an idempotency key as well.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from domain.actor import SYSTEM
 from domain.history import service as history
@@ -32,15 +33,18 @@ async def expire_invitations(now: datetime | None = None) -> int:
 
 async def send_due_reminders(settings: Settings | None = None,
                              now: datetime | None = None) -> int:
-    """One reminder for every open invitation whose reminder day has come; returns how many
-    were sent by this call."""
+    """One reminder for every open invitation whose reminder day has come, inside the local
+    sending hours; returns how many were sent by this call."""
     from domain.deliveries import service as deliveries
     from domain.deliveries.models import Purpose
 
     settings = settings or get_settings()
     now = now or datetime.now(UTC)
     await expire_invitations(now)
-    today = service.local_date(now, settings)
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    if not settings.survey_reminder_from_hour <= local.hour < settings.survey_reminder_to_hour:
+        return 0  # the next run inside the window sends them
+    today = local.date()
     sent = 0
     last_id = None
     while True:

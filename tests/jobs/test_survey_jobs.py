@@ -91,7 +91,9 @@ async def test_invite_and_notify_sends_one_invitation(settings):
 async def test_reminder_is_sent_exactly_once(settings):
     """R-9: one reminder when there is no answer after the configured working days; the
     cron function run twice sends it once; answered and recent invitations get none."""
-    settings = _settings(settings)
+    # The cron function reads the real clock: allow every hour for this test.
+    settings = _settings(settings).model_copy(update={"survey_reminder_from_hour": 0,
+                                                      "survey_reminder_to_hour": 24})
     person = await make_client(email="kuz@example.ru", last_name="Кузнецов")
     old = datetime.now(UTC) - timedelta(days=20)  # always past 3 working days
     due = await service.invite(("message", "M-1"), person.id, "written_answer", settings=settings,
@@ -117,7 +119,7 @@ async def test_reminder_is_sent_exactly_once(settings):
     assert LINK.findall(text) == [due.token] and "Больше напоминаний не будет." in text
     # Much later, while the links still work: the recent one gets its own single reminder,
     # the first one nothing more.
-    later = datetime.now(UTC) + timedelta(days=10)
+    later = (datetime.now(UTC) + timedelta(days=20)).replace(hour=8)  # 12:00 in Ulyanovsk
     assert await reminders.send_due_reminders(settings, now=later) == 1
     assert await reminders.send_due_reminders(settings, now=later) == 0
     sources = await Delivery.filter(purpose=Purpose.SURVEY_REMINDER).values_list(
@@ -132,10 +134,13 @@ async def test_reminder_day_counts_working_days(settings):
     inv = await service.invite(("message", "F"), person.id, "written_answer", settings=settings,
                                now=friday)
     assert inv.record.remind_on == date(2025, 4, 9)  # Mon 7, Tue 8, Wed 9
-    # The day is the government's: 23:59 local on Tuesday is 19:59 UTC (Ulyanovsk, UTC+4).
-    tuesday_night = datetime(2025, 4, 8, 19, 59, tzinfo=UTC)
-    assert await reminders.send_due_reminders(settings, now=tuesday_night) == 0
-    wednesday = datetime(2025, 4, 8, 20, 0, tzinfo=UTC)
+    # The day and the hours are the government's (Ulyanovsk, UTC+4): Tuesday evening is
+    # too early, Wednesday 08:59 is outside the sending hours, 09:00 is the moment.
+    tuesday_evening = datetime(2025, 4, 8, 15, 0, tzinfo=UTC)
+    assert await reminders.send_due_reminders(settings, now=tuesday_evening) == 0
+    wednesday_early = datetime(2025, 4, 9, 4, 59, tzinfo=UTC)
+    assert await reminders.send_due_reminders(settings, now=wednesday_early) == 0
+    wednesday = datetime(2025, 4, 9, 5, 0, tzinfo=UTC)
     assert await reminders.send_due_reminders(settings, now=wednesday) == 1
 
 
@@ -144,7 +149,7 @@ async def test_sweep_closes_expired_invitations(settings):
     old = datetime.now(UTC) - timedelta(days=settings.survey_token_ttl_days + 1)
     inv = await service.invite(("message", "E"), person.id, "written_answer", settings=settings,
                                now=old)
-    assert await send_survey_reminders({"settings": settings}) == 0
+    assert await send_survey_reminders({"settings": settings}) == 0  # at any hour
     record = await SurveyInvitation.get(id=inv.id)
     assert (record.status, record.open_key, record.reminder_sent_at) == (
         InvitationStatus.EXPIRED, None, None)
