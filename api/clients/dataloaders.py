@@ -11,8 +11,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain import sql
 from domain.clients.access import as_uuid
-from domain.clients.models import ChannelPreference, Client, ClientTag, ContactPoint, Representative
+from domain.clients.models import ClientTag, ContactPoint, Representative
 from domain.clients.service import CLIENT_COLUMNS
 from domain.directory.models import Department
 
@@ -41,6 +42,7 @@ def _by_id(rows: list[dict[str, Any]], keys: list[Any], by: str = "id") -> list[
 CONTACT_COLUMNS = ("id", "client_id", "kind", "value", "label", "verified", "primary", "created_at")
 PREFERENCE_COLUMNS = ("client_id", "preferred_channel", "preferred_contact_id",
                       "additional_channel", "additional_contact_id", "chosen_via", "updated_at")
+_CONTACT_SELECT = ", ".join(f'"{c}"' for c in CONTACT_COLUMNS)
 REPRESENTATIVE_COLUMNS = ("id", "client_id", "representative_id", "basis", "document",
                           "valid_until", "created_at")
 
@@ -61,9 +63,15 @@ class _Loader(DataLoader):
         return _by_id(rows, keys)
 
 
+# The client card's loaders (client, contacts, preference) are the hottest reads: plain SQL
+# through Tortoise's connection, not its query builder (DESIGN.md, "Performance").
+
 class ClientByIdLoader(_Loader):
     async def fetch(self, ids):
-        return await Client.filter(id__in=ids).values(*CLIENT_COLUMNS)
+        where, params = sql.in_list("id", ids, 1)
+        return await sql.fetch(
+            f"SELECT {', '.join(CLIENT_COLUMNS)} FROM client WHERE {where}", params,
+            times=("created_at", "updated_at"))
 
 
 class ContactPointByIdLoader(_Loader):
@@ -75,8 +83,11 @@ class ContactsByClientLoader(_Loader):
     """Grouped by kind, primary first, then oldest first."""
 
     async def fetch(self, ids):
-        return await ContactPoint.filter(client_id__in=ids).order_by(
-            "kind", "-primary", "created_at").values(*CONTACT_COLUMNS)
+        where, params = sql.in_list("client_id", ids, 1)
+        return await sql.fetch(
+            f"SELECT {_CONTACT_SELECT} FROM contact_point WHERE {where} "
+            'ORDER BY kind, "primary" DESC, created_at', params,
+            times=("created_at",), flags=("verified", "primary"))
 
     def arrange(self, rows, keys):
         return _grouped(rows, keys, "client_id")
@@ -84,7 +95,10 @@ class ContactsByClientLoader(_Loader):
 
 class PreferenceByClientLoader(_Loader):
     async def fetch(self, ids):
-        return await ChannelPreference.filter(client_id__in=ids).values(*PREFERENCE_COLUMNS)
+        where, params = sql.in_list("client_id", ids, 1)
+        return await sql.fetch(
+            f"SELECT {', '.join(PREFERENCE_COLUMNS)} FROM channel_preference WHERE {where}",
+            params, times=("updated_at",))
 
     def arrange(self, rows, keys):
         return _by_id(rows, keys, "client_id")

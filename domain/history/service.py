@@ -10,12 +10,13 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.queryset import QuerySet
 
-from domain import redis
+from domain import redis, sql
 from domain.actor import Actor
 from domain.clients.models import Channel
+from domain.errors import DomainError, ErrorCode
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, InteractionEvent
-from domain.pagination import newest_first
+from domain.pagination import decode_cursor
 from domain.transaction import after_commit
 
 TOPIC = "history"
@@ -80,9 +81,39 @@ EVENT_COLUMNS = (
 async def page(
     client_id: Any, first: int, after: str | None, flt: HistoryFilter
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Newest first; index (client_id, occurred_at, id) serves every page."""
-    query = filtered(InteractionEvent.filter(client_id=client_id), flt)
-    return await newest_first(query, "occurred_at", first, after, EVENT_COLUMNS, int)
+    """Newest first; index (client_id, occurred_at, id) serves every page.
+
+    Plain SQL: this is the client card's hottest read (DESIGN.md, "Performance")."""
+    params: list[Any] = [client_id]
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}"
+
+    where = ["client_id = $1"]
+    for column, values in (("kind", flt.kinds), ("channel", flt.channels)):
+        if values:
+            clause, extra = sql.in_list(column, [str(v) for v in values], len(params) + 1)
+            where.append(clause)
+            params.extend(extra)
+    if flt.since:
+        where.append(f"occurred_at >= {param(as_utc(flt.since))}")
+    if flt.until:
+        where.append(f"occurred_at < {param(as_utc(flt.until))}")
+    if after:
+        at, raw_id = decode_cursor(after)
+        try:
+            event_id = int(raw_id)
+        except ValueError:
+            raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+        a, b = param(at), param(event_id)
+        # The redundant "<=" lets the index scan start at the cursor (see domain/pagination.py).
+        where.append(f"occurred_at <= {a} AND (occurred_at < {a} OR (occurred_at = {a} AND id < {b}))")
+    rows = await sql.fetch(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM interaction_event WHERE {' AND '.join(where)} "
+        f"ORDER BY occurred_at DESC, id DESC LIMIT {int(first) + 1}",
+        params, times=("occurred_at",), flags=("anonymised",))
+    return rows[:first], len(rows) > first
 
 
 async def first_pages(
