@@ -210,6 +210,11 @@ async def test_upper_case_uuid_subject_still_finds_own_record(world, gql, api):
     assert body["data"]["client"]["id"] == world.anna.gid
     payload = await api.mutate("updateClient", {"id": world.anna.gid, "firstName": "Аня"}, **who)
     assert payload["errors"] == []
+    # Areas that check access through the actor (history exports) agree: the token's
+    # client id is stored in one spelling (api/auth.py).
+    body = await gql("mutation($id: ID!) { requestHistoryExport(input: {clientId: $id}) "
+                     "{ errors { code } } }", {"id": world.anna.gid}, **who)
+    assert body["data"]["requestHistoryExport"]["errors"] == []
 
 
 async def test_token_for_a_deleted_or_unknown_client(world, gql):
