@@ -213,8 +213,10 @@ async def test_upper_case_uuid_subject_still_finds_own_record(world, gql, api):
     # Areas that check access through the actor (history exports) agree: the token's
     # client id is stored in one spelling (api/auth.py).
     body = await gql("mutation($id: ID!) { requestHistoryExport(input: {clientId: $id}) "
-                     "{ errors { code } } }", {"id": world.anna.gid}, **who)
-    assert body["data"]["requestHistoryExport"]["errors"] == []
+                     "{ export { id } errors { code } } }", {"id": world.anna.gid}, **who)
+    export_id = body["data"]["requestHistoryExport"]["export"]["id"]
+    body = await gql("query($id: ID!) { historyExport(id: $id) { id } }", {"id": export_id}, **who)
+    assert body["data"]["historyExport"] == {"id": export_id}
 
 
 async def test_token_for_a_deleted_or_unknown_client(world, gql):
