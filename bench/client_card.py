@@ -53,6 +53,8 @@ async def prepare(clients: int, events: int) -> list[str]:
         await conn.close()
         if have == (clients, events):
             print(f"reusing {DB}: {clients} clients, {events} events")
+            subprocess.run(["uv", "run", "okno", "migrate"], cwd=ROOT, check=True,
+                           env={**os.environ, "OKNO_DATABASE_URL": DSN})
             return await client_ids()
         admin = await asyncpg.connect(f"{PG}/postgres")
         await admin.execute(f"DROP DATABASE {DB} WITH (FORCE)")
@@ -170,6 +172,7 @@ def main() -> None:
     token = mint_token(Settings(_env_file=None, jwt_secret=secret), Role.OPERATOR, "bench")
     okno_port, raw_port = free_port(), free_port()
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": secret,
+           "OKNO_LINK_SECRET": secret + "-links",
            "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0"}
     with tempfile.TemporaryDirectory() as tmp:
         env["OKNO_VAR_DIR"] = tmp

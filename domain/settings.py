@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     # Storage and services. Empty means "embedded".
     database_url: str = ""
+    db_pool_size: int = Field(10, description="Most PostgreSQL connections one process opens")
     redis_url: str = ""
     smtp_host: str = ""
     smtp_port: int = 25
