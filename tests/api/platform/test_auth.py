@@ -56,6 +56,26 @@ async def test_valid_development_token_is_accepted(http_plain, plain_settings): 
     assert response.json() == {"data": {"me": None}}
 
 
+async def test_a_token_accepted_once_is_still_refused_after_it_expires(
+        http_plain, plain_settings):  # noqa: F811
+    """Verified tokens are cached (api/auth.py); the cache must not outlive the token."""
+    token = jwt.encode(_claims(plain_settings, exp=int(time.time()) + 2),
+                       plain_settings.jwt_secret, "HS256")
+    assert (await _post(http_plain, token)).status_code == 200
+    assert (await _post(http_plain, token)).status_code == 200
+    await asyncio.sleep(2.2)
+    assert (await _post(http_plain, token)).status_code == 401
+
+
+async def test_a_token_is_verified_against_each_apps_own_secret(plain_settings):  # noqa: F811
+    """One process, two configurations: a token cached for one secret is not taken by the other."""
+    token = mint_token(plain_settings, Role.ADMIN, "admin-1")
+    other = plain_settings.model_copy(update={"jwt_secret": "another-secret-of-enough-length-0000"})
+    async with await _client(plain_settings) as first, await _client(other) as second:
+        assert (await _post(first, token)).status_code == 200
+        assert (await _post(second, token)).status_code == 401
+
+
 @pytest.mark.parametrize("case", ["expired", "forged", "wrong_audience", "wrong_issuer",
                                   "garbage", "no_exp", "unknown_role", "system_role",
                                   "alg_none", "not_bearer", "empty_bearer"])
