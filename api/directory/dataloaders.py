@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain.clients.access import as_uuid
 from domain.directory import service as directory
 from domain.directory.models import ExternalAgency, Sphere, StaffMember
 
@@ -17,15 +18,8 @@ def _by(rows: list[dict[str, Any]], keys: list[Any], by: str = "id") -> list[Any
 
 
 def _valid(keys: list[str]) -> list[str]:
-    import uuid
-
-    out = []
-    for key in keys:
-        try:
-            out.append(str(uuid.UUID(str(key))))
-        except ValueError:
-            continue
-    return out
+    """The keys that spell UUIDs, canonical; forged ones never reach the database."""
+    return [str(u) for u in (as_uuid(k) for k in keys) if u is not None]
 
 
 class SphereByIdLoader(DataLoader[str, dict | None]):

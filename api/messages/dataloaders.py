@@ -10,21 +10,15 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.actor import Actor
+from domain.clients.access import as_uuid
 from domain.history.service import newest_ids_per_client, split_pages
 from domain.messages import access, queries
 from domain.messages.models import Message
 
 
 def _valid(keys: list[str]) -> list[str]:
-    import uuid
-
-    out = []
-    for key in keys:
-        try:
-            out.append(str(uuid.UUID(str(key))))
-        except ValueError:
-            continue
-    return out
+    """The keys that spell UUIDs, canonical; forged ones never reach the database."""
+    return [str(u) for u in (as_uuid(k) for k in keys) if u is not None]
 
 
 def _grouped(rows: list[dict[str, Any]], keys: list[str], by: str = "message_id"
