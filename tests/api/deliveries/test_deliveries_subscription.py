@@ -3,67 +3,33 @@ fed through Redis pub/sub by whichever process changed the row (here: the worker
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
-import uvicorn
-import websockets
 
-from api.app import create_app
 from domain import redis
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
 from jobs import deliveries as delivery_jobs
 from tests.conftest import token
-from tests.support.deliveries import MailRecorder, SmtpServer, free_port, make_client
+from tests.support.deliveries import MailRecorder, SmtpServer, make_client
+from tests.support.live import connect, live_servers, receive, wait_for_listeners
 
-PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($c: ID) { deliveryUpdated(clientId: $c) { id status channel
   client { displayName } } }"""
 
 
 @pytest.fixture
 async def server_port(settings):
-    config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
-                            port=free_port(), log_level="warning", lifespan="on",
-                            timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    try:
-        yield config.port
-    finally:
-        server.should_exit = True
-        await task
-
-
-async def receive(ws, timeout: float = 5) -> dict:
-    while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
-        if message["type"] == "ping":
-            await ws.send(json.dumps({"type": "pong"}))
-            continue
-        return message
+    async with live_servers(settings) as [port]:
+        yield port
 
 
 async def listening(key: str) -> None:
-    channel = redis.channel(deliveries.TOPIC, key)
-    for _ in range(250):
-        [(_, listeners)] = await redis.get_redis().pubsub_numsub(channel)
-        if listeners:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("subscription never reached Redis")
+    await wait_for_listeners(redis.channel(deliveries.TOPIC, key))
 
 
-async def open_ws(port: int, bearer: str):
-    ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL])
-    await ws.send(json.dumps({"type": "connection_init",
-                              "payload": {"Authorization": f"Bearer {bearer}"}}))
-    assert (await receive(ws))["type"] == "connection_ack"
-    return ws
+open_ws = connect
 
 
 async def test_staff_see_written_then_sent(settings, server_port):

@@ -4,21 +4,18 @@ websocket client speaking graphql-transport-ws."""
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
-from api.app import create_app
 from api.relay import decode_id
-from tests.conftest import token
 from domain import redis
 from domain.history import service as history
+from tests.conftest import token
+from tests.support.live import PROTOCOL, live_servers, receive
 
-PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($id: ID!) { interactionAdded(clientId: $id) {
   id kind summary direction actorRole } }"""
 CREATE = """mutation($name: String!) { createClient(input: {kind: PERSON, lastName: $name}) {
@@ -27,32 +24,11 @@ ADD_CONTACT = """mutation($id: ID!) { addContactPoint(input: {clientId: $id, kin
   value: "Anna@Example.org"}) { contact { id } errors { code message } } }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 async def two_instances(settings) -> AsyncIterator[tuple[int, int]]:
     """Two app instances, each its own uvicorn server on its own port, as in production."""
-    servers, tasks = [], []
-    for _ in range(2):
-        config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
-                                port=free_port(), log_level="warning", lifespan="on",
-                                timeout_graceful_shutdown=2)
-        server = uvicorn.Server(config)
-        servers.append(server)
-        tasks.append(asyncio.create_task(server.serve()))
-    for server in servers:
-        while not server.started:
-            await asyncio.sleep(0.02)
-    try:
-        yield servers[0].config.port, servers[1].config.port
-    finally:
-        for server in servers:
-            server.should_exit = True
-        await asyncio.gather(*tasks)
+    async with live_servers(settings, 2) as [first, second]:
+        yield first, second
 
 
 async def post(port: int, query: str, variables: dict, bearer: str) -> dict:
@@ -63,16 +39,6 @@ async def post(port: int, query: str, variables: dict, bearer: str) -> dict:
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
-
-
-async def receive(ws, timeout: float = 5) -> dict:
-    """The next protocol message, answering keep-alive pings on the way."""
-    while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
-        if message["type"] == "ping":
-            await ws.send(json.dumps({"type": "pong"}))
-            continue
-        return message
 
 
 async def refusal(ws, op_id: str) -> tuple[str, list[dict]]:

@@ -4,26 +4,22 @@ server: the sweep publishes through Redis, the subscriber hears only what concer
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
-import datetime as dt
 import pytest
-import uvicorn
-import websockets
 
-from api.app import create_app
 from domain import redis
 from domain.clients.models import Channel
 from domain.messages import deadlines, service
 from domain.messages.intake import IntakeData
 from tests.conftest import token
 from tests.domain.messages.messages_world import OPERATOR, World
+from tests.support.live import connect, live_servers, receive, wait_for_listeners
 
-PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($mine: Boolean!) { deadlineAlert(mine: $mine) {
   kind dueKind dueAt recipients message { registrationNumber executorSubject } } }"""
 ZONE = ZoneInfo("Europe/Ulyanovsk")
@@ -33,52 +29,18 @@ def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=ZONE).astimezone(dt.UTC)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 async def server(settings) -> AsyncIterator[int]:
-    config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
-                            port=free_port(), log_level="warning", lifespan="on",
-                            timeout_graceful_shutdown=2)
-    instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
-    while not instance.started:
-        await asyncio.sleep(0.02)
-    try:
-        yield config.port
-    finally:
-        instance.should_exit = True
-        await task
-
-
-async def receive(ws, timeout: float = 5) -> dict:
-    while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
-        if message["type"] == "ping":
-            await ws.send(json.dumps({"type": "pong"}))
-            continue
-        return message
+    async with live_servers(settings) as [port]:
+        yield port
 
 
 async def listeners(count: int) -> None:
-    channel = redis.channel(deadlines.TOPIC, deadlines.STAFF_KEY)
-    for _ in range(250):
-        [(_, found)] = await redis.get_redis().pubsub_numsub(channel)
-        if found >= count:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("subscriptions never reached Redis")
+    await wait_for_listeners(redis.channel(deadlines.TOPIC, deadlines.STAFF_KEY), count)
 
 
 async def subscribe(port: int, bearer: str, mine: bool):
-    ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL])
-    await ws.send(json.dumps({"type": "connection_init",
-                              "payload": {"Authorization": f"Bearer {bearer}"}}))
-    assert (await receive(ws))["type"] == "connection_ack"
+    ws = await connect(port, bearer)
     await ws.send(json.dumps({"id": "1", "type": "subscribe",
                               "payload": {"query": SUBSCRIBE, "variables": {"mine": mine}}}))
     return ws

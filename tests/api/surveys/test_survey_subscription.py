@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
-from api.app import create_app
 from domain import redis
 from domain.clients.models import Client, ClientKind
 from domain.surveys import service
 from tests.conftest import token
+from tests.support.live import PROTOCOL, live_servers, receive, wait_for_listeners
 
-PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($p: SurveyPurpose) { surveyResponded(purpose: $p) {
   id submittedAt invitation { purpose subjectId } version { number }
   answers { questionId kind value text } } }"""
@@ -27,45 +24,14 @@ SUBMIT = """mutation($t: String!, $a: [SurveyAnswerInput!]!) {
   submitSurveyResponse(input: {token: $t, answers: $a}) { accepted errors { code } } }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 async def server_port(settings) -> AsyncIterator[int]:
-    config = uvicorn.Config(create_app(settings, manage_resources=False), host="127.0.0.1",
-                            port=free_port(), log_level="warning", lifespan="on",
-                            timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    try:
-        yield config.port
-    finally:
-        server.should_exit = True
-        await task
-
-
-async def receive(ws, timeout: float = 5) -> dict:
-    while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
-        if message["type"] == "ping":
-            await ws.send(json.dumps({"type": "pong"}))
-            continue
-        return message
+    async with live_servers(settings) as [port]:
+        yield port
 
 
 async def listening() -> None:
-    channel = redis.channel(service.TOPIC, service.RESPONDED_KEY)
-    for _ in range(250):
-        [(_, listeners)] = await redis.get_redis().pubsub_numsub(channel)
-        if listeners:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("subscription never reached Redis")
+    await wait_for_listeners(redis.channel(service.TOPIC, service.RESPONDED_KEY))
 
 
 async def test_staff_see_responses_as_they_come(settings, server_port):

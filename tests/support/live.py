@@ -1,0 +1,74 @@
+"""Real sockets for tests: uvicorn serving the app, a graphql-transport-ws client, and a
+wait until a subscription has reached Redis (so a publish after it cannot be missed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+import websockets
+
+from api.app import create_app
+from domain import redis
+from domain.settings import Settings
+
+PROTOCOL = "graphql-transport-ws"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def live_servers(settings: Settings, count: int = 1) -> AsyncIterator[list[int]]:
+    """``count`` app instances, each its own uvicorn server on its own port, as in production."""
+    servers = [
+        uvicorn.Server(uvicorn.Config(
+            create_app(settings, manage_resources=False), host="127.0.0.1", port=free_port(),
+            log_level="warning", lifespan="on", timeout_graceful_shutdown=2))
+        for _ in range(count)
+    ]
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    for server in servers:
+        while not server.started:
+            await asyncio.sleep(0.02)
+    try:
+        yield [server.config.port for server in servers]
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks)
+
+
+async def receive(ws, timeout: float = 5) -> dict:
+    """The next protocol message, answering keep-alive pings on the way."""
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if message["type"] == "ping":
+            await ws.send(json.dumps({"type": "pong"}))
+            continue
+        return message
+
+
+async def connect(port: int, bearer: str):
+    """An acknowledged graphql-transport-ws connection carrying the token."""
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL])
+    await ws.send(json.dumps({"type": "connection_init",
+                              "payload": {"Authorization": f"Bearer {bearer}"}}))
+    assert (await receive(ws))["type"] == "connection_ack"
+    return ws
+
+
+async def wait_for_listeners(channel: str, count: int = 1) -> None:
+    for _ in range(250):
+        [(_, found)] = await redis.get_redis().pubsub_numsub(channel)
+        if found >= count:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("subscription never reached Redis")
