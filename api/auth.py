@@ -96,7 +96,7 @@ def _actor_from_claims(claims: dict) -> Actor:
     client_id = claims.get("client_id")
     if role in SELF_SERVICE_ROLES:
         client_id = client_id or claims["sub"]
-    return Actor(role=role, subject=str(claims["sub"]), client_id=_canonical(client_id))
+    return Actor(role=role, subject=str(claims["sub"]), client_id=client_id)
 
 
 # Verified claims by (verifier, token): a front end sends the same token with every request,
@@ -174,17 +174,6 @@ def client_subject(value: str) -> str:
     if gid.type_name != "Client":
         raise ValueError(f"expected a Client ID, got a {gid.type_name} ID")
     return str(uuid.UUID(gid.node_id))
-
-
-def _canonical(client_id: object) -> str | None:
-    """One spelling of a client UUID (lower case, hyphens), so comparisons with database
-    ids never depend on how the identity provider wrote it."""
-    if client_id is None:
-        return None
-    try:
-        return str(uuid.UUID(str(client_id)))
-    except ValueError:
-        return str(client_id)  # sees nothing: no client has a non-UUID id
 
 
 def mint_token(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -31,8 +33,24 @@ class Actor:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
-    def can_see_client(self, client_id: str) -> bool:
-        return self.is_staff or (self.client_id is not None and self.client_id == str(client_id))
+    def can_see_client(self, client_id: Any) -> bool:
+        """Staff see every client; anyone else only the record their token names.
+
+        Compares parsed UUIDs, so an upper-case subject still matches its own record and a
+        non-UUID one matches nothing."""
+        if self.is_staff:
+            return True
+        own = _as_uuid(self.client_id)
+        return own is not None and own == _as_uuid(client_id)
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 SYSTEM = Actor(role=Role.SYSTEM, subject="system")

@@ -39,14 +39,7 @@ def own_client_id(actor: Actor) -> uuid.UUID | None:
 
 
 def can_see_client(actor: Actor, client_id: Any) -> bool:
-    """Staff see every client; anyone else only the record their token names.
-
-    Compares parsed UUIDs, so an upper-case subject still matches its own record and a
-    non-UUID one matches nothing."""
-    if actor.is_staff:
-        return True
-    own = own_client_id(actor)
-    return own is not None and own == as_uuid(client_id)
+    return actor.can_see_client(client_id)
 
 
 async def get_client_for(actor: Actor, client_id: Any, field: str = "clientId") -> Client:
