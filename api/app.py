@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 
 from api.auth import InvalidToken, authenticate
 from api.context import Context
@@ -40,7 +41,20 @@ def _unauthorized() -> JSONResponse:
     )
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Websocket messages as text frames: graphql-ws (what Apollo, urql, Relay and browsers
+    use) refuses binary frames, while HTTP answers stay bytes (orjson, no re-encoding)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLView(GraphQL):
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             build_schema(settings),

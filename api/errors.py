@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
@@ -27,10 +27,15 @@ class UserError:
         return cls(code=error.code, field=error.field, message=error.message)
 
 
-async def attempt(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Await a domain call; its expected failures come back as a list, never raised."""
+async def attempt(
+    call: Awaitable[T] | Callable[[], Awaitable[T]],
+) -> tuple[T | None, list[UserError]]:
+    """Await a domain call; its expected failures come back as a list, never raised.
+
+    Pass a zero-argument callable (``lambda: service.f(decode_id(...))``) when decoding the
+    input can fail too: then a bad ID is a UserError in the payload like any other."""
     try:
-        return await call, []
+        return await (call() if callable(call) else call), []
     except ValidationFailed as exc:
         return None, [UserError.of(e) for e in exc.errors]
     except DomainError as exc:

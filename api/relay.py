@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types import Info
 
-from domain.errors import DomainError, not_found
+from domain.errors import DomainError, invalid_id
 
 T = TypeVar("T")
 
@@ -38,12 +38,23 @@ class Connection(Generic[T]):
         )
 
 
-FIRST_DESCRIPTION = "Page size, 1 to 100 (default 20); larger values are reduced to 100."
+FIRST_DESCRIPTION = "Page size, 1 to 100 (default 20); other values are a BAD_USER_INPUT error."
+AFTER_DESCRIPTION = "Continue after this cursor (a previous page's `pageInfo.endCursor`)."
+DEFAULT_PAGE = 20
 
 
 def page_size(info: Info, first: int | None) -> int:
+    """``first`` checked against the cap: a front end asking for 500 learns it at once,
+    instead of silently getting 100 and believing the list ends there."""
     cap = info.context.settings.max_page_size
-    return max(1, min(first if first is not None else 20, cap))
+    if first is None:
+        return min(DEFAULT_PAGE, cap)
+    if not 1 <= first <= cap:
+        raise GraphQLError(
+            f"`first` must be between 1 and {cap}.",
+            extensions={"code": "BAD_USER_INPUT", "reason": "INVALID", "field": "first"},
+        )
+    return first
 
 
 def bad_input(error: DomainError) -> GraphQLError:
@@ -54,16 +65,25 @@ def bad_input(error: DomainError) -> GraphQLError:
     )
 
 
-def decode_id(value: Any, type_name: str, field: str, what: str = "Запись") -> str:
-    """A global ID of the expected type, else a NOT_FOUND error for ``field``."""
+def decode_id(value: Any, type_name: str, field: str) -> str:
+    """The node id inside a global ID of ``type_name``; anything else (a raw UUID, another
+    type's ID, garbage) is an INVALID_ID error naming ``field``. Whether the record exists
+    is the service's question (NOT_FOUND)."""
     try:
         gid = relay.GlobalID.from_id(str(value))
     except Exception:
-        raise not_found(what, field) from None
-    if gid.type_name != type_name:
-        raise not_found(what, field)
+        raise invalid_id(type_name, field) from None
+    if gid.type_name != type_name or not gid.node_id:
+        raise invalid_id(type_name, field)
     return gid.node_id
 
 
-def encode_id(type_name: str, node_id: Any) -> str:
-    return str(relay.GlobalID(type_name, str(node_id)))
+def decode_optional_id(value: Any, type_name: str, field: str) -> str | None:
+    """``decode_id`` for optional inputs: null and unset stay None."""
+    if value is None or value is strawberry.UNSET:
+        return None
+    return decode_id(value, type_name, field)
+
+
+def encode_id(type_name: str, node_id: Any) -> strawberry.ID:
+    return strawberry.ID(str(relay.GlobalID(type_name, str(node_id))))

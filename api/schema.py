@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry.types.cast import cast as strawberry_cast
 
+from api.access import guard_root
 from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
@@ -39,6 +40,7 @@ from api.messages.subscriptions import MessageSubscriptions
 from api.observability import OperationMetrics
 from api.surveys.mutations import SurveyMutations
 from api.surveys.queries import SurveyQueries
+from api.scalars import SCALAR_OVERRIDES
 from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
@@ -72,11 +74,14 @@ def _root_types() -> tuple[type, type, type]:
                 found = await found
             return None if found is None else strawberry_cast(node_type, found)
 
-    return (
+    roots = (
         merge_types("Query", (NodeQueries, *QUERIES)),
         merge_types("Mutation", MUTATIONS),
         merge_types("Subscription", SUBSCRIPTIONS),
     )
+    for root in roots:
+        guard_root(root)
+    return roots
 
 # Errors the client caused or may know about; anything else is a bug and is masked
 # in production (the log keeps the full error with the request id).
@@ -105,7 +110,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(MaskErrors(should_mask_error=_should_mask))
     query, mutation, subscription = _root_types()
     return strawberry.Schema(
-        query=query, mutation=mutation, subscription=subscription, extensions=extensions
+        query=query, mutation=mutation, subscription=subscription, extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from domain.ids import as_uuid
+
 
 class Role(StrEnum):
     CLIENT = "client"
@@ -40,17 +42,8 @@ class Actor:
         non-UUID one matches nothing."""
         if self.is_staff:
             return True
-        own = _as_uuid(self.client_id)
-        return own is not None and own == _as_uuid(client_id)
-
-
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
+        own = as_uuid(self.client_id)
+        return own is not None and own == as_uuid(client_id)
 
 
 SYSTEM = Actor(role=Role.SYSTEM, subject="system")

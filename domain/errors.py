@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     TOO_LONG = "TOO_LONG"
     FORBIDDEN_CHARACTERS = "FORBIDDEN_CHARACTERS"
     NOT_FOUND = "NOT_FOUND"
+    INVALID_ID = "INVALID_ID"
     FORBIDDEN = "FORBIDDEN"
     DUPLICATE = "DUPLICATE"
     INVALID_EMAIL = "INVALID_EMAIL"
@@ -61,3 +62,12 @@ class ValidationFailed(DomainError):
 
 def not_found(what: str, field: str = "id") -> DomainError:
     return DomainError(ErrorCode.NOT_FOUND, f"{what} не найден(а).", field)
+
+
+def invalid_id(type_name: str, field: str) -> DomainError:
+    """An ID input that is not a global ID of the expected type (a raw UUID, another type's ID)."""
+    return DomainError(
+        ErrorCode.INVALID_ID,
+        f"Неверный идентификатор: ожидается ID объекта {type_name}, как его вернуло поле id.",
+        field,
+    )

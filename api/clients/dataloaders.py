@@ -6,37 +6,11 @@ Keys are whatever a global ID or a token carried; keys that are not UUIDs load a
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
-from strawberry.dataloader import DataLoader
-
+from api.dataloaders import RowLoader, rows_by_key, rows_grouped
 from domain import sql
-from domain.clients.access import as_uuid
 from domain.clients.models import ClientTag, ContactPoint, Representative
 from domain.clients.service import CLIENT_COLUMNS
 from domain.directory.models import Department
-
-
-def _uuids(keys: list[Any]) -> list[Any]:
-    return [u for u in (as_uuid(k) for k in keys) if u is not None]
-
-
-def _key(value: Any) -> str:
-    parsed = as_uuid(value)
-    return str(parsed) if parsed is not None else f"!{value}"
-
-
-def _grouped(rows: list[dict[str, Any]], keys: list[Any], by: str) -> list[list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[_key(row[by])].append(row)
-    return [groups.get(_key(k), []) for k in keys]
-
-
-def _by_id(rows: list[dict[str, Any]], keys: list[Any], by: str = "id") -> list[Any]:
-    found = {_key(row[by]): row for row in rows}
-    return [found.get(_key(k)) for k in keys]
 
 
 CONTACT_COLUMNS = ("id", "client_id", "kind", "value", "label", "verified", "primary", "created_at")
@@ -47,26 +21,10 @@ REPRESENTATIVE_COLUMNS = ("id", "client_id", "representative_id", "basis", "docu
                           "valid_until", "created_at")
 
 
-class _Loader(DataLoader):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    async def load_rows(self, keys: list[Any]) -> list[Any]:
-        ids = _uuids(keys)
-        rows = await self.fetch(ids) if ids else []
-        return self.arrange(rows, keys)
-
-    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def arrange(self, rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
-        return _by_id(rows, keys)
-
-
 # The client card's loaders (client, contacts, preference) are the hottest reads: plain SQL
 # through Tortoise's connection, not its query builder (DESIGN.md, "Performance").
 
-class ClientByIdLoader(_Loader):
+class ClientByIdLoader(RowLoader):
     async def fetch(self, ids):
         where, params = sql.in_list("id", ids, 1)
         return await sql.fetch(
@@ -74,12 +32,12 @@ class ClientByIdLoader(_Loader):
             times=("created_at", "updated_at"))
 
 
-class ContactPointByIdLoader(_Loader):
+class ContactPointByIdLoader(RowLoader):
     async def fetch(self, ids):
         return await ContactPoint.filter(id__in=ids).values(*CONTACT_COLUMNS)
 
 
-class ContactsByClientLoader(_Loader):
+class ContactsByClientLoader(RowLoader):
     """Grouped by kind, primary first, then oldest first."""
 
     async def fetch(self, ids):
@@ -90,10 +48,10 @@ class ContactsByClientLoader(_Loader):
             times=("created_at",), flags=("verified", "primary"))
 
     def arrange(self, rows, keys):
-        return _grouped(rows, keys, "client_id")
+        return rows_grouped(rows, keys, "client_id")
 
 
-class PreferenceByClientLoader(_Loader):
+class PreferenceByClientLoader(RowLoader):
     async def fetch(self, ids):
         where, params = sql.in_list("client_id", ids, 1)
         return await sql.fetch(
@@ -101,32 +59,32 @@ class PreferenceByClientLoader(_Loader):
             params, times=("updated_at",))
 
     def arrange(self, rows, keys):
-        return _by_id(rows, keys, "client_id")
+        return rows_by_key(rows, keys, "client_id")
 
 
-class TagsByClientLoader(_Loader):
+class TagsByClientLoader(RowLoader):
     async def fetch(self, ids):
         return await ClientTag.filter(client_id__in=ids).order_by("id").values(
             "client_id", "kind", "tag")
 
     def arrange(self, rows, keys):
-        return _grouped(rows, keys, "client_id")
+        return rows_grouped(rows, keys, "client_id")
 
 
-class RepresentativeByIdLoader(_Loader):
+class RepresentativeByIdLoader(RowLoader):
     async def fetch(self, ids):
         return await Representative.filter(id__in=ids).values(*REPRESENTATIVE_COLUMNS)
 
 
-class RepresentativesByClientLoader(_Loader):
+class RepresentativesByClientLoader(RowLoader):
     async def fetch(self, ids):
         return await Representative.filter(client_id__in=ids).order_by("created_at").values(
             *REPRESENTATIVE_COLUMNS)
 
     def arrange(self, rows, keys):
-        return _grouped(rows, keys, "client_id")
+        return rows_grouped(rows, keys, "client_id")
 
 
-class DepartmentByIdLoader(_Loader):
+class DepartmentByIdLoader(RowLoader):
     async def fetch(self, ids):
         return await Department.filter(id__in=ids).values("id", "name", "parent_id")

@@ -19,7 +19,7 @@ from api.clients.types import (
 )
 from api.enums import ChannelEnum
 from api.errors import UserError, attempt
-from api.permissions import IsAuthenticated, actor_of
+from api.permissions import actor_of
 from api.relay import decode_id
 from domain.clients import rules, service
 
@@ -213,37 +213,37 @@ def _global(type_name: str, node_id: Any) -> strawberry.ID | None:
 
 @strawberry.type
 class ClientMutations:
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Create a client (staff).")
+    @strawberry.mutation(description="Create a client (staff).")
     async def create_client(self, info: Info, input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.create_client(actor_of(info), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Change a client's details.")
+    @strawberry.mutation(description="Change a client's details.")
     async def update_client(self, info: Info, input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.update_client(
             actor_of(info), _id(input.id, "Client", "id"), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Add an email, phone, postal address or messenger.")
+    @strawberry.mutation(description="Add an email, phone, postal address or messenger.")
     async def add_contact_point(self, info: Info, input: Annotated[AddContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
         obj, errors = await attempt(service.add_contact(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.kind, input.value,
             input.label, input.primary))
         return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Mark a contact point verified (staff).")
+    @strawberry.mutation(description="Mark a contact point verified (staff).")
     async def verify_contact_point(self, info: Info, input: Annotated[VerifyContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
         obj, errors = await attempt(service.verify_contact(
             actor_of(info), _id(input.contact_id, "ContactPoint", "contactId"), input.primary))
         return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a contact point that no channel preference uses.")
+    @strawberry.mutation(description="Remove a contact point that no channel preference uses.")
     async def remove_contact_point(self, info: Info, input: Annotated[RemoveContactPointInput, strawberry.argument(description=_INPUT)]) -> RemoveContactPointPayload:
         removed, errors = await attempt(service.remove_contact(
             actor_of(info), _id(input.contact_id, "ContactPoint", "contactId")))
         return RemoveContactPointPayload(removed_id=_global("ContactPoint", removed), errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Record the client's channel choice (R-1.4).")
+    @strawberry.mutation(description="Record the client's channel choice (R-1.4).")
     async def set_channel_preference(self, info: Info, input: Annotated[SetChannelPreferenceInput, strawberry.argument(description=_INPUT)]) -> ChannelPreferencePayload:
         obj, errors = await attempt(service.set_channel_preference(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.preferred_channel,
@@ -254,14 +254,14 @@ class ClientMutations:
         pref = ChannelPreference.from_model(obj) if obj is not None else None
         return ChannelPreferencePayload(preference=pref, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Replace profile segment and life-situation tags (staff).")
+    @strawberry.mutation(description="Replace profile segment and life-situation tags (staff).")
     async def set_profile_tags(self, info: Info, input: Annotated[SetProfileTagsInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
         obj, errors = await attempt(service.set_profile_tags(
             actor_of(info), _id(input.client_id, "Client", "clientId"), input.segments,
             input.life_situations))
         return ClientPayload(client=_client(obj), errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Record an authorised representative (staff).")
+    @strawberry.mutation(description="Record an authorised representative (staff).")
     async def add_representative(self, info: Info, input: Annotated[AddRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RepresentativePayload:
         obj, errors = await attempt(service.add_representative(
             actor_of(info), _id(input.client_id, "Client", "clientId"),
@@ -270,7 +270,7 @@ class ClientMutations:
         rep = Representative.from_model(obj) if obj is not None else None
         return RepresentativePayload(representative=rep, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a representative (staff).")
+    @strawberry.mutation(description="Remove a representative (staff).")
     async def remove_representative(self, info: Info, input: Annotated[RemoveRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RemoveRepresentativePayload:
         removed, errors = await attempt(service.remove_representative(
             actor_of(info), _id(input.id, "Representative", "id")))

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.clients.dataloaders import ClientByIdLoader
 from api.clients.types import AFTER, Client, ClientKindEnum
-from api.permissions import IsAuthenticated, actor_of
+from api.permissions import actor_of
 from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, page_size
 from domain.clients import service
 from domain.clients.access import can_see_client, own_client_id
@@ -20,7 +20,6 @@ from domain.pagination import encode_cursor
 @strawberry.type
 class ClientQueries:
     @strawberry.field(
-        permission_classes=[IsAuthenticated],
         description="One client by ID. Null when it does not exist or the viewer may not see it "
         "(a client sees only themselves).",
     )
@@ -39,7 +38,6 @@ class ClientQueries:
         return Client.from_row(row) if row else None
 
     @strawberry.field(
-        permission_classes=[IsAuthenticated],
         description="The signed-in client's own card (client and employee tokens); null for staff.",
     )
     async def me(self, info: Info) -> Client | None:
@@ -50,7 +48,6 @@ class ClientQueries:
         return Client.from_row(row) if row else None
 
     @strawberry.field(
-        permission_classes=[IsAuthenticated],
         description="Clients, newest first. `search` matches an email (any case) or a phone "
         "(any common spelling: 8 (912) 345-67-89, +7 912 3456789) exactly, an INN exactly, or "
         "else each of its words as a fragment of the name (any order and case, «ё» = «е»). "

@@ -11,7 +11,6 @@ from strawberry.types import Info
 from api.deliveries.types import Delivery
 from api.errors import forbidden
 from api.history.subscriptions import listen
-from api.permissions import IsStaff
 from api.relay import decode_id
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery as DeliveryModel
@@ -21,7 +20,6 @@ from domain.errors import DomainError
 @strawberry.type
 class DeliverySubscriptions:
     @strawberry.subscription(
-        permission_classes=[IsStaff],
         description="Each delivery as its status changes (written, sending, sent, failed, "
         "retried, cancelled, printed, posted), for staff; with clientId, only that client's.",
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from domain.clients.access import as_uuid
+from domain.ids import as_uuid
 from domain.directory import service as directory
 from domain.directory.models import ExternalAgency, Sphere, StaffMember
 

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from api.clients.types import Department
 from api.directory.types import ExternalAgency, Sphere, SphereKeyword, StaffMember
 from api.errors import UserError, attempt
-from api.permissions import IsAdmin, actor_of
+from api.permissions import actor_of
 from api.relay import decode_id
 from domain.directory import service as directory
 
@@ -169,15 +169,14 @@ def _agency_data(data: Any) -> directory.AgencyData:
 
 @strawberry.type
 class DirectoryMutations:
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Add a sphere (admins).")
+    @strawberry.mutation(description="Add a sphere (admins).")
     async def create_sphere(self, info: Info, input: CreateSphereInput) -> SpherePayload:
         result, errors = await attempt(directory.create_sphere(actor_of(info), directory.SphereData(
             code=input.code, name=input.name, description=input.description,
             position=input.position)))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Edit a sphere; `active: false` retires it (admins).")
+    @strawberry.mutation(description="Edit a sphere; `active: false` retires it (admins).")
     async def update_sphere(self, info: Info, input: UpdateSphereInput) -> SpherePayload:
         result, errors = await attempt(directory.update_sphere(
             actor_of(info), _id(input.id, "Sphere", "id"), directory.SphereData(
@@ -185,8 +184,7 @@ class DirectoryMutations:
                 position=_v(input.position), active=_v(input.active))))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Add a term to a sphere's keyword dictionary (admins).")
+    @strawberry.mutation(description="Add a term to a sphere's keyword dictionary (admins).")
     async def add_sphere_keyword(self, info: Info, input: AddSphereKeywordInput
                                  ) -> SphereKeywordPayload:
         result, errors = await attempt(directory.add_keyword(
@@ -195,15 +193,13 @@ class DirectoryMutations:
             {"id": result.id, "term": result.term, "weight": result.weight}) if result else None
         return SphereKeywordPayload(keyword=keyword, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Remove a term from a dictionary (admins).")
+    @strawberry.mutation(description="Remove a term from a dictionary (admins).")
     async def remove_sphere_keyword(self, info: Info, keyword_id: strawberry.ID) -> RemovedPayload:
         result, errors = await attempt(directory.remove_keyword(actor_of(info), keyword_id))
         return RemovedPayload(removed_id=strawberry.ID(str(result)) if result else None,
                               errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Replace a sphere's whole dictionary at once (admins).")
+    @strawberry.mutation(description="Replace a sphere's whole dictionary at once (admins).")
     async def set_sphere_keywords(self, info: Info, input: SetSphereKeywordsInput
                                   ) -> SpherePayload:
         result, errors = await attempt(directory.set_keywords(
@@ -211,7 +207,7 @@ class DirectoryMutations:
             [(k.term, k.weight) for k in input.keywords]))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Add an external agency.")
+    @strawberry.mutation(description="Add an external agency.")
     async def create_external_agency(self, info: Info, input: CreateExternalAgencyInput
                                      ) -> ExternalAgencyPayload:
         result, errors = await attempt(directory.create_agency(actor_of(info),
@@ -219,8 +215,7 @@ class DirectoryMutations:
         return ExternalAgencyPayload(
             agency=ExternalAgency.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Edit an agency; `active: false` hides it from redirects.")
+    @strawberry.mutation(description="Edit an agency; `active: false` hides it from redirects.")
     async def update_external_agency(self, info: Info, input: UpdateExternalAgencyInput
                                      ) -> ExternalAgencyPayload:
         result, errors = await attempt(directory.update_agency(
@@ -228,15 +223,14 @@ class DirectoryMutations:
         return ExternalAgencyPayload(
             agency=ExternalAgency.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Delete an agency no message was redirected to "
+    @strawberry.mutation(description="Delete an agency no message was redirected to "
                          "(otherwise INVALID_STATE: deactivate it instead).")
     async def delete_external_agency(self, info: Info, id: strawberry.ID) -> RemovedPayload:
         result, errors = await attempt(directory.delete_agency(
             actor_of(info), _id(id, "ExternalAgency", "id")))
         return RemovedPayload(removed_id=strawberry.ID(id) if result else None, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Create or edit a department.")
+    @strawberry.mutation(description="Create or edit a department.")
     async def save_department(self, info: Info, input: SaveDepartmentInput) -> DepartmentPayload:
         result, errors = await attempt(directory.save_department(
             actor_of(info), input.name, _id(input.parent_id, "Department", "parentId"),
@@ -244,8 +238,7 @@ class DirectoryMutations:
         department = Department.from_row({"id": result.id, "name": result.name}) if result else None
         return DepartmentPayload(department=department, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsAdmin],
-                         description="Record who works in which department and who heads it.")
+    @strawberry.mutation(description="Record who works in which department and who heads it.")
     async def save_staff_member(self, info: Info, input: SaveStaffMemberInput
                                 ) -> StaffMemberPayload:
         result, errors = await attempt(directory.upsert_staff_member(

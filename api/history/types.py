@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.enums import ChannelEnum, DirectionEnum, EventKindEnum
+from api.enums import ChannelEnum, DirectionEnum
 from api.history.dataloaders import (
     ExportsKey,
     HistoryExportsByClientLoader,

@@ -10,7 +10,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.actor import Actor
-from domain.clients.access import as_uuid
+from domain.ids import as_uuid
 from domain.history.service import newest_ids_per_client, split_pages
 from domain.messages import access, queries
 from domain.messages.models import Message

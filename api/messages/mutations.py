@@ -20,7 +20,7 @@ from api.messages.types import (
     RequestFormEnum,
     message_from_model,
 )
-from api.permissions import IsAuthenticated, IsStaff, IsSupervisor, actor_of
+from api.permissions import actor_of
 from api.relay import decode_id
 from domain.messages import handling, queries, service
 from domain.messages.intake import AttachmentData, IntakeData, ReplyChoice
@@ -216,22 +216,20 @@ async def _answer_payload(info: Info, result: Any, errors: list[UserError]) -> A
 
 @strawberry.type
 class MessageMutations:
-    @strawberry.mutation(permission_classes=[IsAuthenticated],
-                         description="Take in a message; it is assessed at once (sphere, "
+    @strawberry.mutation(description="Take in a message; it is assessed at once (sphere, "
                          "urgency, abuse) and its deadline set.")
     async def receive_message(self, info: Info, input: ReceiveMessageInput) -> MessagePayload:
         result, errors = await attempt(service.receive(actor_of(info), _intake(input),
                                                        info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="59-FZ: register (number, terms) and tell the client.")
+    @strawberry.mutation(description="59-FZ: register (number, terms) and tell the client.")
     async def register_message(self, info: Info, id: strawberry.ID) -> MessagePayload:
         result, errors = await attempt(service.register(
             actor_of(info), _id(id, "Message", "id"), info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="Route to a department/executor.")
+    @strawberry.mutation(description="Route to a department/executor.")
     async def assign_message(self, info: Info, input: AssignMessageInput) -> MessagePayload:
         result, errors = await attempt(service.assign(
             actor_of(info), _id(input.id, "Message", "id"),
@@ -239,14 +237,13 @@ class MessageMutations:
             info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="The executor takes it into work.")
+    @strawberry.mutation(description="The executor takes it into work.")
     async def start_message_work(self, info: Info, id: strawberry.ID) -> MessagePayload:
         result, errors = await attempt(service.start_work(
             actor_of(info), _id(id, "Message", "id"), info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="R-2.3: confirm the suggested sphere or choose another.")
+    @strawberry.mutation(description="R-2.3: confirm the suggested sphere or choose another.")
     async def classify_message(self, info: Info, id: strawberry.ID, sphere_id: strawberry.ID
                                ) -> MessagePayload:
         result, errors = await attempt(service.classify_message(
@@ -254,7 +251,7 @@ class MessageMutations:
             info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.4: decide urgency.")
+    @strawberry.mutation(description="R-2.4: decide urgency.")
     async def set_message_urgency(self, info: Info, input: SetMessageUrgencyInput
                                   ) -> MessagePayload:
         result, errors = await attempt(service.set_urgency(
@@ -262,7 +259,7 @@ class MessageMutations:
             input.note, info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.5: decide on abuse.")
+    @strawberry.mutation(description="R-2.5: decide on abuse.")
     async def decide_message_abuse(self, info: Info, input: DecideMessageAbuseInput
                                    ) -> MessagePayload:
         result, errors = await attempt(service.decide_abuse(
@@ -270,7 +267,7 @@ class MessageMutations:
             info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff], description="R-2.7: log a clarification.")
+    @strawberry.mutation(description="R-2.7: log a clarification.")
     async def log_clarification(self, info: Info, input: LogClarificationInput
                                 ) -> ClarificationPayload:
         result, errors = await attempt(handling.clarify(
@@ -286,16 +283,14 @@ class MessageMutations:
                 "written_request": result.written_request, "actor_subject": result.actor_subject})
         return ClarificationPayload(clarification=row, errors=errors)
 
-    @strawberry.mutation(permission_classes=[IsSupervisor],
-                         description="59-FZ: extend the answer term once (+30 days) with a notice.")
+    @strawberry.mutation(description="59-FZ: extend the answer term once (+30 days) with a notice.")
     async def extend_message_deadline(self, info: Info, id: strawberry.ID, reason: str
                                       ) -> MessagePayload:
         result, errors = await attempt(handling.extend(
             actor_of(info), _id(id, "Message", "id"), reason, info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="R-2.6: redirect to a competent agency; the client is told.")
+    @strawberry.mutation(description="R-2.6: redirect to a competent agency; the client is told.")
     async def redirect_message(self, info: Info, id: strawberry.ID, agency_id: strawberry.ID,
                                reason: str) -> MessagePayload:
         result, errors = await attempt(handling.redirect(
@@ -303,24 +298,21 @@ class MessageMutations:
             reason, info.context.settings))
         return _payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="Save the answer draft; returns the plain-language findings.")
+    @strawberry.mutation(description="Save the answer draft; returns the plain-language findings.")
     async def draft_answer(self, info: Info, input: DraftAnswerInput) -> AnswerPayload:
         result, errors = await attempt(handling.draft_answer(
             actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,
             input.outcome, info.context.settings))
         return await _answer_payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="R-2.9/R-2.10: send the answer by the client's channels "
+    @strawberry.mutation(description="R-2.9/R-2.10: send the answer by the client's channels "
                          "with the survey link. Refused while a blocking finding stands (R-2.8).")
     async def send_answer(self, info: Info, message_id: strawberry.ID) -> AnswerPayload:
         result, errors = await attempt(handling.send_answer(
             actor_of(info), _id(message_id, "Message", "messageId"), info.context.settings))
         return await _answer_payload(info, result, errors)
 
-    @strawberry.mutation(permission_classes=[IsStaff],
-                         description="R-5.3: record the oral answer to an internal oral request.")
+    @strawberry.mutation(description="R-5.3: record the oral answer to an internal oral request.")
     async def record_oral_answer(self, info: Info, input: RecordOralAnswerInput) -> AnswerPayload:
         result, errors = await attempt(handling.answer_oral(
             actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,

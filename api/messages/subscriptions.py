@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from api.history.subscriptions import listen
 from api.messages.types import DeadlineAlert
-from api.permissions import IsStaff, actor_of
+from api.permissions import actor_of
 from api.relay import decode_id
 from domain.actor import Role
 from domain.errors import DomainError
@@ -21,7 +21,6 @@ from domain.messages import access, deadlines
 @strawberry.type
 class MessageSubscriptions:
     @strawberry.subscription(
-        permission_classes=[IsStaff],
         description="Each deadline alert as the sweep raises it. Executors hear alerts "
         "addressed to them or about their department's messages; heads and operators hear "
         "all. `mine` keeps only alerts naming you (or «role:supervisor» for supervisors); "

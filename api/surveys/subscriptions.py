@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from api.errors import forbidden
 from api.history.subscriptions import listen
-from api.permissions import IsStaff
 from api.relay import decode_id
 from api.surveys.types import SurveyPurposeEnum, SurveyResponse
 from domain.errors import DomainError
@@ -21,7 +20,6 @@ from domain.surveys.models import SurveyResponse as ResponseModel
 @strawberry.type
 class SurveySubscriptions:
     @strawberry.subscription(
-        permission_classes=[IsStaff],
         description="Each survey response as it is committed (staff); optionally only one "
         "purpose and/or one department.",
     )

@@ -7,25 +7,8 @@ from typing import Any
 
 from domain.actor import Actor
 from domain.clients.models import Client
-from domain.errors import DomainError, ErrorCode, not_found
-
-
-def as_uuid(value: Any) -> uuid.UUID | None:
-    """The UUID ``value`` spells, or None for anything else (forged IDs, odd token subjects)."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
-def parse_uuid(value: Any, field: str, what: str = "Запись") -> uuid.UUID:
-    """A malformed ID is simply an unknown one: NOT_FOUND, like an ID that was never issued."""
-    parsed = as_uuid(value)
-    if parsed is None:
-        raise not_found(what, field)
-    return parsed
+from domain.errors import DomainError, ErrorCode
+from domain.ids import as_uuid, parse_uuid  # noqa: F401  (re-exported for the area)
 
 
 def forbid() -> DomainError:

@@ -1,0 +1,46 @@
+"""The one DateTime rule of the schema (README, "Time"): every DateTime the API returns is
+UTC, ISO 8601 with the offset written out and whole seconds, e.g. ``2026-11-02T06:00:00+00:00``.
+Inputs must carry an offset (any zone); a time without one is ambiguous and refused.
+Dates (``Date``) are calendar dates in the government's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from strawberry.schema.types.scalar import ScalarDefinition
+from strawberry.types.scalar import scalar
+
+UTC = dt.UTC
+
+
+def serialize_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive values; everything is stored in UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def parse_datetime(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError("DateTime must be an ISO 8601 string with an offset")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("DateTime must be ISO 8601, e.g. 2026-11-02T09:00:00+04:00") from None
+    if parsed.tzinfo is None:
+        raise ValueError("DateTime needs an offset, e.g. 2026-11-02T09:00:00+04:00")
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("DateTime is outside the supported range") from None
+
+
+DateTime = scalar(
+    dt.datetime, name="DateTime",
+    description="A moment in time. Output: UTC, ISO 8601 with offset and whole seconds "
+    "(2026-11-02T06:00:00+00:00). Input: ISO 8601 with any offset.",
+    serialize=serialize_datetime, parse_value=parse_datetime,
+)
+
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {
+    dt.datetime: DateTime._scalar_definition,  # type: ignore[attr-defined]
+}
