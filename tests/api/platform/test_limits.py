@@ -12,6 +12,7 @@ import websockets
 from okno_platform import plain_settings, uvicorn_server  # noqa: F401 (fixture)
 from strawberry.types import Info
 
+import api.access
 import api.schema
 from api.app import create_app
 from api.auth import mint_token
@@ -75,6 +76,8 @@ class _Faulty:
 def faulty_schema(monkeypatch):
     """A schema with fields that fail in each way (QUERIES is the registration tuple)."""
     monkeypatch.setattr(api.schema, "QUERIES", (*api.schema.QUERIES, _Faulty))
+    monkeypatch.setattr(api.access, "ROLES", {**api.access.ROLES, **{
+        f"Query.{name}": api.access.ANYONE for name in ("bug", "bad", "denied")}})
 
 
 async def test_production_masks_bugs_but_keeps_expected_errors(plain_settings, faulty_schema):  # noqa: F811
