@@ -1,73 +1,100 @@
-"""Request-scoped batch loaders of the surveys area: one query per relation per request."""
+"""Request-scoped batch loaders of the surveys area: one query per relation per request.
+
+Keys that are not UUIDs (a forged or malformed global ID) load as missing without reaching
+the database (``RowLoader``). Questions and comments have composite keys
+``<uuid>:<question key>``: the UUID part is checked the same way.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
-from domain.surveys.invitations import INVITATION_COLUMNS
-from domain.surveys.models import SurveyAnswer, SurveyInvitation, SurveyVersion
-
-VERSION_COLUMNS = ("id", "survey_id", "number", "title", "intro", "questions", "published_by",
-                   "published_at")
-ANSWER_COLUMNS = ("id", "response_id", "question_id", "kind", "value", "choice_ids", "text")
+from api.dataloaders import RowLoader, key_of, rows_grouped
+from domain.directory.models import Sphere
+from domain.ids import as_uuid, uuids
+from domain.surveys import queries
 
 
-def _by_id(rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
-    found = {str(row["id"]): row for row in rows}
-    return [found.get(str(k)) for k in keys]
+class SurveyByIdLoader(RowLoader):
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        return await queries.surveys_by_ids(ids)
 
 
-def _grouped(rows: list[dict[str, Any]], keys: list[Any], by: str) -> list[list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[str(row[by])].append(row)
-    return [groups.get(str(k), []) for k in keys]
+class SurveyVersionByIdLoader(RowLoader):
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        return await queries.versions_by_ids(ids)
 
 
-class SurveyVersionByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await SurveyVersion.filter(id__in=keys).values(*VERSION_COLUMNS)
-        return _by_id(rows, keys)
-
-
-class SurveyVersionBySurveyNumberLoader(DataLoader[tuple[str, int], dict | None]):
+class SurveyVersionBySurveyNumberLoader(RowLoader):
     """Key (survey ID, version number)."""
 
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[tuple[str, int]]) -> list[dict | None]:
-        rows = await SurveyVersion.filter(
-            survey_id__in=list({k[0] for k in keys}), number__in=list({k[1] for k in keys})
-        ).values(*VERSION_COLUMNS)
-        found = {(str(r["survey_id"]), r["number"]): r for r in rows}
-        return [found.get((str(s), n)) for s, n in keys]
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        wanted = [(as_uuid(s), n) for s, n in keys]
+        valid = [(s, n) for s, n in wanted if s is not None and isinstance(n, int)]
+        rows = await queries.versions_by_survey_number(valid) if valid else []
+        found = {(key_of(r["survey_id"]), r["number"]): r for r in rows}
+        return [found.get((key_of(s), n)) for s, n in keys]
 
 
-class SurveyInvitationByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await SurveyInvitation.filter(id__in=keys).values(*INVITATION_COLUMNS)
-        return _by_id(rows, keys)
+class SurveyInvitationByIdLoader(RowLoader):
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        return await queries.invitations_by_ids(ids)
 
 
-class SurveyAnswersByResponseLoader(DataLoader[str, list[dict[str, Any]]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class SurveyResponseByIdLoader(RowLoader):
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        return await queries.responses_by_ids(ids)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict[str, Any]]]:
-        rows = await SurveyAnswer.filter(response_id__in=keys).order_by("id").values(
-            *ANSWER_COLUMNS)
-        return _grouped(rows, keys, "response_id")
+
+class SurveyAnswersByResponseLoader(RowLoader):
+    async def fetch(self, ids: list[Any]) -> list[dict[str, Any]]:
+        return await queries.answers_by_responses(ids)
+
+    def arrange(self, rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
+        return rows_grouped(rows, keys, "response_id")
+
+
+def split_key(key: Any) -> tuple[Any, str]:
+    """``"<uuid>:<question key>"`` → (the UUID or None, the question key)."""
+    head, _, question = str(key).partition(":")
+    return as_uuid(head), question
+
+
+class SurveyQuestionLoader(RowLoader):
+    """Key ``<version id>:<question key>`` → ``{"version": row, "question": dict}``."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        parts = [split_key(k) for k in keys]
+        ids = uuids(v for v, _ in parts)
+        versions = await queries.versions_by_ids(ids) if ids else []
+        by_id = {key_of(v["id"]): v for v in versions}
+        out = []
+        for version_id, question_key in parts:
+            version = by_id.get(key_of(version_id)) if version_id else None
+            question = next((q for q in version["questions"] if q["id"] == question_key),
+                            None) if version else None
+            out.append({"version": version, "question": question} if question else None)
+        return out
+
+
+class SurveyCommentLoader(RowLoader):
+    """Key ``<response id>:<question key>`` → the free-text answer row with its context."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        parts = [split_key(k) for k in keys]
+        ids = uuids(r for r, _ in parts)
+        rows = await queries.comments_by_responses(ids) if ids else []
+        found = {(key_of(r["response_id"]), r["question_id"]): r for r in rows}
+        return [found.get((key_of(r), q)) if r else None for r, q in parts]
+
+
+class SphereByCodeLoader(RowLoader):
+    """Spheres by their stable code (what invitations record), with the directory's columns.
+    Keys are codes, not UUIDs."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        codes = [str(k) for k in keys if k]
+        rows = await Sphere.filter(code__in=codes).values(
+            "id", "code", "name", "description", "position", "active") if codes else []
+        found = {r["code"]: r for r in rows}
+        return [found.get(str(k)) for k in keys]

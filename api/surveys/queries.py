@@ -41,25 +41,23 @@ class SatisfactionFilter:
         default=None, description="Only these channels.")
     department_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Global IDs of departments.")
-    spheres: list[str] | None = strawberry.field(default=None, description="Only these spheres.")
-    executors: list[str] | None = strawberry.field(
-        default=None, description="Only these executors.")
+    sphere_codes: list[str] | None = strawberry.field(
+        default=None, description="Only these spheres, by `Sphere.code`.")
+    executor_subjects: list[str] | None = strawberry.field(
+        default=None, description="Only these executors, by identity-provider subject.")
 
 
 def report_filter(flt: SatisfactionFilter | None) -> report.ReportFilter:
+    """The filter with department IDs decoded: anything but a Department's global ID is an
+    INVALID_ID error for `departmentIds` (raised: call it where errors become data)."""
     if flt is None:
         return report.ReportFilter()
-
-    def department(value: str) -> str:
-        try:
-            return decode_id(value, "Department", "departmentIds")
-        except DomainError:
-            return "invalid"  # the service refuses it with a NOT_FOUND for departmentIds
-
+    departments = flt.department_ids
     return report.ReportFilter(
         purposes=flt.purposes, channels=flt.channels,
-        department_ids=[department(d) for d in flt.department_ids] if flt.department_ids else None,
-        spheres=flt.spheres, executors=flt.executors,
+        department_ids=[decode_id(d, "Department", "departmentIds") for d in departments]
+        if departments else None,
+        spheres=flt.sphere_codes, executors=flt.executor_subjects,
     )
 
 
@@ -67,10 +65,11 @@ def _group(row: report.ReportRow) -> SatisfactionGroup:
     key = row.key
     dep = key.get(report.GroupBy.DEPARTMENT)
     return SatisfactionGroup(
-        channel=key.get(report.GroupBy.CHANNEL), sphere=key.get(report.GroupBy.SPHERE),
-        department_id=strawberry.ID(encode_id("Department", dep)) if dep else None,
-        executor=key.get(report.GroupBy.EXECUTOR), purpose=key.get(report.GroupBy.PURPOSE),
-        month=key.get(report.GroupBy.MONTH), figures=SatisfactionFigures.of(row.figures),
+        channel=key.get(report.GroupBy.CHANNEL), sphere_code=key.get(report.GroupBy.SPHERE),
+        department_id=encode_id("Department", dep) if dep else None,
+        executor_subject=key.get(report.GroupBy.EXECUTOR),
+        purpose=key.get(report.GroupBy.PURPOSE), month=key.get(report.GroupBy.MONTH),
+        figures=SatisfactionFigures.of(row.figures), department_key=dep,
     )
 
 
@@ -87,7 +86,7 @@ class SurveyQueries:
             survey=PublicSurvey(
                 title=found.title, intro=found.intro, context=found.context,
                 purpose=found.purpose,
-                questions=[SurveyQuestion.from_dict(q) for q in found.questions],
+                questions=[SurveyQuestion.of(found.version_id, q) for q in found.questions],
                 expires_at=found.expires_at,
             ),
             errors=[],
@@ -98,7 +97,7 @@ class SurveyQueries:
         self, info: Info, purpose: SurveyPurposeEnum | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: str | None = None,
-    ) -> Connection[Survey]:
+    ) -> Connection[Survey] | None:
         try:
             rows, has_next = await definitions.list_surveys(
                 actor_of(info), purpose, page_size(info, first), after)
@@ -116,7 +115,7 @@ class SurveyQueries:
         status: list[InvitationStatusEnum] | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: str | None = None,
-    ) -> Connection[SurveyInvitation]:
+    ) -> Connection[SurveyInvitation] | None:
         actor = actor_of(info)
         try:
             cid = decode_id(client_id, "Client", "clientId") if client_id else None
@@ -139,7 +138,7 @@ class SurveyQueries:
         to: dt.date,
         group_by: list[SatisfactionGroupByEnum] | None = None,
         filter: SatisfactionFilter | None = None,
-    ) -> SatisfactionReport:
+    ) -> SatisfactionReport | None:
         groups = list(group_by or [])
         try:
             result = await report.satisfaction_report(
@@ -163,9 +162,10 @@ class SurveyQueries:
         filter: SatisfactionFilter | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: str | None = None,
-    ) -> Connection[SurveyComment]:
-        flt = comments.CommentFilter(date_from=from_, date_to=to, report=report_filter(filter))
+    ) -> Connection[SurveyComment] | None:
         try:
+            flt = comments.CommentFilter(date_from=from_, date_to=to,
+                                         report=report_filter(filter))
             rows, has_next = await comments.list_comments(
                 actor_of(info), flt, page_size(info, first), after, info.context.settings)
         except DomainError as exc:

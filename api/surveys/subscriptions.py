@@ -8,13 +8,12 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from api.errors import forbidden
 from api.history.subscriptions import listen
-from api.relay import decode_id
+from api.relay import bad_input, decode_optional_id
+from api.surveys.dataloaders import SurveyResponseByIdLoader
 from api.surveys.types import SurveyPurposeEnum, SurveyResponse
 from domain.errors import DomainError
 from domain.surveys import service as surveys
-from domain.surveys.models import SurveyResponse as ResponseModel
 
 
 @strawberry.type
@@ -27,20 +26,17 @@ class SurveySubscriptions:
         self, info: Info, purpose: SurveyPurposeEnum | None = None,
         department_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[SurveyResponse, None]:
-        department = None
-        if department_id is not None:
-            try:
-                department = decode_id(department_id, "Department", "departmentId")
-            except DomainError:
-                raise forbidden() from None
+        try:
+            department = decode_optional_id(department_id, "Department", "departmentId")
+        except DomainError as exc:
+            raise bad_input(exc) from None
+        wanted = str(getattr(purpose, "value", purpose)) if purpose is not None else None
         async for message in listen(surveys.TOPIC, surveys.RESPONDED_KEY):
-            if purpose is not None and message.get("purpose") != str(purpose.value
-                                                                     if hasattr(purpose, "value")
-                                                                     else purpose):
+            if wanted is not None and message.get("purpose") != wanted:
                 continue
             if department is not None and message.get("departmentId") != department:
                 continue
-            rows = await ResponseModel.filter(id=message["responseId"]).values(
-                "id", "submitted_at", "invitation_id", "version_id")
-            if rows:
-                yield SurveyResponse.from_row(rows[0])
+            # A fresh loader per event: a cached row would hide nothing, but would grow.
+            row = await SurveyResponseByIdLoader().load(message["responseId"])
+            if row is not None:
+                yield SurveyResponse.from_row(row)

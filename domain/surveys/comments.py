@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,26 +11,15 @@ from domain.pagination import newest_first
 from domain.settings import Settings, get_settings
 from domain.surveys.definitions import require_manager
 from domain.surveys.models import QuestionKind, SurveyAnswer
+from domain.surveys.queries import ANSWER_FILTER_FIELDS, COMMENT_COLUMNS
 from domain.surveys.report import ReportFilter, clean_filter, day_start, period_bounds
-
-COMMENT_COLUMNS = (
-    "id", "text", "question_id", "submitted_at", "response_id", "invitation_id",
-    "response__version_id", "invitation__client_id", "invitation__purpose",
-    "invitation__channel", "invitation__sphere", "invitation__department_id",
-    "invitation__executor", "invitation__subject_type", "invitation__subject_id",
-)
-_FILTER_FIELDS = {
-    "i.purpose": "invitation__purpose__in", "i.channel": "invitation__channel__in",
-    "i.department_id": "invitation__department_id__in", "i.sphere": "invitation__sphere__in",
-    "i.executor": "invitation__executor__in",
-}
 
 
 @dataclass(frozen=True)
 class CommentFilter:
     date_from: date | None = None  # by when the comment was written, inclusive
     date_to: date | None = None
-    report: ReportFilter = ReportFilter()
+    report: ReportFilter = field(default_factory=ReportFilter)
 
 
 async def list_comments(
@@ -48,5 +37,5 @@ async def list_comments(
     if flt.date_to:
         query = query.filter(submitted_at__lt=day_start(flt.date_to + timedelta(days=1), settings))
     for column, values in clean_filter(flt.report):
-        query = query.filter(**{_FILTER_FIELDS[column]: values})
+        query = query.filter(**{ANSWER_FILTER_FIELDS[column]: values})
     return await newest_first(query, "submitted_at", first, after, COMMENT_COLUMNS, int)

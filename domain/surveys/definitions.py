@@ -1,5 +1,4 @@
-"""Survey definitions: created and edited by supervisors and admins; every edit is published
-as a new immutable version, so answers keep the meaning of the version they answered."""
+"""Survey definitions (supervisors, admins): every edit is a new immutable version."""
 
 from __future__ import annotations
 
@@ -11,10 +10,12 @@ from tortoise.exceptions import IntegrityError
 
 from domain.actor import Actor, Role
 from domain.errors import DomainError, ErrorCode, not_found
+from domain.ids import parse_uuid
 from domain.pagination import newest_first
 from domain.surveys import rules
 from domain.surveys.defaults import DEFAULTS
 from domain.surveys.models import Survey, SurveyPurpose, SurveyVersion
+from domain.surveys.queries import SURVEY_COLUMNS
 from domain.transaction import transaction
 
 MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
@@ -23,13 +24,6 @@ MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 def require_manager(actor: Actor) -> None:
     if actor.role not in MANAGERS:
         raise DomainError(ErrorCode.FORBIDDEN, "Опросы настраивают руководители и администраторы.")
-
-
-def parse_id(value: Any, field: str, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise not_found(what, field) from None
 
 
 async def create_survey(
@@ -56,7 +50,7 @@ async def publish_version(
     Invitations already sent keep the version they were sent with."""
     require_manager(actor)
     title, intro, cleaned = rules.clean_definition(title, intro, questions)
-    sid = parse_id(survey_id, "surveyId", "Опрос")
+    sid = parse_uuid(survey_id, "surveyId", "Опрос")
     async with transaction():
         survey = await Survey.get_or_none(id=sid)
         if survey is None:
@@ -77,7 +71,7 @@ async def publish_version(
 
 async def set_default(actor: Actor, survey_id: Any) -> Survey:
     require_manager(actor)
-    sid = parse_id(survey_id, "surveyId", "Опрос")
+    sid = parse_uuid(survey_id, "surveyId", "Опрос")
     async with transaction():
         survey = await Survey.get_or_none(id=sid)
         if survey is None:
@@ -123,10 +117,6 @@ async def ensure_default_survey(purpose: SurveyPurpose) -> Survey:
 async def ensure_default_surveys() -> list[Survey]:
     """For ``okno seed`` and deployments that want every default present up front."""
     return [await ensure_default_survey(p) for p in SurveyPurpose]
-
-
-SURVEY_COLUMNS = ("id", "purpose", "title", "default_for", "latest_version", "archived",
-                  "created_by", "created_at", "updated_at")
 
 
 async def list_surveys(

@@ -22,9 +22,9 @@ from domain.actor import Actor
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode
 from domain.settings import Settings, get_settings
-from domain.surveys.comments import _FILTER_FIELDS
 from domain.surveys.definitions import require_manager
 from domain.surveys.models import SurveyAnswer, SurveyVersion
+from domain.surveys.queries import ANSWER_FILTER_FIELDS, EXPORT_COLUMNS
 from domain.surveys.report import ReportFilter, clean_filter, day_start, period_bounds
 
 PURPOSE = "survey-export"
@@ -34,12 +34,6 @@ HEADER = [
     "subject_type", "subject_id", "client_id", "survey", "survey_version", "question_id",
     "question", "kind", "value", "choices", "text",
 ]
-COLUMNS = (
-    "id", "response_id", "submitted_at", "question_id", "kind", "value", "choice_ids", "text",
-    "response__version_id", "invitation__purpose", "invitation__channel", "invitation__sphere",
-    "invitation__department_id", "invitation__executor", "invitation__subject_type",
-    "invitation__subject_id", "invitation__client_id",
-)
 
 
 def export_link(actor: Actor, date_from: date, date_to: date, flt: ReportFilter,
@@ -91,8 +85,8 @@ async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterato
         submitted_at__lt=day_start(claims["to"] + timedelta(days=1), settings),
     )
     for column, values in claims.get("filters", {}).items():
-        if column in _FILTER_FIELDS and isinstance(values, list):
-            query = query.filter(**{_FILTER_FIELDS[column]: values})
+        if column in ANSWER_FILTER_FIELDS and isinstance(values, list):
+            query = query.filter(**{ANSWER_FILTER_FIELDS[column]: values})
     versions: dict[str, SurveyVersion] = {}
     departments: dict[str, str] = {}
     buffer = io.StringIO()
@@ -105,7 +99,7 @@ async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterato
         if last is not None:
             page = page.filter(Q(submitted_at__gt=last[0]) | Q(submitted_at=last[0],
                                                                id__gt=last[1]))
-        rows = await page.order_by("submitted_at", "id").limit(BATCH).values(*COLUMNS)
+        rows = await page.order_by("submitted_at", "id").limit(BATCH).values(*EXPORT_COLUMNS)
         if not rows:
             return
         last = (rows[-1]["submitted_at"], rows[-1]["id"])

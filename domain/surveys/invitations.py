@@ -1,5 +1,4 @@
-"""Invitations as staff and clients see them: staff invite by hand (a receptionist offering a
-rating after a visit, R-4.9); clients list their own open invitations."""
+"""Invitations by hand (staff, R-4.9) and a client's own list."""
 
 from __future__ import annotations
 
@@ -7,26 +6,37 @@ import uuid
 from typing import Any
 
 from domain.actor import Actor
+from domain.directory.models import Sphere
 from domain.errors import DomainError, ErrorCode, not_found
+from domain.ids import parse_uuid
 from domain.pagination import newest_first
 from domain.settings import Settings
 from domain.surveys import service
-from domain.surveys.definitions import parse_id
 from domain.surveys.models import InvitationStatus, SurveyInvitation
+from domain.surveys.queries import INVITATION_COLUMNS
 
-INVITATION_COLUMNS = (
-    "id", "survey_id", "version_id", "client_id", "subject_type", "subject_id", "status",
-    "purpose", "channel", "sphere", "department_id", "executor", "about", "nonce",
-    "invited_at", "expires_at", "remind_on", "notified_at", "reminder_sent_at", "responded_at",
-)
+# Subject kinds that name an okno record with a Node type: staff name those by global ID
+# (the API decodes it), never as free text, so a typed subject always resolves.
+NODE_SUBJECT_TYPES = frozenset({"message"})
 
 
 async def invite_by_staff(
     actor: Actor, subject: tuple[str, Any], client_id: Any, purpose: Any, *, notify: bool,
-    settings: Settings | None = None, **dimensions: Any,
+    settings: Settings | None = None, external: bool = False, sphere_id: Any = None,
+    **dimensions: Any,
 ) -> service.Invitation:
+    """``external``: the subject is a record of an area okno does not hold yet (a reception
+    ``R-77``), named by kind and reference; otherwise a Node's (kind, id)."""
     if not actor.is_staff:
         raise DomainError(ErrorCode.FORBIDDEN, "Приглашать к опросу могут только сотрудники.")
+    if external and subject[0] in NODE_SUBJECT_TYPES:
+        raise DomainError(ErrorCode.INVALID, "Такую запись укажите в subjectId.",
+                          "externalSubject.kind")
+    if sphere_id is not None:
+        sphere = await Sphere.get_or_none(id=parse_uuid(sphere_id, "sphereId", "Сфера"))
+        if sphere is None:
+            raise not_found("Сфера", "sphereId")
+        dimensions["sphere"] = sphere.code
     call = service.invite_and_notify if notify else service.invite
     return await call(subject, client_id, purpose, actor=actor, settings=settings, **dimensions)
 
@@ -39,7 +49,7 @@ async def list_for_client(
         if actor.client_id is None:
             raise DomainError(ErrorCode.REQUIRED, "Укажите клиента.", "clientId")
         client_id = actor.client_id
-    cid = parse_id(client_id, "clientId", "Клиент")
+    cid = parse_uuid(client_id, "clientId", "Клиент")
     if not actor.can_see_client(str(cid)):
         raise not_found("Клиент", "clientId")
     query = SurveyInvitation.filter(client_id=cid)

@@ -21,8 +21,9 @@ from tortoise import Tortoise
 from domain import db
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.ids import parse_uuid
 from domain.settings import Settings, get_settings
-from domain.surveys.definitions import parse_id, require_manager
+from domain.surveys.definitions import require_manager
 from domain.surveys.models import SurveyPurpose
 from domain.surveys.rules import Figures
 
@@ -120,7 +121,8 @@ def clean_filter(flt: ReportFilter) -> list[tuple[str, list[Any]]]:
     for column, values, what in (
         ("i.purpose", flt.purposes, "purposes"), ("i.channel", flt.channels, "channels"),
         ("i.department_id", flt.department_ids, "departmentIds"),
-        ("i.sphere", flt.spheres, "spheres"), ("i.executor", flt.executors, "executors"),
+        ("i.sphere", flt.spheres, "sphereCodes"),
+        ("i.executor", flt.executors, "executorSubjects"),
     ):
         if not values:
             continue
@@ -128,7 +130,7 @@ def clean_filter(flt: ReportFilter) -> list[tuple[str, list[Any]]]:
             raise DomainError(ErrorCode.INVALID,
                               f"Не больше {MAX_FILTER_VALUES} значений в фильтре.", what)
         if column == "i.department_id":
-            values = [parse_id(v, what, "Подразделение") for v in values]
+            values = [parse_uuid(v, what, "Подразделение") for v in values]
         else:
             values = [str(v.value if hasattr(v, "value") else v)[:200] for v in values]
         parts.append((column, values))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.ids import as_uuid
 from domain.surveys.models import QuestionKind, SurveyPurpose
 from domain.validation import clean_text
 
@@ -55,10 +56,11 @@ class QuestionDraft:
 
 @dataclass
 class AnswerDraft:
-    question_id: str
+    question_id: str  # the question's key in its version
     value: int | None = None
     choice_ids: list[str] | None = None
     text: str | None = None
+    version_id: str | None = None  # the version the question was shown in, when known
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,12 @@ def _clean_question(q: QuestionDraft, key: str, where: str) -> dict[str, Any]:
     return question
 
 
-def clean_answers(questions: list[dict[str, Any]], answers: list[AnswerDraft]) -> list[CleanAnswer]:
+def clean_answers(questions: list[dict[str, Any]], answers: list[AnswerDraft],
+                  version_id: Any = None) -> list[CleanAnswer]:
     """Answers checked against one survey version: each kind's range or options, required
     questions answered, text free of control characters and within the question's length.
-    Optional questions may be left out; an empty answer counts as no answer."""
+    Optional questions may be left out; an empty answer counts as no answer. A question of
+    another version than ``version_id`` is no question of this survey."""
     by_id = {q["id"]: q for q in questions}
     errors: list[DomainError] = []
     if len(answers) > len(questions):
@@ -190,6 +194,8 @@ def clean_answers(questions: list[dict[str, Any]], answers: list[AnswerDraft]) -
     for i, draft in enumerate(answers):
         qid = draft.question_id
         question = by_id.get(qid) if isinstance(qid, str) else None
+        if draft.version_id is not None and as_uuid(draft.version_id) != as_uuid(version_id):
+            question = None
         where = f"answers.{qid}" if question else f"answers.{i}"
         if question is None:
             errors.append(DomainError(ErrorCode.INVALID, "Такого вопроса нет в опросе.",

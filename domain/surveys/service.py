@@ -28,9 +28,10 @@ from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
+from domain.ids import as_uuid, parse_uuid
 from domain.settings import Settings, get_settings
 from domain.surveys import rules, tokens
-from domain.surveys.definitions import ensure_default_survey, parse_id
+from domain.surveys.definitions import ensure_default_survey
 from domain.surveys.models import (
     InvitationStatus,
     SurveyAnswer,
@@ -116,7 +117,7 @@ async def _clean_dimensions(channel: Any, department_id: Any, executor: Any, sph
         raise DomainError(ErrorCode.INVALID, "Неизвестный канал.", "channel") from None
     dep = None
     if department_id is not None:
-        dep = parse_id(department_id, "departmentId", "Подразделение")
+        dep = parse_uuid(department_id, "departmentId", "Подразделение")
         if not await Department.exists(id=dep):
             raise not_found("Подразделение", "departmentId")
     return _Dimensions(
@@ -149,7 +150,7 @@ async def invite(
     except ValueError:
         raise DomainError(ErrorCode.INVALID, "Неизвестная цель опроса.", "purpose") from None
     dims = await _clean_dimensions(channel, department_id, executor, sphere, about)
-    cid = parse_id(client_id, "clientId", "Клиент")
+    cid = parse_uuid(client_id, "clientId", "Клиент")
     open_key = f"{subject_type}:{subject_key}"
     remind_on = await reminder_date(local_date(now, settings), settings)
     async with transaction():
@@ -266,11 +267,13 @@ async def invitation_by_token(token: Any, settings: Settings | None = None,
     now = now or datetime.now(UTC)
     try:
         claims = tokens.verify(settings.link_secret, token, TOKEN_PURPOSE, now)
-        record_id = uuid.UUID(claims.record_id)
     except tokens.TokenExpired:
         raise DomainError(ErrorCode.EXPIRED_TOKEN, EXPIRED_LINK, "token") from None
-    except (tokens.TokenError, ValueError):
+    except tokens.TokenError:
         raise DomainError(ErrorCode.INVALID_TOKEN, BAD_LINK, "token") from None
+    record_id = as_uuid(claims.record_id)
+    if record_id is None:
+        raise DomainError(ErrorCode.INVALID_TOKEN, BAD_LINK, "token")
     record = await SurveyInvitation.get_or_none(id=record_id)
     if record is None or not secrets.compare_digest(record.nonce, claims.nonce):
         raise DomainError(ErrorCode.INVALID_TOKEN, BAD_LINK, "token")
@@ -292,6 +295,7 @@ class PublicSurvey:
     purpose: SurveyPurpose
     questions: list[dict[str, Any]]
     expires_at: datetime
+    version_id: uuid.UUID  # names the questions (their global IDs carry it)
 
 
 async def survey_by_token(token: Any, settings: Settings | None = None) -> PublicSurvey:
@@ -304,6 +308,7 @@ async def survey_by_token(token: Any, settings: Settings | None = None) -> Publi
         context=rules.context_text(record.purpose, record.about,
                                    local_date(record.invited_at, settings), department),
         purpose=record.purpose, questions=version.questions, expires_at=record.expires_at,
+        version_id=version.id,
     )
 
 
@@ -321,7 +326,7 @@ async def submit_response(
     now = now or datetime.now(UTC)
     record = await invitation_by_token(token, settings, now)
     version = await SurveyVersion.get(id=record.version_id)
-    cleaned = rules.clean_answers(version.questions, answers)
+    cleaned = rules.clean_answers(version.questions, answers, version.id)
     async with transaction():
         claimed = await SurveyInvitation.filter(
             id=record.id, status=InvitationStatus.OPEN, expires_at__gt=now
