@@ -7,12 +7,14 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.relay import encode_id
 from domain.clients.models import Client, ClientKind
 from domain.surveys import service
 
 BY_TOKEN = """query($t: String!) { surveyByToken(token: $t) {
   survey { title intro context purpose expiresAt
-           questions { id kind text required maxLength scaleMin scaleMax options { id text } } }
+           questions { id key kind text required maxLength scaleMin scaleMax
+                       options { key text } } }
   errors { code field message } } }"""
 SUBMIT = """mutation($t: String!, $a: [SurveyAnswerInput!]!) {
   submitSurveyResponse(input: {token: $t, answers: $a}) {
@@ -27,6 +29,11 @@ async def invitation(settings):
                                 channel="email", about="обращение № 12", settings=settings)
 
 
+def q(invitation, key: str) -> str:
+    """The global ID of a question of the invitation's version (as `surveyByToken` gives it)."""
+    return encode_id("SurveyQuestion", f"{invitation.record.version_id}:{key}")
+
+
 async def anon(gql, query, variables):
     return (await gql(query, variables, as_=None))["data"]
 
@@ -39,11 +46,12 @@ async def test_public_survey_flow(gql, invitation):
     assert survey["purpose"] == "WRITTEN_ANSWER"
     assert "обращение № 12" in survey["context"]
     rating = survey["questions"][0]
-    assert (rating["id"], rating["kind"], rating["required"], rating["scaleMin"],
-            rating["scaleMax"]) == ("satisfaction", "RATING_1_5", True, 1, 5)
-    answers = [{"questionId": "satisfaction", "value": 4},
-               {"questionId": "clarity", "choiceIds": ["yes"]},
-               {"questionId": "comment", "text": "Всё понятно, спасибо"}]
+    assert (rating["id"], rating["key"], rating["kind"], rating["required"], rating["scaleMin"],
+            rating["scaleMax"]) == (q(invitation, "satisfaction"), "satisfaction", "RATING_1_5",
+                                    True, 1, 5)
+    answers = [{"questionId": rating["id"], "value": 4},
+               {"questionId": q(invitation, "clarity"), "choiceKeys": ["yes"]},
+               {"questionId": q(invitation, "comment"), "text": "Всё понятно, спасибо"}]
     result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers}))["submitSurveyResponse"]
     assert result == {"accepted": True, "message": "Спасибо! Ваш ответ поможет нам работать лучше.",
                       "errors": []}
@@ -56,9 +64,11 @@ async def test_public_survey_flow(gql, invitation):
 
 async def test_answer_validation_errors_point_at_questions(gql, invitation):
     """R-9: answers are checked against the version, per question kind."""
-    answers = [{"questionId": "nps", "value": 11}, {"questionId": "clarity", "choiceIds": ["x"]},
-               {"questionId": "effort", "value": 0}, {"questionId": "comment", "text": "a\u0000b"},
-               {"questionId": "ghost", "value": 1}]
+    answers = [{"questionId": q(invitation, "nps"), "value": 11},
+               {"questionId": q(invitation, "clarity"), "choiceKeys": ["x"]},
+               {"questionId": q(invitation, "effort"), "value": 0},
+               {"questionId": q(invitation, "comment"), "text": "a\u0000b"},
+               {"questionId": q(invitation, "ghost"), "value": 1}]
     result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers}))["submitSurveyResponse"]
     assert not result["accepted"]
     assert {(e["field"], e["code"]) for e in result["errors"]} == {
@@ -68,7 +78,8 @@ async def test_answer_validation_errors_point_at_questions(gql, invitation):
     assert all(e["message"] for e in result["errors"])
     # Nothing was stored: a correct answer afterwards is still accepted.
     ok = (await anon(gql, SUBMIT, {"t": invitation.token,
-                                   "a": [{"questionId": "satisfaction", "value": 1}]}))
+                                   "a": [{"questionId": q(invitation, "satisfaction"),
+                                          "value": 1}]}))
     assert ok["submitSurveyResponse"]["accepted"]
 
 
@@ -89,7 +100,8 @@ async def test_bad_tokens_get_a_user_error_and_reveal_nothing(gql, invitation, s
                      str(other.id)}
     for n, bad in enumerate(BAD_TOKENS + tampered):
         for query, variables in [(BY_TOKEN, {"t": bad}),
-                                 (SUBMIT, {"t": bad, "a": [{"questionId": "satisfaction",
+                                 (SUBMIT, {"t": bad, "a": [{"questionId": q(invitation,
+                                                                          "satisfaction"),
                                                             "value": 5}]})]:
             async with _client_at(settings, f"10.0.{n}.1") as client:  # below the IP limit
                 response = await client.post("/graphql", json={"query": query,
@@ -103,15 +115,16 @@ async def test_bad_tokens_get_a_user_error_and_reveal_nothing(gql, invitation, s
 
 
 async def test_huge_and_malformed_answers(gql, invitation):
+    rate, comment = q(invitation, "satisfaction"), q(invitation, "comment")
     cases = [
-        [{"questionId": "comment", "text": "я" * 10_000_000},  # over the body limit: 413
-         {"questionId": "satisfaction", "value": 5}],
-        [{"questionId": "comment", "text": "я" * 1_000_000},
-         {"questionId": "satisfaction", "value": 5}],
-        [{"questionId": "satisfaction", "value": 2_000_000_000}],
-        [{"questionId": "satisfaction", "value": 5, "text": "и текст"}],
-        [{"questionId": "\u0000", "value": 5}],
-        [{"questionId": "satisfaction", "value": 5}] * 500,
+        [{"questionId": comment, "text": "я" * 10_000_000},  # over the body limit: 413
+         {"questionId": rate, "value": 5}],
+        [{"questionId": comment, "text": "я" * 1_000_000},
+         {"questionId": rate, "value": 5}],
+        [{"questionId": rate, "value": 2_000_000_000}],
+        [{"questionId": rate, "value": 5, "text": "и текст"}],
+        [{"questionId": q(invitation, "\u0000"), "value": 5}],
+        [{"questionId": rate, "value": 5}] * 500,
     ]
     codes = []
     for answers in cases:
@@ -144,9 +157,12 @@ def _client_at(settings, ip: str) -> httpx.AsyncClient:
                              base_url="http://testserver")
 
 
-async def _submit(client: httpx.AsyncClient, token: str) -> dict:
+RATE = encode_id("SurveyQuestion", "00000000-0000-4000-8000-000000000000:satisfaction")
+
+
+async def _submit(client: httpx.AsyncClient, token: str, question: str = RATE) -> dict:
     response = await client.post("/graphql", json={"query": SUBMIT, "variables": {
-        "t": token, "a": [{"questionId": "satisfaction", "value": 9}]}})
+        "t": token, "a": [{"questionId": question, "value": 9}]}})
     assert response.status_code == 200
     return response.json()["data"]["submitSurveyResponse"]
 
@@ -170,7 +186,8 @@ async def test_rate_limit_per_token(settings, invitation):
     limit = settings.survey_submit_limit_per_minute
     for n in range(limit):
         async with _client_at(settings, f"192.0.2.{n + 1}") as client:
-            result = await _submit(client, invitation.token)  # value 9: invalid rating
+            result = await _submit(client, invitation.token, q(invitation, "satisfaction"))
+            # value 9: an invalid rating
             assert result["errors"][0]["field"] == "answers.satisfaction"
     async with _client_at(settings, "192.0.2.200") as client:
         assert (await _submit(client, invitation.token))["errors"][0]["code"] == "RATE_LIMITED"

@@ -8,18 +8,20 @@ import io
 
 from api.relay import encode_id
 from domain.clients.models import Client, ClientKind
-from domain.directory.models import Department
+from domain.directory.models import Department, Sphere
 from domain.surveys import service
 from domain.surveys.rules import AnswerDraft as A
 
 CREATE = """mutation($in: CreateSurveyInput!) { createSurvey(input: $in) {
-  survey { id title isDefault latestVersionNumber latestVersion { number questions { id kind } } }
+  survey { id title isDefault latestVersionNumber latestVersion { number questions { key kind } } }
   errors { code field message } } }"""
 PUBLISH = """mutation($in: PublishSurveyVersionInput!) { publishSurveyVersion(input: $in) {
-  version { id number title questions { id text options { id text } } }
+  version { id number title questions { key text options { key text } } }
   errors { code field message } } }"""
 INVITE = """mutation($in: InviteToSurveyInput!) { inviteToSurvey(input: $in) {
-  created invitation { id status link purpose channel department { name } client { id } }
+  created invitation { id status link token purpose channel department { name } client { id }
+    subject { __typename ... on SurveyExternalSubject { kind reference } }
+    executorSubject sphere { code } sphereCode }
   errors { code field message } } }"""
 REPORT = """query($from: Date!, $to: Date!, $by: [SatisfactionGroupBy!], $f: SatisfactionFilter) {
   satisfactionReport(from: $from, to: $to, groupBy: $by, filter: $f) {
@@ -28,9 +30,9 @@ REPORT = """query($from: Date!, $to: Date!, $by: [SatisfactionGroupBy!], $f: Sat
     groups { purpose month department { name } figures { invitations responses csat averageRating } }
   } }"""
 QUESTIONS = [
-    {"kind": "RATING_1_5", "text": "Оцените приём", "required": True, "id": "rate"},
-    {"kind": "MULTIPLE_CHOICE", "text": "Что понравилось?", "id": "liked",
-     "options": [{"text": "Вежливость", "id": "polite"}, {"text": "Скорость"}]},
+    {"kind": "RATING_1_5", "text": "Оцените приём", "required": True, "key": "rate"},
+    {"kind": "MULTIPLE_CHOICE", "text": "Что понравилось?", "key": "liked",
+     "options": [{"text": "Вежливость", "key": "polite"}, {"text": "Скорость"}]},
 ]
 
 
@@ -42,7 +44,7 @@ async def test_supervisor_defines_and_versions_a_survey(gql):
     assert payload["errors"] == []
     survey = payload["survey"]
     assert (survey["isDefault"], survey["latestVersionNumber"]) == (True, 1)
-    assert [q["id"] for q in survey["latestVersion"]["questions"]] == ["rate", "liked"]
+    assert [q["key"] for q in survey["latestVersion"]["questions"]] == ["rate", "liked"]
     edited = [dict(QUESTIONS[0], text="Оцените, как прошёл приём"), QUESTIONS[1]]
     body = await gql(PUBLISH, {"in": {"surveyId": survey["id"], "title": "Приём, v2",
                                       "questions": edited}}, as_="admin")
@@ -77,35 +79,50 @@ async def test_definition_errors_and_permissions(gql):
 
 
 async def test_staff_invite_and_the_client_sees_the_link(gql, settings):
-    """R-4.9: after a reception staff offer the rating; the client sees the link in their
-    portal, another client does not see the invitation at all."""
+    """R-4.9: after a reception staff offer the rating; the client sees the link and the token
+    in their app, staff never see a usable token, another client does not see the invitation
+    at all."""
     client = await Client.create(kind=ClientKind.PERSON, last_name="Смирнова")
     other = await Client.create(kind=ClientKind.PERSON, last_name="Кузнецов")
     dep = await Department.create(name="Приёмная губернатора")
+    sphere = await Sphere.create(code="health", name="Здравоохранение")
     variables = {"in": {"clientId": encode_id("Client", client.id), "purpose": "RECEPTION",
-                        "subjectType": "reception", "subjectId": "R-77", "channel": "IN_PERSON",
-                        "departmentId": encode_id("Department", dep.id), "executor": "petrov"}}
+                        "externalSubject": {"kind": "reception", "reference": "R-77"},
+                        "channel": "IN_PERSON", "sphereId": encode_id("Sphere", sphere.id),
+                        "departmentId": encode_id("Department", dep.id),
+                        "executorSubject": "petrov"}}
     body = await gql(INVITE, variables, as_="operator")
     payload = body["data"]["inviteToSurvey"]
     assert payload["created"] and payload["errors"] == []
     invitation = payload["invitation"]
-    assert invitation["link"].startswith(settings.public_survey_url.split("{token}")[0])
+    assert (invitation["link"], invitation["token"]) == (None, None)  # staff: no usable token
     assert invitation["department"] == {"name": "Приёмная губернатора"}
+    assert invitation["subject"] == {"__typename": "SurveyExternalSubject", "kind": "reception",
+                                     "reference": "R-77"}
+    assert (invitation["executorSubject"], invitation["sphere"], invitation["sphereCode"]) == (
+        "petrov", {"code": "health"}, "health")
     again = (await gql(INVITE, variables, as_="operator"))["data"]["inviteToSurvey"]
     assert not again["created"] and again["invitation"]["id"] == invitation["id"]
-    mine = """{ surveyInvitations(status: [OPEN]) { edges { node { id link status } } } }"""
-    own = await gql(mine, as_="client", subject=str(client.id))
-    assert own["data"]["surveyInvitations"]["edges"] == [{"node": {
-        "id": invitation["id"], "link": invitation["link"], "status": "OPEN"}}]
+    mine = """{ surveyInvitations(status: [OPEN]) { edges { node { id link token status
+        executorSubject } } } }"""
+    own = (await gql(mine, as_="client", subject=str(client.id)))["data"]["surveyInvitations"]
+    [node] = [e["node"] for e in own["edges"]]
+    assert (node["id"], node["status"], node["executorSubject"]) == (
+        invitation["id"], "OPEN", None)
+    assert node["link"] == settings.public_survey_url.replace("{token}", node["token"])
+    page = await gql("query($t: String!) { surveyByToken(token: $t) { survey { title } } }",
+                     {"t": node["token"]}, as_=None)
+    assert page["data"]["surveyByToken"]["survey"]["title"]  # the in-app token works
     theirs = await gql(mine, as_="client", subject=str(other.id))
     assert theirs["data"]["surveyInvitations"]["edges"] == []
     peek = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": invitation["id"]},
                      as_="client", subject=str(other.id))
     assert peek["data"]["node"] is None
     bad = await gql(INVITE, {"in": {**variables["in"], "clientId": "nonsense"}}, as_="operator")
-    assert bad["data"]["inviteToSurvey"]["errors"][0]["code"] == "NOT_FOUND"
+    assert bad["data"]["inviteToSurvey"]["errors"][0]["code"] == "INVALID_ID"
     denied = await gql(INVITE, variables, as_="client", subject=str(client.id), expect_errors=True)
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert denied["data"] == {"inviteToSurvey": None}
 
 
 async def _seed(settings) -> Department:
@@ -157,12 +174,14 @@ async def test_report_over_graphql(gql, settings):
 async def test_comments_over_graphql(gql, settings):
     dep = await _seed(settings)
     body = await gql("""query($f: SatisfactionFilter) { surveyComments(first: 5, filter: $f) {
-        edges { node { text rating question purpose department { name } client { lastName } } }
+        edges { node { text rating question { text } purpose department { name }
+                      client { lastName } } }
         pageInfo { hasNextPage } } }""", {"f": {"departmentIds": [encode_id("Department", dep.id)]}},
                      as_="supervisor")
     edges = body["data"]["surveyComments"]["edges"]
     assert edges == [{"node": {"text": "=HYPERLINK(\"x\")", "rating": 5,
-                               "question": "Что нам сделать лучше? Напишите, если хотите.",
+                               "question": {"text": "Что нам сделать лучше? Напишите, если "
+                                                    "хотите."},
                                "purpose": "WRITTEN_ANSWER", "department": {"name": "Минздрав"},
                                "client": {"lastName": "Смирнова"}}}]
 
@@ -215,7 +234,7 @@ async def test_comment_list_sql_count_does_not_grow(gql, settings):
     same number of statements for 2 comments as for 10."""
     from tests.conftest import count_queries
 
-    query = """{ surveyComments(first: 50) { edges { node { text rating question
+    query = """{ surveyComments(first: 50) { edges { node { text rating question { text }
         department { name } client { lastName } } } } }"""
     await _comments(settings, 2, 0)
     with count_queries() as small:

@@ -13,13 +13,15 @@ import websockets
 
 from domain import redis
 from domain.clients.models import Client, ClientKind
+from api.relay import encode_id
 from domain.surveys import service
 from tests.conftest import token
 from tests.support.live import PROTOCOL, live_servers, receive, wait_for_listeners
 
 SUBSCRIBE = """subscription($p: SurveyPurpose) { surveyResponded(purpose: $p) {
-  id submittedAt invitation { purpose subjectId } version { number }
-  answers { questionId kind value text } } }"""
+  id submittedAt version { number }
+  invitation { purpose subject { ... on SurveyExternalSubject { kind reference } } }
+  answers { questionKey kind value text question { key } } } }"""
 SUBMIT = """mutation($t: String!, $a: [SurveyAnswerInput!]!) {
   submitSurveyResponse(input: {token: $t, answers: $a}) { accepted errors { code } } }"""
 
@@ -50,20 +52,27 @@ async def test_staff_see_responses_as_they_come(settings, server_port):
             "query": SUBSCRIBE, "variables": {"p": "WRITTEN_ANSWER"}}}))
         await listening()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server_port}") as http:
-            for inv, answers in [(call, [{"questionId": "satisfaction", "value": 2}]),
-                                 (answer, [{"questionId": "satisfaction", "value": 5},
-                                           {"questionId": "comment", "text": "Спасибо"}])]:
+            def q(inv, key):
+                return encode_id("SurveyQuestion", f"{inv.record.version_id}:{key}")
+
+            for inv, answers in [(call, [{"questionId": q(call, "satisfaction"), "value": 2}]),
+                                 (answer, [{"questionId": q(answer, "satisfaction"), "value": 5},
+                                           {"questionId": q(answer, "comment"),
+                                            "text": "Спасибо"}])]:
                 response = await http.post("/graphql", json={"query": SUBMIT, "variables": {
                     "t": inv.token, "a": answers}})
                 assert response.json()["data"]["submitSurveyResponse"]["accepted"]
         message = await receive(ws)
         assert message["type"] == "next", message
         got = message["payload"]["data"]["surveyResponded"]
-        assert got["invitation"] == {"purpose": "WRITTEN_ANSWER", "subjectId": "A-1"}
+        assert got["invitation"] == {"purpose": "WRITTEN_ANSWER", "subject": {
+            "kind": "message_answer", "reference": "A-1"}}
         assert got["version"] == {"number": 1}
         assert got["answers"] == [
-            {"questionId": "satisfaction", "kind": "RATING_1_5", "value": 5, "text": None},
-            {"questionId": "comment", "kind": "FREE_TEXT", "value": None, "text": "Спасибо"}]
+            {"questionKey": "satisfaction", "kind": "RATING_1_5", "value": 5, "text": None,
+             "question": {"key": "satisfaction"}},
+            {"questionKey": "comment", "kind": "FREE_TEXT", "value": None, "text": "Спасибо",
+             "question": {"key": "comment"}}]
         with pytest.raises(asyncio.TimeoutError):  # the call's response was filtered out
             await receive(ws, timeout=0.3)
 
