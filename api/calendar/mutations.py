@@ -34,16 +34,20 @@ class RemoveCalendarOverrideInput:
 
 @strawberry.type(description="Result of setting an override: it and the day as it is now.")
 class CalendarOverridePayload:
-    override: CalendarOverride | None = strawberry.field(description="The override as stored; null on errors.")
+    override: CalendarOverride | None = strawberry.field(
+        description="The override as stored; null on errors.")
     day: CalendarDay | None = strawberry.field(description="The day as it is now.")
-    errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success.")
 
 
 @strawberry.type(description="Result of removing an override.")
 class RemoveCalendarOverridePayload:
-    removed_date: dt.date | None = strawberry.field(description="The date returned to the federal calendar.")
+    removed_date: dt.date | None = strawberry.field(
+        description="The date returned to the federal calendar.")
     day: CalendarDay | None = strawberry.field(description="The day as it is now.")
-    errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success.")
 
 
 @strawberry.type
@@ -51,7 +55,7 @@ class CalendarMutations:
     @strawberry.mutation(description="Set a local override of one date (admins).")
     async def set_calendar_override(
         self, info: Info, input: SetCalendarOverrideInput
-    ) -> CalendarOverridePayload:
+    ) -> CalendarOverridePayload | None:
         result, errors = await attempt(service.set_override(
             actor_of(info), input.date, input.kind, input.working_minutes, input.reason,
             info.context.settings))
@@ -65,7 +69,7 @@ class CalendarMutations:
     @strawberry.mutation(description="Remove the local override of one date (admins).")
     async def remove_calendar_override(
         self, info: Info, input: RemoveCalendarOverrideInput
-    ) -> RemoveCalendarOverridePayload:
+    ) -> RemoveCalendarOverridePayload | None:
         result, errors = await attempt(service.remove_override(
             actor_of(info), input.date, info.context.settings))
         if result is None:

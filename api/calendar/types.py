@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
+from domain.calendar.queries import OVERRIDE_COLUMNS
 from domain.calendar.rules import Day, DayKind, DeadlineRule
 
 DayKindEnum = strawberry.enum(
@@ -30,17 +31,19 @@ DeadlineRuleEnum = strawberry.enum(
 
 
 @strawberry.type(description="A stretch of working time within one day; the lunch break "
-                 "separates two intervals.")
+                 "separates two intervals. Instants in UTC like every DateTime; show them in "
+                 "the day's `timeZone`.")
 class WorkingInterval:
-    start: dt.datetime = strawberry.field(description="Opening, in the government's zone.")
-    end: dt.datetime = strawberry.field(description="Closing (or lunch start), same zone.")
+    start: dt.datetime = strawberry.field(description="Opening (or the end of lunch).")
+    end: dt.datetime = strawberry.field(description="Closing (or the start of lunch).")
 
 
 @strawberry.type(description="One day of the government's working calendar: the federal "
                  "production calendar, the office's weekly hours and local overrides combined.")
 class CalendarDay:
     date: dt.date = strawberry.field(description="The calendar date (no time zone).")
-    kind: DayKindEnum = strawberry.field(description="Workday, weekend, holiday, transferred day off or working weekend.")
+    kind: DayKindEnum = strawberry.field(
+        description="Workday, weekend, holiday, transferred day off or working weekend.")
     working: bool = strawberry.field(description="The office works this day.")
     working_minutes: int = strawberry.field(
         description="Working time in minutes, lunch excluded; 0 on a day off.")
@@ -54,6 +57,9 @@ class CalendarDay:
         "с 27.04.2024)»), or the reason of a local override; null on ordinary days.")
     overridden: bool = strawberry.field(
         description="A local decision (e.g. a governor's decree) replaced the federal calendar.")
+    time_zone: str = strawberry.field(
+        description="IANA name of the government's zone (e.g. Europe/Ulyanovsk): `date` is a "
+        "date there, and `intervals` are local working hours there.")
 
     @classmethod
     def of(cls, day: Day, zone: ZoneInfo) -> CalendarDay:
@@ -61,7 +67,7 @@ class CalendarDay:
             date=day.date, kind=day.kind, working=day.working, working_minutes=day.minutes,
             shortened=day.shortened,
             intervals=[WorkingInterval(start=s, end=e) for s, e in day.intervals_in(zone)],
-            note=day.note, overridden=day.overridden,
+            note=day.note, overridden=day.overridden, time_zone=zone.key,
         )
 
 
@@ -72,20 +78,28 @@ class CalendarOverride:
     working_minutes: int | None = strawberry.field(
         description="Fixed working time in minutes; null: the schedule's usual length.")
     reason: str = strawberry.field(description="Why, e.g. the decree's number and date.")
-    changed_by: str = strawberry.field(description="Subject of the admin who set it last.")
+    changed_by_subject: str = strawberry.field(
+        description="Identity-provider subject of the admin who set it last.")
     updated_at: dt.datetime = strawberry.field(description="When it was last set.")
 
     @classmethod
+    def from_row(cls, row: dict[str, Any]) -> CalendarOverride:
+        return cls(date=row["date"], kind=row["kind"], working_minutes=row["working_minutes"],
+                   reason=row["reason"], changed_by_subject=row["changed_by"],
+                   updated_at=row["updated_at"])
+
+    @classmethod
     def from_model(cls, obj: Any) -> CalendarOverride:
-        return cls(date=obj.date, kind=obj.kind, working_minutes=obj.working_minutes,
-                   reason=obj.reason, changed_by=obj.changed_by, updated_at=obj.updated_at)
+        return cls.from_row({c: getattr(obj, c) for c in OVERRIDE_COLUMNS})
 
 
 @strawberry.type(description="When a term would run out, with today's calendar and overrides.")
 class DeadlinePreview:
-    start: dt.datetime = strawberry.field(description="The start, in the government's zone.")
+    start: dt.datetime = strawberry.field(description="The start (UTC, like every DateTime).")
     rule: DeadlineRuleEnum = strawberry.field(description="How the term was counted.")
     amount: int = strawberry.field(description="The term's length in the rule's unit.")
-    due: dt.datetime = strawberry.field(
-        description="The moment the term runs out, in the government's zone.")
-    due_date: dt.date = strawberry.field(description="The due moment's local date.")
+    due: dt.datetime = strawberry.field(description="The moment the term runs out.")
+    due_date: dt.date = strawberry.field(
+        description="The due moment's date in the government's zone (`timeZone`).")
+    time_zone: str = strawberry.field(
+        description="IANA name of the government's zone the term is counted in.")

@@ -2,7 +2,7 @@
 
     from domain.calendar import WorkCalendar
     cal = WorkCalendar.default()          # settings' schedule, no local overrides
-    cal = await WorkCalendar.load()       # ... plus the overrides stored in the database
+    cal = await service.load_calendar()   # ... plus the overrides stored in the database
     cal.add_working_days(date(2025, 12, 26), 3)          # -> 2026-01-12
     cal.add_working_hours(received_at, 8)                # aware datetime, government zone
     cal.legal_due_date(registered_on, 30)                # 59-FZ term
@@ -11,8 +11,9 @@
 
 Modules: ``schedule`` (weekly hours, parsed from settings), ``production`` (the
 federal calendar from the ``holidays`` library), ``rules`` (one day's kind and
-spans, pure), ``work_calendar`` (the arithmetic), ``models``/``service`` (local
-overrides in the database). See README.md in this folder for the rules.
+spans, pure), ``work_calendar`` (the arithmetic, pure: schedule and overrides are
+arguments), ``models``/``queries``/``service`` (local overrides in the database, and
+``load_calendar``). See README.md in this folder for the rules.
 """
 
 from __future__ import annotations

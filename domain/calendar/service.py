@@ -1,4 +1,7 @@
-"""Calendar use cases: admins keep the local overrides; everyone reads the calendar."""
+"""Calendar use cases: admins keep the local overrides; everyone reads the calendar.
+
+The one place the calendar meets the database: ``load_calendar`` reads the overrides and
+hands them, with the settings' schedule, to the pure ``WorkCalendar``."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.actor import Actor, Role
+from domain.calendar import queries
 from domain.calendar.models import CalendarOverride
 from domain.calendar.production import MAX_YEAR, MIN_YEAR
 from domain.calendar.rules import (
@@ -57,25 +61,16 @@ def check_range(first: dt.date, last: dt.date) -> None:
         )
 
 
-async def load_overrides(
-    first: dt.date | None = None, last: dt.date | None = None
-) -> list[Override]:
-    """Local overrides, all or those in [first, last] (a few a year: one small read)."""
-    query = CalendarOverride.all()
-    if first is not None:
-        query = query.filter(date__gte=first)
-    if last is not None:
-        query = query.filter(date__lte=last)
-    rows = await query.values("date", "kind", "working_minutes", "reason")
-    return [Override(r["date"], DayKind(r["kind"]), r["working_minutes"], r["reason"])
-            for r in rows]
+async def load_calendar(settings: Settings | None = None) -> WorkCalendar:
+    """The settings' schedule and zone with every local override stored in the database."""
+    return WorkCalendar.default(settings).with_overrides(await queries.overrides())
 
 
 async def read_days(first: dt.date, last: dt.date, settings: Settings | None = None) -> list[Day]:
     """The days from ``first`` to ``last`` as the office lives them (anyone may read)."""
     check_range(first, last)
     # An override reaches one day back (a holiday shortens its eve), so read one day more.
-    overrides = await load_overrides(first, last + dt.timedelta(days=1))
+    overrides = await queries.overrides(first, last + dt.timedelta(days=1))
     return WorkCalendar.default(settings).with_overrides(overrides).days(first, last)
 
 
@@ -98,8 +93,8 @@ async def preview_deadline(
     cap = MAX_TERM_HOURS if rule == DeadlineRule.WORKING_HOURS else MAX_TERM_DAYS
     if not 0 <= amount <= cap:
         raise DomainError(ErrorCode.INVALID, f"Срок — от 0 до {cap}.", "amount")
-    calendar = await WorkCalendar.load(settings)
-    if start.tzinfo is None or start.utcoffset() is None:
+    calendar = await load_calendar(settings)
+    if start.tzinfo is None or start.utcoffset() is None:  # the API refuses these already
         start = start.replace(tzinfo=calendar.zone)
     start = start.astimezone(calendar.zone)
     check_date(start.date(), "start")
@@ -111,11 +106,11 @@ async def preview_deadline(
     return DeadlinePreview(start, rule, amount, due)
 
 
-async def list_overrides(actor: Actor, first: dt.date, last: dt.date) -> list[CalendarOverride]:
+async def list_overrides(actor: Actor, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     if not actor.is_staff:
         raise DomainError(ErrorCode.FORBIDDEN, "Недостаточно прав для этого действия.")
     check_range(first, last)
-    return await CalendarOverride.filter(date__gte=first, date__lte=last).order_by("date")
+    return await queries.override_rows(first, last)
 
 
 def _validated(

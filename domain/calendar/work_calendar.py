@@ -1,10 +1,9 @@
 """Deadline arithmetic over the production calendar and the office schedule.
 
-A ``WorkCalendar`` is an immutable value: a schedule, a time zone and a set of
-local overrides. It never touches the database (``await WorkCalendar.load()``
-reads the overrides once, then everything is arithmetic) and keeps one table
-per year (kinds, spans, running count of working days), shared between
-calendars with the same schedule and the same overrides for that year.
+A ``WorkCalendar`` is an immutable value built from its arguments: a schedule, a time zone
+and the local overrides. It never touches the database (``service.load_calendar`` reads
+the overrides and passes them in) and keeps one table per year, shared between calendars
+with the same schedule and the same overrides for that year.
 """
 
 from __future__ import annotations
@@ -109,14 +108,6 @@ class WorkCalendar:
     def standard(cls, timezone: str = "Europe/Moscow") -> WorkCalendar:
         """The federal 40-hour week of 8-hour days, for the official annual norms."""
         return cls(Schedule.standard(), timezone)
-
-    @classmethod
-    async def load(cls, settings: Settings | None = None) -> WorkCalendar:
-        """The settings' schedule with the local overrides stored in the database."""
-        from domain.calendar.service import load_overrides
-
-        base = cls.default(settings)
-        return base.with_overrides(await load_overrides())
 
     def with_overrides(self, overrides: Iterable[Override]) -> WorkCalendar:
         return WorkCalendar(self.schedule, self.zone.key, overrides)

@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from domain.actor import Actor, Role
+from domain.calendar.service import load_calendar
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients import service as clients
 from domain.clients.models import Channel, ClientKind, ClientTag, ContactPoint, TagKind
@@ -62,7 +63,7 @@ class Ctx:
 
 async def context(settings: Settings | None = None, now: dt.datetime | None = None) -> Ctx:
     settings = settings or get_settings()
-    calendar = await WorkCalendar.load(settings)
+    calendar = await load_calendar(settings)
     return Ctx(settings, calendar, now or dt.datetime.now(dt.UTC))
 
 

@@ -14,6 +14,7 @@ from domain.settings import Settings
 from domain.surveys import service
 from domain.surveys.models import InvitationStatus, SurveyInvitation
 from domain.surveys.queries import INVITATION_COLUMNS
+from domain.validation import clean_text
 
 # Subject kinds that name an okno record with a Node type: staff name those by global ID
 # (the API decodes it), never as free text, so a typed subject always resolves.
@@ -29,9 +30,16 @@ async def invite_by_staff(
     ``R-77``), named by kind and reference; otherwise a Node's (kind, id)."""
     if not actor.is_staff:
         raise DomainError(ErrorCode.FORBIDDEN, "Приглашать к опросу могут только сотрудники.")
-    if external and subject[0] in NODE_SUBJECT_TYPES:
-        raise DomainError(ErrorCode.INVALID, "Такую запись укажите в subjectId.",
-                          "externalSubject.kind")
+    if external:
+        kind, reference = subject
+        if not isinstance(kind, str) or not service.SUBJECT_TYPE.match(kind):
+            raise DomainError(ErrorCode.INVALID, "Неверный вид записи для опроса.",
+                              "externalSubject.kind")
+        if kind in NODE_SUBJECT_TYPES:
+            raise DomainError(ErrorCode.INVALID, "Такую запись укажите в subjectId.",
+                              "externalSubject.kind")
+        subject = (kind, clean_text(reference, "externalSubject.reference", max_length=64,
+                                    required=True))
     if sphere_id is not None:
         sphere = await Sphere.get_or_none(id=parse_uuid(sphere_id, "sphereId", "Сфера"))
         if sphere is None:

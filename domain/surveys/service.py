@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from domain import redis
 from domain.actor import Actor, Role
-from domain.calendar.work_calendar import WorkCalendar
+from domain.calendar.service import load_calendar
 from domain.clients.models import Channel, Client
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode, not_found
@@ -46,7 +46,7 @@ from domain.validation import clean_text
 TOKEN_PURPOSE = "survey"
 TOPIC = "surveys"
 RESPONDED_KEY = "responded"
-_SUBJECT_TYPE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+SUBJECT_TYPE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 BAD_LINK = "Ссылка на опрос недействительна. Проверьте, что она скопирована полностью."
 EXPIRED_LINK = "Срок действия ссылки на опрос истёк. Спасибо, что хотели ответить!"
@@ -96,7 +96,7 @@ def local_date(moment: datetime, settings: Settings) -> date:
 async def reminder_date(start: date, settings: Settings) -> date:
     """``survey_reminder_working_days`` working days after the invitation, by the production
     calendar with the local overrides (a governor's decree may move a day)."""
-    calendar = await WorkCalendar.load(settings)
+    calendar = await load_calendar(settings)
     return calendar.add_working_days(start, settings.survey_reminder_working_days)
 
 
@@ -142,7 +142,7 @@ async def invite(
     settings = settings or get_settings()
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     subject_type, subject_id = subject
-    if not isinstance(subject_type, str) or not _SUBJECT_TYPE.match(subject_type):
+    if not isinstance(subject_type, str) or not SUBJECT_TYPE.match(subject_type):
         raise DomainError(ErrorCode.INVALID, "Неверный вид записи для опроса.", "subjectType")
     subject_key = clean_text(str(subject_id), "subjectId", max_length=64, required=True)
     try:

@@ -1,10 +1,11 @@
 """The working calendar over GraphQL: public days, staff previews, admin overrides."""
 
 DAYS = """query($from: Date!, $to: Date!) { workingCalendar(from: $from, to: $to) {
-    date kind working workingMinutes shortened note overridden intervals { start end } } }"""
+    date kind working workingMinutes shortened note overridden timeZone intervals { start end } }
+    }"""
 
 SET = """mutation($input: SetCalendarOverrideInput!) { setCalendarOverride(input: $input) {
-    override { date kind workingMinutes reason changedBy updatedAt }
+    override { date kind workingMinutes reason changedBySubject updatedAt }
     day { date kind working workingMinutes shortened note overridden }
     errors { code field message } } }"""
 
@@ -12,7 +13,7 @@ REMOVE = """mutation($date: Date!) { removeCalendarOverride(input: {date: $date}
     removedDate day { kind working overridden } errors { code field message } } }"""
 
 PREVIEW = """query($input: DeadlinePreviewInput!) { deadlinePreview(input: $input) {
-    start rule amount due dueDate } }"""
+    start rule amount due dueDate timeZone } }"""
 
 
 async def test_working_calendar_is_public_and_shows_transfers(gql):
@@ -22,11 +23,13 @@ async def test_working_calendar_is_public_and_shows_transfers(gql):
         "WORKDAY", "WORKING_WEEKEND", "WEEKEND", "TRANSFERRED_DAY_OFF", "TRANSFERRED_DAY_OFF",
         "HOLIDAY"]
     sat = days["2024-04-27"]
-    # Sat 27 Apr paid for Mon 29 Apr: Monday's hours in the government's zone (UTC+4).
+    # Sat 27 Apr paid for Mon 29 Apr: Monday's hours (09:00-13:00, 13:45-18:00) in the
+    # government's zone (UTC+4), given as UTC instants like every DateTime.
     assert sat["working"] and sat["workingMinutes"] == 495 and not sat["shortened"]
+    assert sat["timeZone"] == "Europe/Ulyanovsk"
     assert sat["intervals"] == [
-        {"start": "2024-04-27T09:00:00+04:00", "end": "2024-04-27T13:00:00+04:00"},
-        {"start": "2024-04-27T13:45:00+04:00", "end": "2024-04-27T18:00:00+04:00"}]
+        {"start": "2024-04-27T05:00:00+00:00", "end": "2024-04-27T09:00:00+00:00"},
+        {"start": "2024-04-27T09:45:00+00:00", "end": "2024-04-27T14:00:00+00:00"}]
     assert days["2024-04-29"]["note"] == "Выходной (перенесено с 27.04.2024)"
     assert days["2024-05-01"]["note"] == "Праздник Весны и Труда"
     assert days["2024-04-26"]["workingMinutes"] == 420  # Friday
@@ -37,7 +40,7 @@ async def test_working_calendar_shortened_day(gql):
     body = await gql(DAYS, {"from": "2025-06-11", "to": "2025-06-11"}, as_="client")
     day = body["data"]["workingCalendar"][0]
     assert day["shortened"] and day["workingMinutes"] == 435
-    assert day["intervals"][-1]["end"] == "2025-06-11T17:00:00+04:00"
+    assert day["intervals"][-1]["end"] == "2025-06-11T13:00:00+00:00"  # 17:00 local
 
 
 async def test_working_calendar_a_whole_year(gql):
@@ -62,7 +65,7 @@ async def test_admin_sets_and_removes_an_override(gql):
     payload = body["data"]["setCalendarOverride"]
     assert payload["errors"] == []
     assert payload["override"]["kind"] == "TRANSFERRED_DAY_OFF"
-    assert payload["override"]["changedBy"] == "admin-7"
+    assert payload["override"]["changedBySubject"] == "admin-7"
     assert payload["day"] == {"date": "2025-06-16", "kind": "TRANSFERRED_DAY_OFF", "working": False,
                               "workingMinutes": 0, "shortened": False,
                               "note": "Указ Губернатора № 1", "overridden": True}
@@ -104,10 +107,12 @@ async def test_a_regional_holiday_shortens_its_eve(gql):
 async def test_only_admins_change_the_calendar(gql):
     variables = {"input": {"date": "2025-06-16", "kind": "HOLIDAY", "reason": "x"}}
     for role in ("operator", "supervisor", "client"):
-        body = await gql(SET, variables, as_=role)
-        assert body["data"]["setCalendarOverride"]["errors"][0]["code"] == "FORBIDDEN"
-        body = await gql(REMOVE, {"date": "2025-06-16"}, as_=role)
-        assert body["data"]["removeCalendarOverride"]["errors"][0]["code"] == "FORBIDDEN"
+        body = await gql(SET, variables, as_=role, expect_errors=True)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body["data"] == {"setCalendarOverride": None}
+        body = await gql(REMOVE, {"date": "2025-06-16"}, as_=role, expect_errors=True)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body["data"] == {"removeCalendarOverride": None}
     body = await gql(SET, variables, as_=None, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     body = await gql("""{ calendarOverrides(from: "2025-01-01", to: "2025-01-31") { date } }""",
@@ -153,17 +158,24 @@ async def test_deadline_preview_rules(gql):
 
     # R-2.4: urgent, at most 5 working days from receipt on Friday 6 June 2025.
     result = await due("2025-06-06T15:00:00+04:00", "WORKING_DAYS", 5)
-    assert result["due"] == "2025-06-17T18:00:00+04:00" and result["dueDate"] == "2025-06-17"
-    assert result["start"] == "2025-06-06T15:00:00+04:00" and result["rule"] == "WORKING_DAYS"
-    # R-7.2: 5 working hours from a Friday afternoon, given in UTC.
+    # 18:00 local (UTC+4) on Tue 17 June.
+    assert result["due"] == "2025-06-17T14:00:00+00:00" and result["dueDate"] == "2025-06-17"
+    assert result["start"] == "2025-06-06T11:00:00+00:00" and result["rule"] == "WORKING_DAYS"
+    assert result["timeZone"] == "Europe/Ulyanovsk"
+    # R-7.2: 5 working hours from a Friday afternoon (15:45 local), given in UTC.
     result = await due("2025-06-20T11:45:00Z", "WORKING_HOURS", 5)
-    assert result["due"] == "2025-06-23T13:00:00+04:00"
+    assert result["due"] == "2025-06-23T09:00:00+00:00"  # Monday 13:00 local
     # 59-FZ: 30 days from Wednesday 2 December 2024 -> 1 January -> Thursday 9 January.
     result = await due("2024-12-02T10:00:00+04:00", "CALENDAR_DAYS_LEGAL", 30)
-    assert result["due"] == "2025-01-09T18:00:00+04:00"
-    # R-5.3: 0 working days: by the end of the working day; a naive start is local time.
-    result = await due("2025-06-20T10:00:00", "WORKING_DAYS", 0)
-    assert result["due"] == "2025-06-20T16:45:00+04:00"
+    assert result["due"] == "2025-01-09T14:00:00+00:00"
+    # R-5.3: 0 working days: by the end of the working day (Friday 16:45 local).
+    result = await due("2025-06-20T10:00:00+04:00", "WORKING_DAYS", 0)
+    assert result["due"] == "2025-06-20T12:45:00+00:00"
+    # A start without an offset is refused: the one DateTime rule.
+    body = await gql(PREVIEW, {"input": {"start": "2025-06-20T10:00:00", "rule": "WORKING_DAYS",
+                                         "amount": 0}}, as_="executor", expect_errors=True)
+    assert body["data"] is None or body["data"]["deadlinePreview"] is None
+    assert body["errors"]
 
 
 async def test_deadline_preview_is_for_staff_and_checks_amount(gql):

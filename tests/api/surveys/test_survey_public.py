@@ -52,7 +52,8 @@ async def test_public_survey_flow(gql, invitation):
     answers = [{"questionId": rating["id"], "value": 4},
                {"questionId": q(invitation, "clarity"), "choiceKeys": ["yes"]},
                {"questionId": q(invitation, "comment"), "text": "Всё понятно, спасибо"}]
-    result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers}))["submitSurveyResponse"]
+    result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers})
+              )["submitSurveyResponse"]
     assert result == {"accepted": True, "message": "Спасибо! Ваш ответ поможет нам работать лучше.",
                       "errors": []}
     again = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers}))["submitSurveyResponse"]
@@ -69,7 +70,8 @@ async def test_answer_validation_errors_point_at_questions(gql, invitation):
                {"questionId": q(invitation, "effort"), "value": 0},
                {"questionId": q(invitation, "comment"), "text": "a\u0000b"},
                {"questionId": q(invitation, "ghost"), "value": 1}]
-    result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers}))["submitSurveyResponse"]
+    result = (await anon(gql, SUBMIT, {"t": invitation.token, "a": answers})
+              )["submitSurveyResponse"]
     assert not result["accepted"]
     assert {(e["field"], e["code"]) for e in result["errors"]} == {
         ("answers.nps", "INVALID"), ("answers.clarity", "INVALID"), ("answers.effort", "INVALID"),
@@ -170,7 +172,8 @@ async def _submit(client: httpx.AsyncClient, token: str, question: str = RATE) -
 async def test_rate_limit_per_ip(settings):
     """Submission attempts are limited per IP (guessing tokens from one address)."""
     limit = settings.survey_submit_limit_per_minute
-    async with _client_at(settings, "203.0.113.7") as attacker, _client_at(settings, "198.51.100.1") as ok:
+    async with (_client_at(settings, "203.0.113.7") as attacker,
+                _client_at(settings, "198.51.100.1") as ok):
         for n in range(limit):
             result = await _submit(attacker, f"guess-{n}")
             assert result["errors"][0]["code"] == "INVALID_TOKEN"

@@ -27,7 +27,8 @@ REPORT = """query($from: Date!, $to: Date!, $by: [SatisfactionGroupBy!], $f: Sat
   satisfactionReport(from: $from, to: $to, groupBy: $by, filter: $f) {
     from to groupBy truncated
     total { invitations responses responseRate csat averageRating nps promoters detractors }
-    groups { purpose month department { name } figures { invitations responses csat averageRating } }
+    groups { purpose month department { name }
+             figures { invitations responses csat averageRating } }
   } }"""
 QUESTIONS = [
     {"kind": "RATING_1_5", "text": "Оцените приём", "required": True, "key": "rate"},
@@ -58,7 +59,8 @@ async def test_supervisor_defines_and_versions_a_survey(gql):
     assert node["version"]["questions"][0]["text"] == "Оцените приём"
     listed = await gql("{ surveys(purpose: RECEPTION) { edges { node { title isDefault } } } }",
                        as_="supervisor")
-    assert listed["data"]["surveys"]["edges"] == [{"node": {"title": "Приём, v2", "isDefault": True}}]
+    assert listed["data"]["surveys"]["edges"] == [
+        {"node": {"title": "Приём, v2", "isDefault": True}}]
 
 
 async def test_definition_errors_and_permissions(gql):
@@ -73,7 +75,7 @@ async def test_definition_errors_and_permissions(gql):
     body = await gql(PUBLISH, {"in": {"surveyId": "U3VydmV5Om5vcGU=", "title": "t",
                                       "questions": QUESTIONS}}, as_="supervisor")
     assert body["data"]["publishSurveyVersion"]["errors"][0]["code"] == "NOT_FOUND"
-    body = await gql("{ satisfactionReport(from: \"2025-01-01\", to: \"2025-01-31\") { truncated } }",
+    body = await gql('{ satisfactionReport(from: "2025-01-01", to: "2025-01-31") { truncated } }',
                      as_="client", expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -176,7 +178,8 @@ async def test_comments_over_graphql(gql, settings):
     body = await gql("""query($f: SatisfactionFilter) { surveyComments(first: 5, filter: $f) {
         edges { node { text rating question { text } purpose department { name }
                       client { lastName } } }
-        pageInfo { hasNextPage } } }""", {"f": {"departmentIds": [encode_id("Department", dep.id)]}},
+        pageInfo { hasNextPage } } }""",
+                     {"f": {"departmentIds": [encode_id("Department", dep.id)]}},
                      as_="supervisor")
     edges = body["data"]["surveyComments"]["edges"]
     assert edges == [{"node": {"text": "=HYPERLINK(\"x\")", "rating": 5,
@@ -190,7 +193,8 @@ async def test_csv_export_through_a_signed_link(gql, http, settings):
     """R-9 analysis: a signed, expiring CSV download; formulas are neutralised."""
     await _seed(settings)
     body = await gql("""mutation { exportSurveyResponses(input: {from: "2025-01-01",
-        to: "2025-02-28", filter: {purposes: [WRITTEN_ANSWER]}}) { url expiresAt errors { code } } }""",
+        to: "2025-02-28", filter: {purposes: [WRITTEN_ANSWER]}}) {
+        url expiresAt errors { code } } }""",
                      as_="supervisor")
     payload = body["data"]["exportSurveyResponses"]
     assert payload["errors"] == [] and payload["url"].startswith("http://testserver/survey-exports/")

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import websockets
 
+from api.relay import encode_id
 from domain import redis
 from domain.clients.models import Client, ClientKind
-from api.relay import encode_id
 from domain.surveys import service
 from tests.conftest import token
 from tests.support.live import PROTOCOL, live_servers, receive, wait_for_listeners

@@ -1,4 +1,4 @@
-"""Local overrides in the database, read by ``await WorkCalendar.load()``."""
+"""Local overrides in the database, read by ``await service.load_calendar()``."""
 
 import datetime as dt
 
@@ -17,7 +17,7 @@ async def test_load_reads_overrides_and_default_ignores_them(settings):
     row, day = await service.set_override(
         ADMIN, D(2025, 6, 16), DayKind.HOLIDAY, None, "Указ Губернатора", settings)
     assert row.kind == DayKind.HOLIDAY and day.kind == DayKind.HOLIDAY
-    loaded = await WorkCalendar.load(settings)
+    loaded = await service.load_calendar(settings)
     assert not loaded.is_working_day(D(2025, 6, 16))
     assert loaded.is_shortened(D(2025, 6, 11)) is True  # eve of Russia Day, unchanged
     assert loaded.add_working_days(D(2025, 6, 11), 1) == D(2025, 6, 17)
