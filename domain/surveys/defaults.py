@@ -1,10 +1,4 @@
-"""The default survey of each purpose, as first published.
-
-Seeded by an idempotent function (``definitions.ensure_default_survey``), not by a data
-migration: it runs on first use of a purpose (``invite``) and from ``okno seed``, so a
-fresh or truncated database always has them, and admins change them afterwards by
-publishing new versions (the texts here are only version 1).
-"""
+"""Version 1 of the default survey of each purpose (why not a migration: README.md)."""
 
 from __future__ import annotations
 

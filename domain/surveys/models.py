@@ -1,10 +1,5 @@
-"""Satisfaction surveys (R-9): definitions with immutable versions, invitations tied to any
-subject record, responses and their answers.
-
-The reporting dimensions (purpose, channel, sphere, department, executor) are copied onto
-the invitation when it is created, so the report reads one table and never depends on
-the subject's area keeping its records in a particular shape.
-"""
+"""Surveys, their immutable versions, invitations (with the report's dimensions copied on),
+responses and answers (README.md)."""
 
 from __future__ import annotations
 

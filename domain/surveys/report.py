@@ -1,11 +1,4 @@
-"""Satisfaction monitoring (R-9): figures by channel, sphere, department, executor, purpose
-and month, computed by the database (GROUP BY), on PostgreSQL and SQLite alike, over
-``survey_invitation`` alone (each invitation carries its response's score counters, see the
-model), in one statement that returns the groups and their total.
-
-The period selects invitations by when they were sent, so the response rate compares like
-with like; the figures count the answers to those invitations whenever they came.
-"""
+"""Satisfaction monitoring (R-9): one GROUP BY over ``survey_invitation`` (see README.md)."""
 
 from __future__ import annotations
 

@@ -103,12 +103,14 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
 
     # 7. The citizen opens the link and answers (public, no login).
     survey = (await gql("""query($t: String!) { surveyByToken(token: $t) {
-        survey { context questions { id } } errors { code } } }""", {"t": token}, as_=None)
+        survey { context questions { id key } } errors { code } } }""", {"t": token}, as_=None)
               )["data"]["surveyByToken"]
     assert survey["errors"] == [] and number in survey["survey"]["context"]
     submitted = (await gql("""mutation($t: String!, $a: [SurveyAnswerInput!]!) {
         submitSurveyResponse(input: {token: $t, answers: $a}) { accepted errors { code } } }""",
-        {"t": token, "a": [{"questionId": "satisfaction", "value": 5}]}, as_=None)
+        {"t": token, "a": [{"questionId": next(q["id"] for q in survey["survey"]["questions"]
+                                               if q["key"] == "satisfaction"), "value": 5}]},
+        as_=None)
                  )["data"]["submitSurveyResponse"]
     assert submitted == {"accepted": True, "errors": []}
 
@@ -117,13 +119,13 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
     report = (await gql("""query($from: Date!, $to: Date!) {
         satisfactionReport(from: $from, to: $to, groupBy: [SPHERE]) {
           total { invitations responses csat averageRating }
-          groups { sphere figures { responses averageRating } } } }""",
+          groups { sphereCode figures { responses averageRating } } } }""",
         {"from": (today - dt.timedelta(days=1)).isoformat(),
          "to": (today + dt.timedelta(days=1)).isoformat()}, as_="supervisor")
               )["data"]["satisfactionReport"]
     assert report["total"] == {"invitations": 1, "responses": 1, "csat": 100.0,
                                "averageRating": 5.0}
-    assert report["groups"] == [{"sphere": "housing",
+    assert report["groups"] == [{"sphereCode": "housing",
                                  "figures": {"responses": 1, "averageRating": 5.0}}]
 
     # 9. The citizen sees the answer in their own account, and the history has every step.

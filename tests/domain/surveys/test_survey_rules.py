@@ -132,6 +132,18 @@ def test_required_unknown_and_duplicate_questions():
         rules.clean_answers(QUESTIONS, [A("csat", 4)] * 7)
 
 
+def test_a_question_of_another_version_is_no_question_of_this_survey():
+    """R-9: answers keep the meaning of the version they answered, so a question shown in
+    another version (same key) is refused; the version the question came from is checked."""
+    version, other = "3f1c2a34-0000-4000-8000-000000000001", "3f1c2a34-0000-4000-8000-000000000002"
+    ok = rules.clean_answers(QUESTIONS, [A("csat", 4, version_id=version.upper())], version)
+    assert [a.question_id for a in ok] == ["csat"]
+    with pytest.raises(ValidationFailed) as caught:
+        rules.clean_answers(QUESTIONS, [A("csat", 4, version_id=other)], version)
+    assert {(e.field, e.code) for e in caught.value.errors} == {
+        ("answers.0.questionId", ErrorCode.INVALID), ("answers.csat", ErrorCode.REQUIRED)}
+
+
 def test_figures_arithmetic():
     f = rules.Figures(invitations=8, responses=5, rating_count=5, satisfied=3, rating_sum=17,
                       nps_count=4, promoters=2, detractors=1, effort_count=2, effort_sum=11)
