@@ -46,7 +46,8 @@ pytestmark = [
 def _packages_current() -> bool:
     """node_modules exists and was installed from the committed lock (npm keeps a copy)."""
     installed = JS / "node_modules" / ".package-lock.json"
-    return installed.exists() and installed.stat().st_mtime >= (JS / "package-lock.json").stat().st_mtime
+    lock = JS / "package-lock.json"
+    return installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,8 @@ CREATE_CLIENT = """mutation($input: CreateClientInput!) {
 ADD_CONTACT = """mutation($input: AddContactPointInput!) {
   addContactPoint(input: $input) { contact { id } errors { code message } } }"""
 SET_PREFERENCE = """mutation($input: SetChannelPreferenceInput!) {
-  setChannelPreference(input: $input) { preference { preferredChannel } errors { code message } } }"""
+  setChannelPreference(input: $input) {
+    preference { preferredChannel } errors { code message } } }"""
 SAVE_DEPARTMENT = """mutation($input: SaveDepartmentInput!) {
   saveDepartment(input: $input) { department { id } errors { code message } } }"""
 SAVE_STAFF = """mutation($input: SaveStaffMemberInput!) {
