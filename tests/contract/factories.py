@@ -235,10 +235,10 @@ async def sphere_keyword(scene: Scene) -> Made:
     """Staff read the keyword dictionary (``Sphere.keywords``)."""
     await scene.base()
     found = await Sphere.get(code="housing")
-    await directory.add_keyword(ADMIN, found.id, "батарея")
+    await directory.add_keyword(ADMIN, found.id, "контрольтеплосети")
     data = await scene.fetch("{ spheres(activeOnly: false) { code keywords { id term } } }")
     [gid] = [k["id"] for s in data["spheres"] if s["code"] == "housing"
-             for k in s["keywords"] if k["term"] == "батарея"]
+             for k in s["keywords"] if k["term"] == "контрольтеплосети"]
     return Made(gid, ALL_STAFF)
 
 
