@@ -51,7 +51,9 @@ class CalendarQueries:
         "of messages and requests use. A bad amount is a BAD_USER_INPUT error.",
     )
     async def deadline_preview(
-        self, info: Info, input: DeadlinePreviewInput
+        self, info: Info,
+        input: Annotated[DeadlinePreviewInput, strawberry.argument(
+            description="The term: start, rule and amount.")],
     ) -> DeadlinePreview | None:
         try:
             result = await service.preview_deadline(

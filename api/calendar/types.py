@@ -19,6 +19,12 @@ DayKindEnum = strawberry.enum(
     "moved from a weekend, or given for a holiday that fell on a weekend). WORKING_WEEKEND: a "
     "Saturday or Sunday worked by a decree.",
 )
+def describe_values(enum: Any, descriptions: dict[str, str]) -> None:
+    """Per-value descriptions of an enum built from a domain enum (the schema documents each)."""
+    for value in enum.__strawberry_definition__.values:
+        value.description = descriptions[value.name]
+
+
 DeadlineRuleEnum = strawberry.enum(
     DeadlineRule, name="DeadlineRule",
     description="How a term is counted. WORKING_DAYS: the n-th working day after the start "
@@ -28,6 +34,20 @@ DeadlineRuleEnum = strawberry.enum(
     "nights, days off excluded). CALENDAR_DAYS_LEGAL: n calendar days (59-FZ: 30), a due date "
     "on a day off moves to the next working day, due at its closing time.",
 )
+
+
+describe_values(DayKindEnum, {
+    "WORKDAY": "An ordinary working weekday.",
+    "WEEKEND": "Saturday or Sunday off.",
+    "HOLIDAY": "A non-working holiday (statutory, or regional by an override).",
+    "TRANSFERRED_DAY_OFF": "A weekday off by a decree.",
+    "WORKING_WEEKEND": "A Saturday or Sunday worked by a decree.",
+})
+describe_values(DeadlineRuleEnum, {
+    "WORKING_DAYS": "The n-th working day after the start, due at its closing time.",
+    "WORKING_HOURS": "n hours of working time (lunch, nights, days off excluded).",
+    "CALENDAR_DAYS_LEGAL": "n calendar days (59-FZ), moved off a day off, due at closing time.",
+})
 
 
 @strawberry.type(description="A stretch of working time within one day; the lunch break "

@@ -11,7 +11,15 @@ from strawberry.types import Info
 from api.enums import ChannelEnum
 from api.errors import UserError
 from api.permissions import actor_of
-from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, encode_id, page_size
+from api.relay import (
+    AFTER_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    Connection,
+    bad_input,
+    decode_id,
+    encode_id,
+    page_size,
+)
 from api.surveys.types import (
     InvitationStatusEnum,
     PublicSurvey,
@@ -77,7 +85,11 @@ def _group(row: report.ReportRow) -> SatisfactionGroup:
 class SurveyQueries:
     @strawberry.field(description="Public, no login: the survey behind a link's token, with "
                       "what is being rated. A bad, expired or used token comes back in `errors`.")
-    async def survey_by_token(self, info: Info, token: str) -> SurveyByTokenResult:
+    async def survey_by_token(
+        self, info: Info,
+        token: Annotated[str, strawberry.argument(
+            description="The token from the link (or `SurveyInvitation.token`).")],
+    ) -> SurveyByTokenResult:
         try:
             found = await surveys.survey_by_token(token, info.context.settings)
         except DomainError as exc:
@@ -94,9 +106,11 @@ class SurveyQueries:
 
     @strawberry.field(description="Survey definitions, newest first (supervisors, admins).")
     async def surveys(
-        self, info: Info, purpose: SurveyPurposeEnum | None = None,
+        self, info: Info,
+        purpose: Annotated[SurveyPurposeEnum | None, strawberry.argument(
+            description="Only surveys of this purpose.")] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
     ) -> Connection[Survey] | None:
         try:
             rows, has_next = await definitions.list_surveys(
@@ -111,10 +125,13 @@ class SurveyQueries:
         "client (or employee) sees only their own and may omit `clientId`.",
     )
     async def survey_invitations(
-        self, info: Info, client_id: strawberry.ID | None = None,
-        status: list[InvitationStatusEnum] | None = None,
+        self, info: Info,
+        client_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Global ID of the client (staff); a client may omit it.")] = None,
+        status: Annotated[list[InvitationStatusEnum] | None, strawberry.argument(
+            description="Only invitations in these states.")] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
     ) -> Connection[SurveyInvitation] | None:
         actor = actor_of(info)
         try:
@@ -134,10 +151,13 @@ class SurveyQueries:
     )
     async def satisfaction_report(
         self, info: Info,
-        from_: Annotated[dt.date, strawberry.argument(name="from")],
-        to: dt.date,
-        group_by: list[SatisfactionGroupByEnum] | None = None,
-        filter: SatisfactionFilter | None = None,
+        from_: Annotated[dt.date, strawberry.argument(
+            name="from", description="First day (invitations sent), inclusive.")],
+        to: Annotated[dt.date, strawberry.argument(description="Last day, inclusive.")],
+        group_by: Annotated[list[SatisfactionGroupByEnum] | None, strawberry.argument(
+            description="Dimensions to group by; none: the total only.")] = None,
+        filter: Annotated[SatisfactionFilter | None, strawberry.argument(
+            description="Narrow the invitations counted.")] = None,
     ) -> SatisfactionReport | None:
         groups = list(group_by or [])
         try:
@@ -157,11 +177,14 @@ class SurveyQueries:
     )
     async def survey_comments(
         self, info: Info,
-        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
-        to: dt.date | None = None,
-        filter: SatisfactionFilter | None = None,
+        from_: Annotated[dt.date | None, strawberry.argument(
+            name="from", description="First day written, inclusive.")] = None,
+        to: Annotated[dt.date | None, strawberry.argument(
+            description="Last day written, inclusive.")] = None,
+        filter: Annotated[SatisfactionFilter | None, strawberry.argument(
+            description="Narrow the comments.")] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
     ) -> Connection[SurveyComment] | None:
         try:
             flt = comments.CommentFilter(date_from=from_, date_to=to,

@@ -4,6 +4,7 @@ serve a subscriber, whichever process stored the response)."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -23,8 +24,11 @@ class SurveySubscriptions:
         "purpose and/or one department.",
     )
     async def survey_responded(
-        self, info: Info, purpose: SurveyPurposeEnum | None = None,
-        department_id: strawberry.ID | None = None,
+        self, info: Info,
+        purpose: Annotated[SurveyPurposeEnum | None, strawberry.argument(
+            description="Only responses of this purpose.")] = None,
+        department_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only responses about this department's work (global ID).")] = None,
     ) -> AsyncGenerator[SurveyResponse, None]:
         try:
             department = decode_optional_id(department_id, "Department", "departmentId")

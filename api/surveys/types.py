@@ -51,6 +51,41 @@ SatisfactionGroupByEnum = strawberry.enum(
     "zone, by when the invitation was sent.")
 
 
+def describe_values(enum: Any, descriptions: dict[str, str]) -> None:
+    """Per-value descriptions of an enum built from a domain enum (the schema documents each)."""
+    for value in enum.__strawberry_definition__.values:
+        value.description = descriptions[value.name]
+
+
+describe_values(SurveyPurposeEnum, {
+    "WRITTEN_ANSWER": "A final written communication (R-2.10).",
+    "RECEPTION": "A personal reception (R-4.9).",
+    "CALL": "A consultation-line call.",
+    "INTERNAL_REQUEST": "An internal client's request (R-9).",
+})
+describe_values(QuestionKindEnum, {
+    "RATING_1_5": "CSAT stars, 1 to 5.",
+    "NPS_0_10": "Likelihood to recommend, 0 to 10.",
+    "EFFORT": "Ease, 1 (very hard) to 7 (very easy).",
+    "SINGLE_CHOICE": "Pick one option key.",
+    "MULTIPLE_CHOICE": "Pick one or more option keys.",
+    "FREE_TEXT": "A comment.",
+})
+describe_values(InvitationStatusEnum, {
+    "OPEN": "Waiting for the answer; the link works.",
+    "RESPONDED": "Answered (once only).",
+    "EXPIRED": "The link expired unanswered.",
+})
+describe_values(SatisfactionGroupByEnum, {
+    "CHANNEL": "By the channel of the rated communication.",
+    "SPHERE": "By the sphere of activity (R-2.3).",
+    "DEPARTMENT": "By the department that did the work.",
+    "EXECUTOR": "By who handled the work.",
+    "PURPOSE": "By what was rated.",
+    "MONTH": "By month the invitation was sent (government's zone).",
+})
+
+
 def _manager(actor: Actor | None) -> bool:
     return actor is not None and actor.role in MANAGERS
 
@@ -198,7 +233,10 @@ class Survey(RowNode, relay.Node):
         return await self.version(info, self.latest_version_number)
 
     @strawberry.field(description="One version by its number; null if there is no such version.")
-    async def version(self, info: Info, number: int) -> SurveyVersion | None:
+    async def version(
+        self, info: Info,
+        number: Annotated[int, strawberry.argument(description="1, 2, …")],
+    ) -> SurveyVersion | None:
         row = await info.context.loader(SurveyVersionBySurveyNumberLoader).load((self.id, number))
         return SurveyVersion.from_row(row) if row else None
 
