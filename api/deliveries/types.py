@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -11,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.clients.dataloaders import ClientByIdLoader, ContactPointByIdLoader
+from api.dataloaders import RowNode
 from api.deliveries.dataloaders import (
     DeliveriesKey,
     DeliveriesPageByClientLoader,
@@ -20,8 +20,11 @@ from api.deliveries.dataloaders import (
 from api.enums import ChannelEnum
 from api.permissions import actor_of
 from api.relay import Connection, bad_input, page_size
-from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason
+from domain.actor import Actor
+from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason, Template
+from domain.deliveries.queries import LIST_COLUMNS
 from domain.errors import DomainError
+from domain.ids import as_uuid
 from domain.pagination import encode_cursor
 
 if TYPE_CHECKING:
@@ -40,12 +43,27 @@ DeliveryRouteEnum = strawberry.enum(
     "re-routing.")
 DeliveryPurposeEnum = strawberry.enum(
     Purpose, name="DeliveryPurpose", description="Why a communication was sent.")
+DeliveryTemplateEnum = strawberry.enum(
+    Template, name="DeliveryTemplate", description="A template communications are rendered "
+    "from (`deliveryTemplates` lists them; `previewTemplate` shows one).")
+
+
+# What caused a delivery (``source_type`` as other areas pass it to ``send``) → its Node type.
+SOURCE_NODES: dict[str, str] = {
+    "message": "Message",
+    "survey_invitation": "SurveyInvitation",
+    "survey_response": "SurveyResponse",
+    "history_export": "HistoryExport",
+    "delivery": "Delivery",
+}
 
 
 @strawberry.type(description="One outbound communication to one client by one channel "
                  "(an outbox row). Written with the change that caused it, then sent by a "
                  "worker; its status changes arrive through `deliveryUpdated`.")
-class Delivery(relay.Node):
+class Delivery(RowNode, relay.Node):
+    node_loader = DeliveryByIdLoader
+
     id: relay.NodeID[str]
     channel: ChannelEnum | None = strawberry.field(
         description="How it goes; null when no channel could reach the client (see lastError).")
@@ -55,11 +73,9 @@ class Delivery(relay.Node):
         "address, network:handle); null for the personal account and the EDMS.")
     recipient_name: str = strawberry.field(description="The client's name at sending time.")
     purpose: DeliveryPurposeEnum = strawberry.field(description="Why it was sent.")
-    template: str = strawberry.field(description="The template it was rendered from.")
+    template: DeliveryTemplateEnum = strawberry.field(
+        description="The template it was rendered from.")
     subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
-    source_type: str | None = strawberry.field(
-        description="What caused it: message, survey_invitation, booking, history_export, …")
-    source_id: str | None = strawberry.field(description="The ID of that record.")
     status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
     message_id: str | None = strawberry.field(
@@ -79,15 +95,23 @@ class Delivery(relay.Node):
     client_id: strawberry.Private[str]
     contact_id: strawberry.Private[str | None]
     rerouted_from_id: strawberry.Private[str | None]
+    source_type: strawberry.Private[str | None]
+    source_id: strawberry.Private[str | None]
     error: strawberry.Private[str | None]
+
+    @classmethod
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Staff see every delivery; a client (or employee) only those sent to them."""
+        return actor is not None and actor.can_see_client(row["client_id"])
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
         return cls(
             id=str(row["id"]), channel=row["channel"], route=row["route"],
             address=row["address"], recipient_name=row["recipient_name"],
-            purpose=row["purpose"], template=row["template"], subject=row["subject"],
-            source_type=row["source_type"], source_id=row["source_id"], status=row["status"],
+            purpose=row["purpose"], template=Template(row["template"]),
+            subject=row["subject"], source_type=row["source_type"],
+            source_id=row["source_id"], status=row["status"],
             attempts=row["attempts"], message_id=row["message_id"],
             postal_state=row["postal_state"], created_at=row["created_at"],
             updated_at=row["updated_at"], next_attempt_at=row["next_attempt_at"],
@@ -100,16 +124,16 @@ class Delivery(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Delivery:
-        from domain.deliveries.service import LIST_COLUMNS
-
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        rows = await info.context.loader(DeliveryByIdLoader).load_many(list(node_ids))
-        return [cls.from_row(r) if r and actor.can_see_client(str(r["client_id"])) else None
-                for r in rows]
+    @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
+                      "SurveyResponse, HistoryExport or Delivery (`... on Message { number }`); "
+                      "null when nothing did, or the viewer may not see it.")
+    async def source(self, info: Info) -> relay.Node | None:
+        type_name = SOURCE_NODES.get(self.source_type or "")
+        if type_name is None or as_uuid(self.source_id) is None:
+            return None
+        return await relay.GlobalID(type_name, str(self.source_id)).resolve_node(info)
 
     @strawberry.field(description="Why it failed, or the last transient error while it is "
                       "retried (staff only; null for clients).")
@@ -150,7 +174,8 @@ class Delivery(relay.Node):
         if not self.rerouted_from_id:
             return None
         row = await info.context.loader(DeliveryByIdLoader).load(self.rerouted_from_id)
-        return Delivery.from_row(row) if row else None
+        return Delivery.from_row(row) if row and Delivery.visible(info.context.actor, row) \
+            else None
 
 
 @strawberry.type(description="A page of deliveries, newest first. Continue with "
@@ -167,7 +192,8 @@ def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
 
 async def load_client_deliveries(info: Info, client_id: str, first: int | None,
                                  after: str | None) -> DeliveryConnection:
-    """For ``Client.deliveries``: the parent Client is already visible to the viewer."""
+    """For ``Client.deliveries``: the parent Client is already visible to the viewer. A bad
+    cursor is a BAD_USER_INPUT error on that field alone."""
     key = DeliveriesKey(client_id, page_size(info, first), after)
     try:
         rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
