@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import Info
 
 from domain.errors import DomainError, invalid_id
@@ -20,7 +21,8 @@ class Edge(Generic[T]):
     node: T
 
 
-@strawberry.type(description="A page of a list, newest first. Continue with `after: pageInfo.endCursor`.")
+@strawberry.type(
+    description="A page of a list, newest first. Continue with `after: pageInfo.endCursor`.")
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: relay.PageInfo = strawberry.field(description="Where this page stands in the list.")
@@ -71,7 +73,7 @@ def decode_id(value: Any, type_name: str, field: str) -> str:
     is the service's question (NOT_FOUND)."""
     try:
         gid = relay.GlobalID.from_id(str(value))
-    except Exception:
+    except (GlobalIDValueError, ValueError, TypeError):
         raise invalid_id(type_name, field) from None
     if gid.type_name != type_name or not gid.node_id:
         raise invalid_id(type_name, field)

@@ -231,8 +231,8 @@ async def seed_demo() -> str:
     # The default survey of each purpose; also created on first use, see surveys.defaults.
     surveys_before = await Survey.filter(default_for__isnull=False).count()
     created["default surveys"] += len(await ensure_default_surveys()) - surveys_before
-    order = ("departments", "staff", "employees", "persons", "organisations", "contacts", "preferences",
-             "profiles", "representatives", "default surveys")
+    order = ("departments", "staff", "employees", "persons", "organisations", "contacts",
+             "preferences", "profiles", "representatives", "default surveys")
     parts = [f"{created[what]} {what}" for what in order if created[what]]
     if not parts:
         return "demo data already present: nothing added"

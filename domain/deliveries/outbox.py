@@ -25,7 +25,8 @@ from domain.transaction import after_commit
 from domain.validation import clean_text
 
 log = logging.getLogger(__name__)
-_HEADER_URL = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")  # printable ASCII: no header injection
+# Printable ASCII only: no header injection.
+_HEADER_URL = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")
 
 TOPIC = "deliveries"
 ALL = "all"  # pub/sub key every staff subscriber listens on
