@@ -20,8 +20,8 @@ from domain.deliveries.models import PostalState
 
 @strawberry.enum(description="What the operator did with a queued paper letter.")
 class PostalMark(Enum):
-    PRINTED = "printed"
-    POSTED = "posted"
+    PRINTED = strawberry.enum_value("printed", description="Printed, not yet posted.")
+    POSTED = strawberry.enum_value("posted", description="Handed to the post: completes it.")
 
 
 @strawberry.type(description="Result of a delivery mutation: the delivery, or errors.")

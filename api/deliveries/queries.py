@@ -97,7 +97,9 @@ class DeliveryQueries:
         "for a bad `first`, cursor or filter.",
     )
     async def deliveries(
-        self, info: Info, filter: DeliveryFilter | None = None,
+        self, info: Info,
+        filter: Annotated[DeliveryFilter | None, strawberry.argument(
+            description="Narrow the list; every given condition must hold.")] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
     ) -> DeliveryConnection | None:

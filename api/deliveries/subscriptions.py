@@ -4,6 +4,7 @@ worker) through Redis pub/sub, so any API instance can serve the subscriber."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -24,7 +25,10 @@ class DeliverySubscriptions:
         "ID), only that client's.",
     )
     async def delivery_updated(
-        self, info: Info, client_id: strawberry.ID | None = None
+        self, info: Info,
+        client_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only this client's deliveries (a Client global ID); "
+            "null: everyone's.")] = None,
     ) -> AsyncGenerator[Delivery, None]:
         key = outbox.ALL
         if client_id is not None:

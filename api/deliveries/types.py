@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.clients.dataloaders import ClientByIdLoader, ContactPointByIdLoader
 from api.dataloaders import RowNode
 from api.deliveries.dataloaders import (
     DeliveriesKey,
@@ -27,9 +26,6 @@ from domain.errors import DomainError
 from domain.ids import as_uuid
 from domain.pagination import encode_cursor
 
-if TYPE_CHECKING:
-    from api.clients.types import Client, ContactPoint
-
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, description="Where a delivery stands: PENDING (waiting for a worker or "
     "its next try), SENDING (being sent; postal/EDMS: in the operator's queue), SENT, FAILED "
@@ -46,6 +42,82 @@ DeliveryPurposeEnum = strawberry.enum(
 DeliveryTemplateEnum = strawberry.enum(
     Template, name="DeliveryTemplate", description="A template communications are rendered "
     "from (`deliveryTemplates` lists them; `previewTemplate` shows one).")
+
+
+# api/clients refers to this area (Client.deliveries): its types are named lazily, by string,
+# so no import runs from here to there.
+ClientRef = Annotated["Client", strawberry.lazy("api.clients.types")]  # noqa: F821
+ContactPointRef = Annotated["ContactPoint", strawberry.lazy("api.clients.types")]  # noqa: F821
+
+
+def _describe(enum_type: Any, descriptions: dict[Any, str]) -> None:
+    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
+    for value in enum_type.__strawberry_definition__.values:
+        value.description = descriptions[enum_type(value.value)]
+
+
+_describe(DeliveryStatus, {
+    DeliveryStatus.PENDING: "Waiting for a worker, or for its next try (`nextAttemptAt`).",
+    DeliveryStatus.SENDING: "Being sent; paper letters and EDMS: in the operator's queue.",
+    DeliveryStatus.SENT: "Handed over (email accepted, SMS sent, letter posted).",
+    DeliveryStatus.FAILED: "Gave up: see `lastError`; staff may retry or re-route it.",
+    DeliveryStatus.CANCELLED: "Stopped by staff (or replaced by a re-routed delivery).",
+})
+_describe(PostalState, {
+    PostalState.QUEUED: "In the print queue.",
+    PostalState.PRINTED: "Printed, not yet handed to the post.",
+    PostalState.POSTED: "Handed to the post (the delivery is SENT).",
+})
+_describe(RouteReason, {
+    RouteReason.PREFERRED: "The client's chosen channel.",
+    RouteReason.LEGAL: "The channel the law fixes for this communication.",
+    RouteReason.ADDITIONAL: "The client's additional channel, duplicating the legal one.",
+    RouteReason.FALLBACK: "No usable choice: the default order (email, SMS, post, messenger).",
+    RouteReason.STAFF: "Re-routed by staff.",
+})
+_describe(Purpose, {
+    Purpose.ANSWER: "The answer on the merits of a message (final: carries the survey link).",
+    Purpose.INFORMATION: "Requested information (final).",
+    Purpose.SERVICE_RESULT: "A service's result (final).",
+    Purpose.RECEIPT_NOTICE: "The message is registered: its number and deadline.",
+    Purpose.REDIRECT_NOTICE: "The message went to another authority.",
+    Purpose.ABUSE_NOTICE: "The message was left unanswered for abusive content.",
+    Purpose.CLARIFICATION_REQUEST: "More details are needed from the client.",
+    Purpose.EXTENSION_NOTICE: "The deadline was extended.",
+    Purpose.BOOKING_CONFIRMATION: "An appointment is booked.",
+    Purpose.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Purpose.REMINDER: "A reminder of something due.",
+    Purpose.SURVEY_INVITATION: "An invitation to a satisfaction survey.",
+    Purpose.SURVEY_REMINDER: "A reminder of an unanswered survey.",
+    Purpose.HISTORY_EXPORT_READY: "The client's history export is ready to download.",
+    Purpose.MAILING: "A mailing the client subscribed to.",
+    Purpose.MAILING_CONFIRMATION: "Confirm a mailing subscription (double opt-in).",
+    Purpose.CONTACT_VERIFICATION: "A code confirming a contact point.",
+    Purpose.DEADLINE_ALERT: "To an employee: a deadline is near or passed.",
+    Purpose.NOTICE: "Any other notice.",
+})
+_describe(Template, {
+    Template.ABUSE_NOTICE: "No answer for abusive content.",
+    Template.ANSWER: "The answer on the merits (`answer_text`, optional `survey_url`).",
+    Template.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Template.BOOKING_CONFIRMATION: "An appointment is booked.",
+    Template.CLARIFICATION_REQUEST: "A request for more details.",
+    Template.CONTACT_VERIFICATION: "A contact point's confirmation code.",
+    Template.DEADLINE_ALERT: "To an employee: a deadline is near or passed.",
+    Template.EXTENSION_NOTICE: "The deadline was extended.",
+    Template.HISTORY_EXPORT_READY: "The history export's download links.",
+    Template.INFORMATION: "Requested information (final).",
+    Template.MAILING: "A mailing issue.",
+    Template.MAILING_CONFIRMATION: "Confirm a mailing subscription.",
+    Template.NOTICE: "A free-form notice (`title`, `text`).",
+    Template.RECEIPT_NOTICE: "The message is registered: number and deadline.",
+    Template.REDIRECT_NOTICE: "The message went to another authority.",
+    Template.REGISTRATION_NOTICE: "The message is registered (internal requests).",
+    Template.REMINDER: "A reminder of something due.",
+    Template.SERVICE_RESULT: "A service's result (final).",
+    Template.SURVEY_INVITATION: "An invitation to a satisfaction survey.",
+    Template.SURVEY_REMINDER: "A reminder of an unanswered survey.",
+})
 
 
 # What caused a delivery (``source_type`` as other areas pass it to ``send``) → its Node type.
@@ -78,8 +150,9 @@ class Delivery(RowNode, relay.Node):
     subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
     status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
-    message_id: str | None = strawberry.field(
-        description="Email: the Message-ID header; SMS/messenger: the gateway's message id.")
+    external_reference: str | None = strawberry.field(
+        description="The receiving system's handle, to look it up there: for email the "
+        "Message-ID header, for SMS and messengers the gateway's message id.")
     postal_state: PostalStateEnum | None = strawberry.field(
         description="Paper letters only: print-queue progress.")
     created_at: dt.datetime = strawberry.field(description="When it was written (queued).")
@@ -112,7 +185,7 @@ class Delivery(RowNode, relay.Node):
             purpose=row["purpose"], template=Template(row["template"]),
             subject=row["subject"], source_type=row["source_type"],
             source_id=row["source_id"], status=row["status"],
-            attempts=row["attempts"], message_id=row["message_id"],
+            attempts=row["attempts"], external_reference=row["message_id"],
             postal_state=row["postal_state"], created_at=row["created_at"],
             updated_at=row["updated_at"], next_attempt_at=row["next_attempt_at"],
             sent_at=row["sent_at"], printed_at=row["printed_at"],
@@ -152,22 +225,17 @@ class Delivery(RowNode, relay.Node):
         return row["body_html"] if row else None
 
     @strawberry.field(description="The recipient.")
-    async def client(self, info: Info) -> Annotated[Client, strawberry.lazy(
-            "api.clients.types")] | None:
-        from api.clients.types import Client
+    async def client(self, info: Info) -> ClientRef | None:
+        # Through the Client type's own resolve_nodes (its loader and visibility check), so
+        # this area imports nothing of api/clients, which imports us (Client.deliveries).
+        return await relay.GlobalID("Client", self.client_id).resolve_node(info)
 
-        row = await info.context.loader(ClientByIdLoader).load(self.client_id)
-        return Client.from_row(row) if row else None
-
-    @strawberry.field(description="The contact point it was addressed to (null if since removed).")
-    async def contact(self, info: Info) -> Annotated[ContactPoint, strawberry.lazy(
-            "api.clients.types")] | None:
-        from api.clients.types import ContactPoint
-
+    @strawberry.field(
+        description="The contact point it was addressed to (null if since removed).")
+    async def contact(self, info: Info) -> ContactPointRef | None:
         if not self.contact_id:
             return None
-        row = await info.context.loader(ContactPointByIdLoader).load(self.contact_id)
-        return ContactPoint.from_row(row) if row else None
+        return await relay.GlobalID("ContactPoint", self.contact_id).resolve_node(info)
 
     @strawberry.field(description="The delivery this one re-routes, if staff re-routed it.")
     async def rerouted_from(self, info: Info) -> Delivery | None:
