@@ -14,11 +14,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.dev import follow_port
     from api.observability import configure_logging
 
     configure_logging(json=True)
+    follow_port(settings, args.host, args.port)
     uvicorn.run(
-        create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+        create_app(settings), host=settings.host, port=settings.port,
         workers=1, log_level="warning", log_config=None, proxy_headers=True, access_log=False,
     )
 
@@ -26,12 +28,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 def _worker(settings: Settings, args: argparse.Namespace) -> None:
     from arq.worker import Worker
 
+    from api.dev import follow_port
     from api.embedded import start_smtp_sink
     from api.observability import configure_logging
     from domain import redis
     from jobs.worker import worker_settings
 
     configure_logging(json=True)
+    follow_port(settings)  # the sink on OKNO_PORT + 25, like okno dev's
     sink = None if settings.smtp_host else start_smtp_sink(settings.mail_dir,
                                                            port=settings.smtp_sink_port)
     try:
@@ -138,17 +142,19 @@ def _dev(settings: Settings, args: argparse.Namespace) -> None:
     asyncio.run(run_dev(settings, host=args.host or settings.host, port=args.port or settings.port))
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
     parser = argparse.ArgumentParser(prog="okno", description="okno: the Government's client "
                                      "interaction backend (GraphQL).")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, fn, help_text in [
         ("serve", _serve, "run the API (uvicorn)"),
-        ("dev", _dev, "migrate, seed demo data, run API + worker + embedded Redis + SMTP sink"),
+        ("dev", _dev, ("migrate, seed demo data, run API + worker + embedded Redis + SMTP sink "
+         "(on --port + 25)")),
     ]:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host")
-        p.add_argument("--port", type=int)
+        p.add_argument("--port", type=int, help="the API's port (default OKNO_PORT, 8000); "
+                       "the SMTP sink and mailed links follow it unless set")
         p.set_defaults(func=fn)
     sub.add_parser("worker", help="run the job worker (arq)").set_defaults(func=_worker)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=_token)
     sub.add_parser("seed", help="insert demo data (idempotent)").set_defaults(func=_seed)
     args = parser.parse_args(argv)
-    args.func(get_settings(), args)
+    args.func(settings or get_settings(), args)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,12 @@
 Migrates, adds the demo data, and runs the API, a job worker, the embedded Redis
 (unless ``OKNO_REDIS_URL`` is set) and the SMTP sink (unless ``OKNO_SMTP_HOST`` is
 set) in one event loop. Ctrl-C (SIGINT) or SIGTERM stops them all, in order.
+
+Ports: everything ``okno dev --port N`` opens follows N, so a second instance (in
+another ``OKNO_VAR_DIR``) runs side by side with ``--port M``: the API on N, the SMTP
+sink on N + 25 (8000 → 8025), the links it mails on ``http://HOST:N``. Redis and the
+database are a socket and a file under the var dir. ``OKNO_SMTP_SINK_PORT`` and
+``OKNO_PUBLIC_BASE_URL``, when set, win.
 """
 
 from __future__ import annotations
@@ -29,6 +35,43 @@ class _Server(uvicorn.Server):
         yield
 
 
+SMTP_SINK_OFFSET = 25
+
+
+def follow_port(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Make every port and URL that is not set explicitly follow the API port: the SMTP
+    sink listens on port + 25 and mailed links point at this API. In place, because jobs
+    and services read the process's one ``get_settings()``."""
+    explicit = set(settings.model_fields_set)
+    settings.host = host or settings.host
+    settings.port = port or settings.port
+    if "smtp_sink_port" not in explicit:
+        settings.smtp_sink_port = settings.port + SMTP_SINK_OFFSET
+    if "public_base_url" not in explicit:
+        shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        settings.public_base_url = f"http://{shown}:{settings.port}"
+
+
+def role_tokens(client_id: str | None) -> list[tuple[str, list[str]]]:
+    """One ready ``okno token`` command per role, for the demo people ``okno seed`` wrote
+    (staff subjects are directory rows: ``domain.seed.STAFF``)."""
+    from domain.clients.rules import display_name
+    from domain.seed import PERSONS, STAFF
+
+    found: list[tuple[str, list[str]]] = []
+    if client_id:
+        p = PERSONS[0]
+        name = display_name(p.kind, p.last_name, p.first_name, p.middle_name, None)
+        found.append((f"client ({name})", ["--role", "client", "--subject", client_id]))
+    for member in STAFF:
+        argv = ["--role", str(member.role)]
+        if member.subject != f"dev-{member.role}":
+            argv += ["--subject", member.subject]
+        where = f", {member.department}" if member.department else ""
+        found.append((f"{member.role} ({member.full_name}{where})", argv))
+    return found
+
+
 def _banner(settings: Settings, url: str, seeded: str, client_id: str | None) -> str:
     lines = [
         "",
@@ -37,17 +80,19 @@ def _banner(settings: Settings, url: str, seeded: str, client_id: str | None) ->
     ]
     if settings.graphiql_enabled:
         lines.append(f"  GraphiQL  {url}/graphql  (open in a browser)")
+    mail = (f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else
+            f"SMTP sink 127.0.0.1:{settings.smtp_sink_port} -> {settings.mail_dir}/")
     lines += [
         f"  health    {url}/readyz   metrics {url}/metrics",
         f"  database  {settings.effective_database_url}",
-        f"  mail      {'SMTP ' + settings.smtp_host if settings.smtp_host else settings.mail_dir}",
+        f"  mail      {mail}",
+        f"  links     {settings.public_base_url}",
         f"  {seeded}",
         "",
-        "A token for your requests (Authorization: Bearer <token>):",
-        "  uv run okno token --role admin",
+        "A token per role for your requests (Authorization: Bearer <token>):",
     ]
-    if client_id:
-        lines.append(f"  uv run okno token --role client --subject {client_id}")
+    for label, argv in role_tokens(client_id):
+        lines += [f"  # {label}", f"  uv run okno token {' '.join(argv)}"]
     lines += ["Ctrl-C stops everything.", ""]
     return "\n".join(lines)
 
@@ -63,6 +108,7 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
     from jobs import worker as jobs
 
     configure_logging(json=False)
+    follow_port(settings, host, port)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -118,7 +164,7 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
             except (asyncio.CancelledError, TimeoutError):
                 pass
             except Exception:  # keep shutting the rest down
-                log.error("error while stopping", task=task.get_name(), exc_info=True)
+                log.exception("error while stopping", task=task.get_name())
         if sink is not None:
             sink.stop()
         await redis.close()

@@ -30,7 +30,8 @@ MEANINGS = {
     "mail_from": "Sender address of outgoing mail",
     "host": "Address `okno serve`/`okno dev` listen on",
     "port": "Port `okno serve`/`okno dev` listen on",
-    "public_base_url": "How citizens' browsers reach this API (download and unsubscribe links)",
+    "public_base_url": "How citizens' browsers reach this API (download and unsubscribe "
+                       "links); unset: `http://OKNO_HOST:OKNO_PORT`",
     "cors_origins": "Front-end origins allowed by CORS and for websockets (JSON list)",
     "graphiql": "GraphiQL on `GET /graphql`; empty: on in development, off in production",
     "max_body_bytes": "Largest request body; larger gets 413",

@@ -2,8 +2,12 @@
 
 Written through the domain services, so every client gets the same history
 events a real one would. Idempotent: each item is looked up by its natural key
-(department name, client name or INN, contact value) and only what is missing is
-written, so a second run adds nothing and an interrupted run is completed.
+(department name, client name or INN, contact value, staff subject) and only what is
+missing is written, so a second run adds nothing and an interrupted run is completed.
+
+The staff are directory rows whose ``subject`` is what ``okno token --role R`` puts in
+a token by default (``dev-<role>``), so every token the ``okno dev`` banner offers
+works at once: the executor sees their department's messages, the supervisor heads one.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from domain.clients.models import (
     ContactPoint,
     Representative,
 )
-from domain.directory.models import Department
+from domain.directory import service as directory
+from domain.directory.models import Department, StaffMember
 from domain.surveys.definitions import ensure_default_surveys
 from domain.surveys.models import Survey
 
@@ -118,6 +123,30 @@ ORGANISATIONS = (
     ),
 )
 
+@dataclass(frozen=True)
+class DemoStaff:
+    role: Role  # the token role this person signs in with
+    subject: str  # the token subject (``okno token --role R`` defaults to ``dev-<role>``)
+    full_name: str
+    email: str
+    department: str | None
+    supervisor: bool = False  # heads the department (escalations go to them)
+
+
+# An operator, an executor per department, a supervisor and an admin.
+STAFF = (
+    DemoStaff(Role.OPERATOR, "dev-operator", "Орлова Анна Сергеевна",
+              "a.orlova@ulgov.example", DEPARTMENTS[0]),
+    DemoStaff(Role.EXECUTOR, "dev-executor", "Кузьмин Павел Андреевич",
+              "p.kuzmin@ulgov.example", DEPARTMENTS[0]),
+    DemoStaff(Role.EXECUTOR, "dev-executor-it", "Белов Игорь Николаевич",
+              "i.belov@ulgov.example", DEPARTMENTS[1]),
+    DemoStaff(Role.SUPERVISOR, "dev-supervisor", "Миронова Елена Павловна",
+              "e.mironova@ulgov.example", DEPARTMENTS[0], supervisor=True),
+    DemoStaff(Role.ADMIN, "dev-admin", "Головин Сергей Петрович",
+              "s.golovin@ulgov.example", None),
+)
+
 # (client's search name, representative's search name, basis, document)
 REPRESENTATIVES = (
     ("ооо «волжские окна»", "петров алексей сергеевич", AuthorityBasis.CHARTER,
@@ -176,6 +205,15 @@ async def _client(demo: DemoClient, departments: dict[str, Department], created:
     return client
 
 
+async def _staff(demo: DemoStaff, departments: dict[str, Department], created: Counter) -> None:
+    if await StaffMember.exists(subject=demo.subject):
+        return  # left as admins made it
+    department = departments[demo.department].id if demo.department else None
+    await directory.upsert_staff_member(
+        SEED_ACTOR, demo.subject, demo.full_name, demo.email, department, demo.supervisor)
+    created["staff"] += 1
+
+
 async def seed_demo() -> str:
     """Insert what is missing of the demo data; returns a one-line summary."""
     created: Counter = Counter()
@@ -183,6 +221,8 @@ async def seed_demo() -> str:
     by_name: dict[str, Client] = {}
     for demo in (*EMPLOYEES, *PERSONS, *ORGANISATIONS):
         by_name[demo.search_name] = await _client(demo, departments, created)
+    for member in STAFF:
+        await _staff(member, departments, created)
     for client_name, rep_name, basis, document in REPRESENTATIVES:
         client, rep = by_name[client_name], by_name[rep_name]
         if not await Representative.exists(client_id=client.id, representative_id=rep.id):
@@ -191,8 +231,8 @@ async def seed_demo() -> str:
     # The default survey of each purpose (R-9); also created on first use, see surveys.defaults.
     surveys_before = await Survey.filter(default_for__isnull=False).count()
     created["default surveys"] += len(await ensure_default_surveys()) - surveys_before
-    order = ("departments", "employees", "persons", "organisations", "contacts", "preferences",
-             "profiles", "representatives", "default surveys")
+    order = ("departments", "staff", "employees", "persons", "organisations", "contacts",
+             "preferences", "profiles", "representatives", "default surveys")
     parts = [f"{created[what]} {what}" for what in order if created[what]]
     if not parts:
         return "demo data already present: nothing added"

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     mail_from: str = "okno@ulgov.example"
-    smtp_sink_port: int = Field(8025, description="Port of the embedded SMTP sink")
+    smtp_sink_port: int = Field(
+        8025, description="Port of the embedded SMTP sink; unset: `OKNO_PORT` + 25")
 
     # HTTP
     host: str = "127.0.0.1"

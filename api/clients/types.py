@@ -343,7 +343,7 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")]:
+    ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")] | None:
         from api.deliveries.types import load_client_deliveries
 
         return await load_client_deliveries(info, self.id, first, after)

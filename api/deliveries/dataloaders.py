@@ -3,41 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from domain.ids import as_uuid
-from domain.deliveries import service as deliveries
-from domain.deliveries.models import Delivery
+from api.dataloaders import RowLoader
+from domain.deliveries import queries
+from domain.errors import DomainError
 
 
-def _by_id(rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
-    found = {str(row["id"]): row for row in rows}
-    return [found.get(str(as_uuid(k))) for k in keys]
+class DeliveryByIdLoader(RowLoader):
+    """Rows by ID with no access check: ``Delivery.visible`` decides."""
+
+    async def fetch(self, ids):
+        return await queries.rows(ids)
 
 
-class DeliveryByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        ids = [u for u in (as_uuid(k) for k in keys) if u is not None]
-        rows = await Delivery.filter(id__in=ids).values(*deliveries.LIST_COLUMNS) if ids else []
-        return _by_id(rows, keys)
-
-
-class DeliveryBodyByIdLoader(DataLoader[str, dict | None]):
+class DeliveryBodyByIdLoader(RowLoader):
     """Texts are loaded only when asked for: lists stay light."""
 
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        ids = [u for u in (as_uuid(k) for k in keys) if u is not None]
-        return _by_id(await deliveries.bodies(ids) if ids else [], keys)
+    async def fetch(self, ids):
+        return await queries.bodies(ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +34,23 @@ class DeliveriesKey:
 
 class DeliveriesPageByClientLoader(DataLoader[DeliveriesKey, tuple[list[dict], bool]]):
     """First pages of many clients in two statements; later pages one by one. Reached only
-    through a Client the viewer may see."""
+    through a Client the viewer may see. Keys are pages, not IDs: no ``RowLoader``."""
 
     def __init__(self) -> None:
         super().__init__(load_fn=self.load_pages)
 
     @staticmethod
-    async def load_pages(keys: list[DeliveriesKey]) -> list[tuple[list[dict], bool]]:
-        pages: dict[DeliveriesKey, tuple[list[dict], bool]] = {}
+    async def load_pages(keys: list[DeliveriesKey]) -> list[tuple[list[dict], bool] | Exception]:
+        pages: dict[DeliveriesKey, tuple[list[dict], bool] | Exception] = {}
         for first in {k.first for k in keys if not k.after}:
             client_ids = [k.client_id for k in keys if not k.after and k.first == first]
-            found = await deliveries.first_pages(client_ids, first)
+            found = await queries.first_pages(client_ids, first)
             for cid in client_ids:
                 pages[DeliveriesKey(cid, first, None)] = found[cid]
         for k in keys:
             if k.after:
-                pages[k] = await deliveries.client_rows(k.client_id, k.first, k.after)
+                try:
+                    pages[k] = await queries.client_rows(k.client_id, k.first, k.after)
+                except DomainError as exc:  # a bad cursor fails only its own field
+                    pages[k] = exc
         return [pages[k] for k in keys]

@@ -1,4 +1,5 @@
-"""Write side of the deliveries area (staff): retry, cancel, re-route, postal marks."""
+"""Write side of the deliveries area (staff): retry, cancel, re-route, postal marks. IDs are
+decoded inside ``attempt``: a bad one is an INVALID_ID UserError in the payload."""
 
 from __future__ import annotations
 
@@ -12,25 +13,15 @@ from api.deliveries.types import Delivery
 from api.enums import ChannelEnum
 from api.errors import UserError, attempt
 from api.permissions import actor_of
-from api.relay import decode_id
+from api.relay import decode_id, decode_optional_id
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import PostalState
 
 
 @strawberry.enum(description="What the operator did with a queued paper letter.")
 class PostalMark(Enum):
-    PRINTED = "printed"
-    POSTED = "posted"
-
-
-def _id(value: Any, type_name: str, field: str) -> Any:
-    """Decode a global ID; a malformed one is passed on for the service to refuse."""
-    if value is None:
-        return None
-    try:
-        return decode_id(value, type_name, field)
-    except Exception:
-        return "invalid"
+    PRINTED = strawberry.enum_value("printed", description="Printed, not yet posted.")
+    POSTED = strawberry.enum_value("posted", description="Handed to the post: completes it.")
 
 
 @strawberry.type(description="Result of a delivery mutation: the delivery, or errors.")
@@ -42,12 +33,12 @@ class DeliveryPayload:
 
 @strawberry.input(description="A failed or cancelled delivery to send again by the same route.")
 class RetryDeliveryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The Delivery's global ID.")
 
 
 @strawberry.input(description="Stop a delivery that has not gone out yet (or a queued letter).")
 class CancelDeliveryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The Delivery's global ID.")
     reason: str | None = strawberry.field(default=None, description="Shown in the history.")
 
 
@@ -56,7 +47,7 @@ class CancelDeliveryInput:
                   "or a channel (the client's best contact of the needed kind is used), or "
                   "both. A still pending original is cancelled.")
 class RerouteDeliveryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The Delivery's global ID.")
     contact_id: strawberry.ID | None = strawberry.field(
         default=None, description="One of the client's contact points (ContactPoint ID).")
     channel: ChannelEnum | None = strawberry.field(
@@ -66,7 +57,7 @@ class RerouteDeliveryInput:
 @strawberry.input(description="Record a paper letter as printed, or as handed to the post "
                   "(which completes it: SENT).")
 class MarkPostalDeliveryInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The Delivery's global ID.")
     state: PostalMark = strawberry.field(description="PRINTED, or POSTED (completes it).")
 
 
@@ -77,26 +68,29 @@ def _payload(obj: Any, errors: list[UserError]) -> DeliveryPayload:
 
 @strawberry.type
 class DeliveryMutations:
-    @strawberry.mutation(description="Send a failed or cancelled delivery again (staff).")
-    async def retry_delivery(self, info: Info, input: RetryDeliveryInput) -> DeliveryPayload:
-        return _payload(*await attempt(deliveries.retry(
-            actor_of(info), _id(input.id, "Delivery", "id"))))
+    @strawberry.mutation(description="Send a failed or cancelled delivery again.")
+    async def retry_delivery(self, info: Info, input: RetryDeliveryInput
+                             ) -> DeliveryPayload | None:
+        return _payload(*await attempt(lambda: deliveries.retry(
+            actor_of(info), decode_id(input.id, "Delivery", "id"))))
 
-    @strawberry.mutation(description="Cancel a delivery that has not gone out (staff).")
-    async def cancel_delivery(self, info: Info, input: CancelDeliveryInput) -> DeliveryPayload:
-        return _payload(*await attempt(deliveries.cancel(
-            actor_of(info), _id(input.id, "Delivery", "id"), input.reason)))
+    @strawberry.mutation(description="Cancel a delivery that has not gone out.")
+    async def cancel_delivery(self, info: Info, input: CancelDeliveryInput
+                              ) -> DeliveryPayload | None:
+        return _payload(*await attempt(lambda: deliveries.cancel(
+            actor_of(info), decode_id(input.id, "Delivery", "id"), input.reason)))
 
-    @strawberry.mutation(description="Re-route a delivery to another contact point or channel "
-                         "(staff); returns the new delivery.")
+    @strawberry.mutation(description="Re-route a delivery to another contact point or "
+                         "channel; returns the new delivery.")
     async def reroute_delivery(self, info: Info, input: RerouteDeliveryInput
-                               ) -> DeliveryPayload:
-        return _payload(*await attempt(deliveries.reroute(
-            actor_of(info), _id(input.id, "Delivery", "id"),
-            _id(input.contact_id, "ContactPoint", "contactId"), input.channel)))
+                               ) -> DeliveryPayload | None:
+        return _payload(*await attempt(lambda: deliveries.reroute(
+            actor_of(info), decode_id(input.id, "Delivery", "id"),
+            decode_optional_id(input.contact_id, "ContactPoint", "contactId"), input.channel)))
 
-    @strawberry.mutation(description="Mark a queued paper letter printed or posted (staff).")
+    @strawberry.mutation(description="Mark a queued paper letter printed or posted.")
     async def mark_postal_delivery(self, info: Info, input: MarkPostalDeliveryInput
-                                   ) -> DeliveryPayload:
-        return _payload(*await attempt(deliveries.mark_postal(
-            actor_of(info), _id(input.id, "Delivery", "id"), PostalState(input.state.value))))
+                                   ) -> DeliveryPayload | None:
+        return _payload(*await attempt(lambda: deliveries.mark_postal(
+            actor_of(info), decode_id(input.id, "Delivery", "id"),
+            PostalState(input.state.value))))

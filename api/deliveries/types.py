@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.clients.dataloaders import ClientByIdLoader, ContactPointByIdLoader
+from api.dataloaders import RowNode
 from api.deliveries.dataloaders import (
     DeliveriesKey,
     DeliveriesPageByClientLoader,
@@ -20,12 +19,12 @@ from api.deliveries.dataloaders import (
 from api.enums import ChannelEnum
 from api.permissions import actor_of
 from api.relay import Connection, bad_input, page_size
-from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason
+from domain.actor import Actor
+from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason, Template
+from domain.deliveries.queries import LIST_COLUMNS
 from domain.errors import DomainError
+from domain.ids import as_uuid
 from domain.pagination import encode_cursor
-
-if TYPE_CHECKING:
-    from api.clients.types import Client, ContactPoint
 
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, description="Where a delivery stands: PENDING (waiting for a worker or "
@@ -40,12 +39,103 @@ DeliveryRouteEnum = strawberry.enum(
     "re-routing.")
 DeliveryPurposeEnum = strawberry.enum(
     Purpose, name="DeliveryPurpose", description="Why a communication was sent.")
+DeliveryTemplateEnum = strawberry.enum(
+    Template, name="DeliveryTemplate", description="A template communications are rendered "
+    "from (`deliveryTemplates` lists them; `previewTemplate` shows one).")
+
+
+# api/clients refers to this area (Client.deliveries): its types are named lazily, by string,
+# so no import runs from here to there.
+ClientRef = Annotated["Client", strawberry.lazy("api.clients.types")]  # noqa: F821
+ContactPointRef = Annotated["ContactPoint", strawberry.lazy("api.clients.types")]  # noqa: F821
+
+
+def _describe(enum_type: Any, descriptions: dict[Any, str]) -> None:
+    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
+    for value in enum_type.__strawberry_definition__.values:
+        value.description = descriptions[enum_type(value.value)]
+
+
+_describe(DeliveryStatus, {
+    DeliveryStatus.PENDING: "Waiting for a worker, or for its next try (`nextAttemptAt`).",
+    DeliveryStatus.SENDING: "Being sent; paper letters and EDMS: in the operator's queue.",
+    DeliveryStatus.SENT: "Handed over (email accepted, SMS sent, letter posted).",
+    DeliveryStatus.FAILED: "Gave up: see `lastError`; staff may retry or re-route it.",
+    DeliveryStatus.CANCELLED: "Stopped by staff (or replaced by a re-routed delivery).",
+})
+_describe(PostalState, {
+    PostalState.QUEUED: "In the print queue.",
+    PostalState.PRINTED: "Printed, not yet handed to the post.",
+    PostalState.POSTED: "Handed to the post (the delivery is SENT).",
+})
+_describe(RouteReason, {
+    RouteReason.PREFERRED: "The client's chosen channel.",
+    RouteReason.LEGAL: "The channel the law fixes for this communication.",
+    RouteReason.ADDITIONAL: "The client's additional channel, duplicating the legal one.",
+    RouteReason.FALLBACK: "No usable choice: the default order (email, SMS, post, messenger).",
+    RouteReason.STAFF: "Re-routed by staff.",
+})
+_describe(Purpose, {
+    Purpose.ANSWER: "The answer on the merits of a message (final: carries the survey link).",
+    Purpose.INFORMATION: "Requested information (final).",
+    Purpose.SERVICE_RESULT: "A service's result (final).",
+    Purpose.RECEIPT_NOTICE: "The message is registered: its number and deadline.",
+    Purpose.REDIRECT_NOTICE: "The message went to another authority.",
+    Purpose.ABUSE_NOTICE: "The message was left unanswered for abusive content.",
+    Purpose.CLARIFICATION_REQUEST: "More details are needed from the client.",
+    Purpose.EXTENSION_NOTICE: "The deadline was extended.",
+    Purpose.BOOKING_CONFIRMATION: "An appointment is booked.",
+    Purpose.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Purpose.REMINDER: "A reminder of something due.",
+    Purpose.SURVEY_INVITATION: "An invitation to a satisfaction survey.",
+    Purpose.SURVEY_REMINDER: "A reminder of an unanswered survey.",
+    Purpose.HISTORY_EXPORT_READY: "The client's history export is ready to download.",
+    Purpose.MAILING: "A mailing the client subscribed to.",
+    Purpose.MAILING_CONFIRMATION: "Confirm a mailing subscription (double opt-in).",
+    Purpose.CONTACT_VERIFICATION: "A code confirming a contact point.",
+    Purpose.DEADLINE_ALERT: "To an employee: a deadline is near or passed.",
+    Purpose.NOTICE: "Any other notice.",
+})
+_describe(Template, {
+    Template.ABUSE_NOTICE: "No answer for abusive content.",
+    Template.ANSWER: "The answer on the merits (`answer_text`, optional `survey_url`).",
+    Template.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Template.BOOKING_CONFIRMATION: "An appointment is booked.",
+    Template.CLARIFICATION_REQUEST: "A request for more details.",
+    Template.CONTACT_VERIFICATION: "A contact point's confirmation code.",
+    Template.DEADLINE_ALERT: "To an employee: a deadline is near or passed.",
+    Template.EXTENSION_NOTICE: "The deadline was extended.",
+    Template.HISTORY_EXPORT_READY: "The history export's download links.",
+    Template.INFORMATION: "Requested information (final).",
+    Template.MAILING: "A mailing issue.",
+    Template.MAILING_CONFIRMATION: "Confirm a mailing subscription.",
+    Template.NOTICE: "A free-form notice (`title`, `text`).",
+    Template.RECEIPT_NOTICE: "The message is registered: number and deadline.",
+    Template.REDIRECT_NOTICE: "The message went to another authority.",
+    Template.REGISTRATION_NOTICE: "The message is registered (internal requests).",
+    Template.REMINDER: "A reminder of something due.",
+    Template.SERVICE_RESULT: "A service's result (final).",
+    Template.SURVEY_INVITATION: "An invitation to a satisfaction survey.",
+    Template.SURVEY_REMINDER: "A reminder of an unanswered survey.",
+})
+
+
+# What caused a delivery (``source_type`` as other areas pass it to ``send``) → its Node type.
+SOURCE_NODES: dict[str, str] = {
+    "message": "Message",
+    "survey_invitation": "SurveyInvitation",
+    "survey_response": "SurveyResponse",
+    "history_export": "HistoryExport",
+    "delivery": "Delivery",
+}
 
 
 @strawberry.type(description="One outbound communication to one client by one channel "
                  "(an outbox row). Written with the change that caused it, then sent by a "
                  "worker; its status changes arrive through `deliveryUpdated`.")
-class Delivery(relay.Node):
+class Delivery(RowNode, relay.Node):
+    node_loader = DeliveryByIdLoader
+
     id: relay.NodeID[str]
     channel: ChannelEnum | None = strawberry.field(
         description="How it goes; null when no channel could reach the client (see lastError).")
@@ -55,15 +145,14 @@ class Delivery(relay.Node):
         "address, network:handle); null for the personal account and the EDMS.")
     recipient_name: str = strawberry.field(description="The client's name at sending time.")
     purpose: DeliveryPurposeEnum = strawberry.field(description="Why it was sent.")
-    template: str = strawberry.field(description="The template it was rendered from.")
+    template: DeliveryTemplateEnum = strawberry.field(
+        description="The template it was rendered from.")
     subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
-    source_type: str | None = strawberry.field(
-        description="What caused it: message, survey_invitation, booking, history_export, …")
-    source_id: str | None = strawberry.field(description="The ID of that record.")
     status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
-    message_id: str | None = strawberry.field(
-        description="Email: the Message-ID header; SMS/messenger: the gateway's message id.")
+    external_reference: str | None = strawberry.field(
+        description="The receiving system's handle, to look it up there: for email the "
+        "Message-ID header, for SMS and messengers the gateway's message id.")
     postal_state: PostalStateEnum | None = strawberry.field(
         description="Paper letters only: print-queue progress.")
     created_at: dt.datetime = strawberry.field(description="When it was written (queued).")
@@ -79,16 +168,24 @@ class Delivery(relay.Node):
     client_id: strawberry.Private[str]
     contact_id: strawberry.Private[str | None]
     rerouted_from_id: strawberry.Private[str | None]
+    source_type: strawberry.Private[str | None]
+    source_id: strawberry.Private[str | None]
     error: strawberry.Private[str | None]
+
+    @classmethod
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Staff see every delivery; a client (or employee) only those sent to them."""
+        return actor is not None and actor.can_see_client(row["client_id"])
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
         return cls(
             id=str(row["id"]), channel=row["channel"], route=row["route"],
             address=row["address"], recipient_name=row["recipient_name"],
-            purpose=row["purpose"], template=row["template"], subject=row["subject"],
-            source_type=row["source_type"], source_id=row["source_id"], status=row["status"],
-            attempts=row["attempts"], message_id=row["message_id"],
+            purpose=row["purpose"], template=Template(row["template"]),
+            subject=row["subject"], source_type=row["source_type"],
+            source_id=row["source_id"], status=row["status"],
+            attempts=row["attempts"], external_reference=row["message_id"],
             postal_state=row["postal_state"], created_at=row["created_at"],
             updated_at=row["updated_at"], next_attempt_at=row["next_attempt_at"],
             sent_at=row["sent_at"], printed_at=row["printed_at"],
@@ -100,16 +197,16 @@ class Delivery(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Delivery:
-        from domain.deliveries.service import LIST_COLUMNS
-
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        rows = await info.context.loader(DeliveryByIdLoader).load_many(list(node_ids))
-        return [cls.from_row(r) if r and actor.can_see_client(str(r["client_id"])) else None
-                for r in rows]
+    @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
+                      "SurveyResponse, HistoryExport or Delivery (`... on Message { number }`); "
+                      "null when nothing did, or the viewer may not see it.")
+    async def source(self, info: Info) -> relay.Node | None:
+        type_name = SOURCE_NODES.get(self.source_type or "")
+        if type_name is None or as_uuid(self.source_id) is None:
+            return None
+        return await relay.GlobalID(type_name, str(self.source_id)).resolve_node(info)
 
     @strawberry.field(description="Why it failed, or the last transient error while it is "
                       "retried (staff only; null for clients).")
@@ -128,29 +225,25 @@ class Delivery(relay.Node):
         return row["body_html"] if row else None
 
     @strawberry.field(description="The recipient.")
-    async def client(self, info: Info) -> Annotated[Client, strawberry.lazy(
-            "api.clients.types")] | None:
-        from api.clients.types import Client
+    async def client(self, info: Info) -> ClientRef | None:
+        # Through the Client type's own resolve_nodes (its loader and visibility check), so
+        # this area imports nothing of api/clients, which imports us (Client.deliveries).
+        return await relay.GlobalID("Client", self.client_id).resolve_node(info)
 
-        row = await info.context.loader(ClientByIdLoader).load(self.client_id)
-        return Client.from_row(row) if row else None
-
-    @strawberry.field(description="The contact point it was addressed to (null if since removed).")
-    async def contact(self, info: Info) -> Annotated[ContactPoint, strawberry.lazy(
-            "api.clients.types")] | None:
-        from api.clients.types import ContactPoint
-
+    @strawberry.field(
+        description="The contact point it was addressed to (null if since removed).")
+    async def contact(self, info: Info) -> ContactPointRef | None:
         if not self.contact_id:
             return None
-        row = await info.context.loader(ContactPointByIdLoader).load(self.contact_id)
-        return ContactPoint.from_row(row) if row else None
+        return await relay.GlobalID("ContactPoint", self.contact_id).resolve_node(info)
 
     @strawberry.field(description="The delivery this one re-routes, if staff re-routed it.")
     async def rerouted_from(self, info: Info) -> Delivery | None:
         if not self.rerouted_from_id:
             return None
         row = await info.context.loader(DeliveryByIdLoader).load(self.rerouted_from_id)
-        return Delivery.from_row(row) if row else None
+        return Delivery.from_row(row) if row and Delivery.visible(info.context.actor, row) \
+            else None
 
 
 @strawberry.type(description="A page of deliveries, newest first. Continue with "
@@ -167,7 +260,8 @@ def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
 
 async def load_client_deliveries(info: Info, client_id: str, first: int | None,
                                  after: str | None) -> DeliveryConnection:
-    """For ``Client.deliveries``: the parent Client is already visible to the viewer."""
+    """For ``Client.deliveries``: the parent Client is already visible to the viewer. A bad
+    cursor is a BAD_USER_INPUT error on that field alone."""
     key = DeliveriesKey(client_id, page_size(info, first), after)
     try:
         rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)

@@ -29,6 +29,7 @@ from domain.deliveries.outbox import PURPOSE_RU, announce, enqueue, now, publish
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
+from domain.ids import as_uuid
 from domain.settings import Settings
 from domain.transaction import transaction
 
@@ -49,9 +50,8 @@ class Outcome:
 
 async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> Outcome:
     """One attempt at one delivery; safe to call any number of times for the same id."""
-    try:
-        did = uuid.UUID(str(delivery_id))
-    except ValueError:
+    did = as_uuid(delivery_id)
+    if did is None:
         return Outcome("skipped")
     row = await _claim(did)
     if row is None:  # done, cancelled, not yet due, or another worker has it
@@ -175,11 +175,11 @@ async def sweep(settings: Settings) -> dict[str, int]:
         next_attempt_at__lt=at - timedelta(seconds=settings.delivery_sweep_after_seconds),
     ).order_by("next_attempt_at").limit(SWEEP_BATCH).values("id", "attempts", "next_attempt_at")
     for row in due:
-        if await enqueue(row["id"]):
+        # Under its own id; if arq still holds that (its worker died), under a late one.
+        late = row["next_attempt_at"] < stuck_before
+        if await enqueue(row["id"]) or (late and await enqueue(
+                row["id"], job_id=f"{row['id']}:{row['attempts']}:late")):
             counts["enqueued"] += 1
-        elif row["next_attempt_at"] < stuck_before:
-            if await enqueue(row["id"], job_id=f"{row['id']}:{row['attempts']}:late"):
-                counts["enqueued"] += 1
     if counts["enqueued"]:
         log.info("delivery sweep: %s", counts)
     return counts

@@ -1,11 +1,9 @@
-"""Staff use cases on deliveries (retry, cancel, re-route, postal marks, template preview)
-and the reads behind the API. Re-exported by ``service``."""
+"""Staff use cases on deliveries: retry, cancel, re-route, postal marks, and the template
+preview (which writes nothing). Re-exported by ``service``; reads are in ``queries``."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from domain.actor import Actor
@@ -13,38 +11,20 @@ from domain.clients.models import Channel, Client, ContactKind, ContactPoint
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
 from domain.deliveries import rendering, rules
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState, RouteReason
-from domain.deliveries.outbox import (
-    _purpose,
-    announce,
-    hand_off,
-    now,
-    parse_id,
-    with_defaults,
-    write_row,
-)
+from domain.deliveries.outbox import _purpose, announce, hand_off, now, with_defaults, write_row
+from domain.deliveries.queries import require_staff
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
-from domain.pagination import newest_first
+from domain.ids import parse_uuid
 from domain.transaction import transaction
 from domain.validation import SHORT_MAX, clean_text
 
-LIST_COLUMNS = (
-    "id", "client_id", "channel", "route", "contact_id", "address", "recipient_name", "purpose",
-    "template", "subject", "source_type", "source_id", "status", "attempts", "last_error",
-    "idempotency_key", "message_id", "postal_state", "rerouted_from_id", "created_by",
-    "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at", "finished_at",
-)
-
-
-def _staff_only(actor: Actor) -> None:
-    if not actor.is_staff:
-        raise DomainError(ErrorCode.FORBIDDEN, "Недостаточно прав для этого действия.")
-
 
 async def _locked(delivery_id: Any) -> Delivery:
-    row = await Delivery.select_for_update().get_or_none(id=parse_id(delivery_id))
+    row = await Delivery.select_for_update().get_or_none(
+        id=parse_uuid(delivery_id, "id", "Отправление"))
     if row is None:
         raise not_found("Отправление")
     return row
@@ -58,17 +38,9 @@ async def _note(row: Delivery, summary: str, actor: Actor) -> None:
     )
 
 
-async def get_for(actor: Actor, delivery_id: Any) -> dict[str, Any]:
-    """One delivery as a row; staff see all, a client only their own."""
-    rows = await Delivery.filter(id=parse_id(delivery_id)).values(*LIST_COLUMNS)
-    if not rows or not actor.can_see_client(str(rows[0]["client_id"])):
-        raise not_found("Отправление")
-    return rows[0]
-
-
 async def retry(actor: Actor, delivery_id: Any) -> Delivery:
     """Send a failed or cancelled delivery again, by the same route, with fresh attempts."""
-    _staff_only(actor)
+    require_staff(actor)
     async with transaction():
         row = await _locked(delivery_id)
         if not rules.can_retry(row.status):
@@ -89,7 +61,7 @@ async def retry(actor: Actor, delivery_id: Any) -> Delivery:
 
 
 async def cancel(actor: Actor, delivery_id: Any, reason: str | None = None) -> Delivery:
-    _staff_only(actor)
+    require_staff(actor)
     reason = clean_text(reason, "reason", max_length=SHORT_MAX)
     async with transaction():
         row = await _locked(delivery_id)
@@ -112,7 +84,7 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
                   channel: Channel | None = None) -> Delivery:
     """A new delivery of the same content to another contact point or channel; a still
     pending original is cancelled. Returns the new delivery."""
-    _staff_only(actor)
+    require_staff(actor)
     if contact_id is None and channel is None:
         raise DomainError(ErrorCode.REQUIRED, "Выберите контакт или способ связи.", "contactId")
     async with transaction():
@@ -123,7 +95,7 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
         contact = None
         if contact_id is not None:
             contact = await ContactPoint.get_or_none(
-                id=parse_id(contact_id, "contactId", "Контакт"), client_id=row.client_id)
+                id=parse_uuid(contact_id, "contactId", "Контакт"), client_id=row.client_id)
             if contact is None:
                 raise not_found("Контакт", "contactId")
         target = rules.carrier(channel or CHANNEL_FOR_KIND[ContactKind(contact.kind)])
@@ -163,7 +135,7 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
 
 async def mark_postal(actor: Actor, delivery_id: Any, mark: PostalState) -> Delivery:
     """An operator printed the letter, or handed it to the post (which completes it)."""
-    _staff_only(actor)
+    require_staff(actor)
     async with transaction():
         row = await _locked(delivery_id)
         if row.channel not in rules.MANUAL:
@@ -197,13 +169,13 @@ class Preview:
 async def preview(actor: Actor, template: str, purpose: Any, context: Any,
                   client_id: Any = None) -> Preview:
     """Render a template as it would go out, without writing anything (staff)."""
-    _staff_only(actor)
+    require_staff(actor)
     _purpose(purpose)
     safe = rendering.json_safe(context)
     client = None
     address = "432017, г. Ульяновск, ул. Спасская, д. 3"
     if client_id is not None:
-        client = await Client.get_or_none(id=parse_id(client_id, "clientId", "Клиент"))
+        client = await Client.get_or_none(id=parse_uuid(client_id, "clientId", "Клиент"))
         if client is None:
             raise not_found("Клиент", "clientId")
         postal = await ContactPoint.filter(client_id=client.id, kind=ContactKind.POSTAL
@@ -214,72 +186,3 @@ async def preview(actor: Actor, template: str, purpose: Any, context: Any,
     text, html = rendering.email_parts(rendered)
     letter = rendering.letter_html(rendered, full["client_name"], address, "предпросмотр")
     return Preview(rendered.subject, text, html, rendered.short, letter)
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryFilter:
-    statuses: list[DeliveryStatus] | None = None
-    channels: list[Channel] | None = None
-    purposes: list[str] | None = None
-    client_id: Any = None
-    source_type: str | None = None
-    source_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-async def page(actor: Actor, flt: DeliveryFilter, first: int, after: str | None
-               ) -> tuple[list[dict[str, Any]], bool]:
-    """Staff: every delivery, newest first, narrowed by the filter."""
-    _staff_only(actor)
-    query = Delivery.all()
-    if flt.statuses:
-        query = query.filter(status__in=[str(s) for s in flt.statuses])
-    if flt.channels:
-        query = query.filter(channel__in=[str(c) for c in flt.channels])
-    if flt.purposes:
-        for p in flt.purposes:
-            _purpose(p)
-        query = query.filter(purpose__in=[str(p) for p in flt.purposes])
-    if flt.client_id is not None:
-        query = query.filter(client_id=parse_id(flt.client_id, "clientId", "Клиент"))
-    if flt.source_type:
-        query = query.filter(source_type=clean_text(flt.source_type, "sourceType", max_length=60))
-    if flt.source_id:
-        query = query.filter(source_id=clean_text(flt.source_id, "sourceId", max_length=64))
-    if flt.since:
-        query = query.filter(created_at__gte=history.as_utc(flt.since))
-    if flt.until:
-        query = query.filter(created_at__lt=history.as_utc(flt.until))
-    return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
-
-
-async def client_page(actor: Actor, client_id: Any, first: int, after: str | None
-                      ) -> tuple[list[dict[str, Any]], bool]:
-    """One client's deliveries, newest first; a client sees only their own."""
-    cid = parse_id(client_id, "clientId", "Клиент")
-    if not actor.can_see_client(str(cid)):
-        raise not_found("Клиент", "clientId")
-    return await client_rows(cid, first, after)
-
-
-async def client_rows(client_id: Any, first: int, after: str | None
-                      ) -> tuple[list[dict[str, Any]], bool]:
-    """For callers that already checked the viewer may see this client."""
-    query = Delivery.filter(client_id=parse_id(client_id, "clientId", "Клиент"))
-    return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
-
-
-
-
-async def first_pages(client_ids: list[str], first: int
-                      ) -> dict[str, tuple[list[dict[str, Any]], bool]]:
-    """The newest deliveries of many clients in two statements (a client list's field)."""
-    ids = await history.newest_ids_per_client("delivery", "created_at", client_ids, first + 1)
-    rows = await Delivery.filter(id__in=ids).order_by(
-        "client_id", "-created_at", "-id").values(*LIST_COLUMNS) if ids else []
-    return history.split_pages(rows, client_ids, first)
-
-
-async def bodies(ids: list[Any]) -> list[dict[str, Any]]:
-    return await Delivery.filter(id__in=ids).values("id", "body_text", "body_html")

@@ -4,6 +4,7 @@ transaction as the change that causes it, then handed to a worker."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -34,6 +35,32 @@ class Purpose(StrEnum):
     CONTACT_VERIFICATION = "contact_verification"
     DEADLINE_ALERT = "deadline_alert"  # to an employee
     NOTICE = "notice"  # anything else
+
+
+class Template(StrEnum):
+    """The templates under ``templates/`` (a test keeps this list and the files equal).
+    Adding one = its ``.subject.j2`` and ``.txt.j2`` files and a member here."""
+
+    ABUSE_NOTICE = "abuse_notice"
+    ANSWER = "answer"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_CONFIRMATION = "booking_confirmation"
+    CLARIFICATION_REQUEST = "clarification_request"
+    CONTACT_VERIFICATION = "contact_verification"
+    DEADLINE_ALERT = "deadline_alert"
+    EXTENSION_NOTICE = "extension_notice"
+    HISTORY_EXPORT_READY = "history_export_ready"
+    INFORMATION = "information"
+    MAILING = "mailing"
+    MAILING_CONFIRMATION = "mailing_confirmation"
+    NOTICE = "notice"
+    RECEIPT_NOTICE = "receipt_notice"
+    REDIRECT_NOTICE = "redirect_notice"
+    REGISTRATION_NOTICE = "registration_notice"
+    REMINDER = "reminder"
+    SERVICE_RESULT = "service_result"
+    SURVEY_INVITATION = "survey_invitation"
+    SURVEY_REMINDER = "survey_reminder"
 
 
 # R-2.10: final communications carry the satisfaction-survey link.
@@ -111,7 +138,7 @@ class Delivery(Model):
         table = "delivery"
         # One delivery per caller's key and channel: a repeated send() returns the first.
         unique_together = (("idempotency_key", "channel"),)
-        indexes = [
+        indexes: ClassVar[list[Index]] = [
             Index(fields=("created_at", "id")),
             Index(fields=("client_id", "created_at", "id")),
             Index(fields=("status", "created_at", "id")),

@@ -17,7 +17,7 @@ from domain.clients.models import Channel, ChannelPreference, Client, ContactPoi
 from domain.clients.rules import display_name
 from domain.deliveries import rendering, rules
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
-from domain.errors import DomainError, ErrorCode, not_found
+from domain.errors import DomainError, ErrorCode
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
@@ -25,7 +25,8 @@ from domain.transaction import after_commit
 from domain.validation import clean_text
 
 log = logging.getLogger(__name__)
-_HEADER_URL = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")  # printable ASCII: no header injection
+# Printable ASCII only: no header injection.
+_HEADER_URL = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")
 
 TOPIC = "deliveries"
 ALL = "all"  # pub/sub key every staff subscriber listens on
@@ -56,15 +57,6 @@ PURPOSE_RU: dict[str, str] = {
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def parse_id(value: Any, field: str = "id", what: str = "Отправление") -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise not_found(what, field) from None
 
 
 def _purpose(value: Any) -> Purpose:
@@ -125,7 +117,7 @@ async def write_row(
     delivery = await Delivery.create(
         id=delivery_id, client_id=client.id, channel=route.channel, route=route.reason,
         contact_id=route.contact.id if route.contact else None, address=address,
-        recipient_name=name[:800], purpose=str(purpose), template=template, context=context,
+        recipient_name=name[:800], purpose=str(purpose), template=str(template), context=context,
         subject=rendered.subject, body_text=text, body_html=html, headers=headers,
         source_type=source[0], source_id=source[1],
         status=DeliveryStatus.PENDING if route.reachable else DeliveryStatus.FAILED,

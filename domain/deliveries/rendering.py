@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from domain.clients.models import Channel
+from domain.deliveries.models import Template
 from domain.errors import DomainError, ErrorCode
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -95,10 +96,15 @@ def environment() -> Environment:
 
 
 def available() -> list[str]:
-    """Template names that have at least a subject and a text part."""
+    """Template names that have at least a subject and a text part (on disk)."""
     return sorted(p.name.removesuffix(".subject.j2") for p in TEMPLATE_DIR.glob("*.subject.j2")
                   if not p.name.startswith("_")
                   and (TEMPLATE_DIR / p.name.replace(".subject.", ".txt.")).exists())
+
+
+def templates() -> list[Template]:
+    """The templates areas and ``previewTemplate`` can use, in name order."""
+    return sorted(Template, key=str)
 
 
 def json_safe(context: dict[str, Any] | None) -> dict[str, Any]:
@@ -137,7 +143,8 @@ def _part(name: str, context: dict[str, Any]) -> str | None:
 
 
 def check_name(template: str) -> None:
-    if not isinstance(template, str) or not NAME.match(template) or template not in available():
+    if not isinstance(template, str) or not NAME.match(template) \
+            or template not in Template._value2member_map_:
         raise DomainError(ErrorCode.UNKNOWN_TEMPLATE, "Такого шаблона нет.", "template")
 
 

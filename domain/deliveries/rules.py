@@ -88,7 +88,7 @@ def best_contact(contacts: list[Contact], kind: ContactKind, *, verified_only: b
     found = [c for c in contacts if c.kind == kind and (c.verified or not verified_only)]
     if not found:
         return None
-    return sorted(found, key=lambda c: (not c.primary, not c.verified))[0]
+    return min(found, key=lambda c: (not c.primary, not c.verified))
 
 
 def route_to(channel: Channel, reason: RouteReason, contacts: list[Contact],

@@ -1,4 +1,5 @@
-"""Deliveries use cases. ``send`` is what every other area calls to reach a client.
+"""Deliveries use cases (the writes; reads are in ``queries``). ``send`` is what every other
+area calls to reach a client.
 
 Contract (stable; surveys, messages, appointments, mailings, history depend on it)::
 
@@ -23,23 +24,15 @@ from tortoise.exceptions import IntegrityError
 from domain.actor import SYSTEM, Actor
 from domain.clients.models import Channel, Client
 from domain.deliveries import rendering, rules
-from domain.deliveries.manage import (  # noqa: F401 (re-exported: one module per area)
-    LIST_COLUMNS,
-    DeliveryFilter,
+from domain.deliveries.manage import (  # noqa: F401 (re-exported: writes go through service)
     Preview,
-    bodies,
     cancel,
-    client_page,
-    client_rows,
-    first_pages,
-    get_for,
     mark_postal,
-    page,
     preview,
     reroute,
     retry,
 )
-from domain.deliveries.models import Delivery, Purpose
+from domain.deliveries.models import Delivery, Purpose, Template
 from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     ALL,
     JOB,
@@ -49,12 +42,12 @@ from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     _purpose,
     enqueue,
     hand_off,
-    parse_id,
     routing_inputs,
     with_defaults,
     write_row,
 )
 from domain.errors import not_found
+from domain.ids import parse_uuid
 from domain.settings import Settings, get_settings
 from domain.transaction import transaction
 from domain.validation import clean_text
@@ -63,7 +56,7 @@ from domain.validation import clean_text
 async def send(
     client_id: Any,
     purpose: Purpose,
-    template: str,
+    template: Template | str,
     context: dict[str, Any],
     *,
     source: tuple[str, Any],
@@ -83,7 +76,7 @@ async def send(
             existing = await Delivery.filter(idempotency_key=key).order_by("created_at", "id")
             if existing:
                 return existing
-        client = await Client.get_or_none(id=parse_id(client_id, "clientId", "Клиент"))
+        client = await Client.get_or_none(id=parse_uuid(client_id, "clientId", "Клиент"))
         if client is None:
             raise not_found("Клиент", "clientId")
         preference, contacts = await routing_inputs(client.id)
@@ -104,8 +97,6 @@ async def send(
         for row in rows:
             hand_off(row)
     return rows
-
-
 
 
 async def notify_history_export(export: Any, settings: Settings | None = None) -> list[Delivery]:

@@ -10,13 +10,13 @@ from domain.clients.models import (
     ContactPoint,
     Representative,
 )
-from domain.directory.models import Department
+from domain.directory.models import Department, StaffMember
 from domain.history.models import InteractionEvent
 from domain.seed import demo_client_id, seed_demo
 from domain.validation import validate_inn, validate_ogrn
 
 MODELS = (Department, Client, ContactPoint, ChannelPreference, ClientTag, Representative,
-          InteractionEvent)
+          InteractionEvent, StaffMember)
 
 
 async def _counts() -> dict[str, int]:

@@ -42,8 +42,8 @@ class PrivateRedis:
              "--appendonly", "no", "--dir", str(self.dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
-                             text=True).stdout.strip() != "PONG":
+        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], check=False,
+                             capture_output=True, text=True).stdout.strip() != "PONG":
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
 

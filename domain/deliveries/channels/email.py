@@ -82,7 +82,7 @@ class SmtpPool:
     async def _discard(self, client: aiosmtplib.SMTP) -> None:
         try:
             await asyncio.wait_for(client.quit(), 2)
-        except Exception:  # already gone: nothing to tidy
+        except Exception:  # noqa: BLE001 (already gone, whatever the cause: nothing to tidy)
             client.close()
 
     async def close(self) -> None:
@@ -133,7 +133,7 @@ class EmailAdapter:
         mid, message = self.build(delivery, recipient)
         try:
             client = await self.pool.acquire()
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             raise TransientFailure(f"SMTP-сервер недоступен: {_describe(exc)}") from None
         reusable = False
         try:
@@ -149,7 +149,7 @@ class EmailAdapter:
         except aiosmtplib.SMTPResponseException as exc:
             reusable = client.is_connected
             _raise_for_code(exc.code, f"{exc.code} {exc.message}")
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             raise TransientFailure(f"SMTP: {_describe(exc)}") from None
         finally:
             self.pool.release(client, reusable)

@@ -3,6 +3,8 @@ actions (retry, cancel, re-route, postal marks), template preview, bad input."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from api.relay import encode_id
@@ -14,14 +16,15 @@ from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import make_client
 
 ANSWER = {"answer_text": "Ответ по существу.", "message_number": "7"}
-FIELDS = """id channel route address status attempts lastError purpose subject sourceType
-  sourceId postalState sentAt text html client { displayName } contact { value }"""
+MESSAGE_ID = "5b7f9a52-3f0c-4c55-9d0e-1a2b3c4d5e6f"  # a message that caused the answer
+FIELDS = """id channel route address status attempts lastError purpose template subject
+  source { id } postalState sentAt text html client { displayName } contact { value }"""
 PAYLOAD = f"delivery {{ {FIELDS} }} errors {{ code field message }}"
 
 
 async def answer_to(person, **kw) -> list[Delivery]:
     return await deliveries.send(person.id, Purpose.ANSWER, "answer", ANSWER,
-                                 source=("message", "m-1"), **kw)
+                                 source=("message", MESSAGE_ID), **kw)
 
 
 def gid(row) -> str:
@@ -50,10 +53,11 @@ async def test_staff_list_filters_and_pages(gql, settings):
     ids = {e["node"]["id"] for e in page1["edges"] + page2["edges"]}
     assert len(ids) == 4
     client_gid = encode_id("Client", ok.id)
-    body = await gql("""query($c: ID) { deliveries(filter: {clientId: $c, channels: [EMAIL],
-        purposes: [ANSWER], sourceType: "message"}) { edges { node { id } } } }""",
-        {"c": client_gid}, as_="operator")
+    body = await gql("""query($c: ID, $s: ID) { deliveries(filter: {clientId: $c,
+        channels: [EMAIL], purposes: [ANSWER], sourceId: $s}) { edges { node { id template
+        } } } }""", {"c": client_gid, "s": encode_id("Message", MESSAGE_ID)}, as_="operator")
     assert len(body["data"]["deliveries"]["edges"]) == 3
+    assert {e["node"]["template"] for e in body["data"]["deliveries"]["edges"]} == {"ANSWER"}
 
 
 async def test_client_sees_own_deliveries_only(gql, settings):
@@ -177,7 +181,7 @@ async def test_postal_print_queue(gql, settings):
     assert wrong["errors"][0]["code"] == "INVALID_STATE"
 
 
-PREVIEW = """query($t: String!, $c: JSON!, $id: ID) { previewTemplate(template: $t,
+PREVIEW = """query($t: DeliveryTemplate!, $c: JSON!, $id: ID) { previewTemplate(template: $t,
   purpose: ANSWER, context: $c, clientId: $id) { preview { subject text html shortText
   letterHtml } errors { code field message } } }"""
 
@@ -185,7 +189,7 @@ PREVIEW = """query($t: String!, $c: JSON!, $id: ID) { previewTemplate(template: 
 async def test_preview_template(gql, settings):
     person = await make_client(postal="432017, Ульяновск, ул. Гончарова, 1", last_name="Смирнова",
                                first_name="Анна")
-    body = await gql(PREVIEW, {"t": "answer", "c": {**ANSWER, "survey_url": "https://s/1"},
+    body = await gql(PREVIEW, {"t": "ANSWER", "c": {**ANSWER, "survey_url": "https://s/1"},
                                "id": encode_id("Client", person.id)}, as_="operator")
     preview = body["data"]["previewTemplate"]["preview"]
     assert preview["subject"] == "Ответ на ваше обращение № 7"
@@ -193,40 +197,55 @@ async def test_preview_template(gql, settings):
     assert 'href="https://s/1"' in preview["html"] and "Гончарова" in preview["letterHtml"]
     assert await Delivery.all().count() == 0
     names = (await gql("query { deliveryTemplates }", as_="operator"))["data"]
-    assert "answer" in names["deliveryTemplates"]
+    assert "ANSWER" in names["deliveryTemplates"]
 
 
-@pytest.mark.parametrize(("template", "context", "client", "code"), [
-    ("answer", {}, None, "TEMPLATE_ERROR"),
-    ("no_such_template", ANSWER, None, "UNKNOWN_TEMPLATE"),
-    ("../../etc/passwd", ANSWER, None, "UNKNOWN_TEMPLATE"),
-    ("answer", [1, 2], None, "INVALID"),
-    ("answer", "text", None, "INVALID"),
-    ("answer", {"answer_text": "\u0000"}, None, "FORBIDDEN_CHARACTERS"),
-    ("answer", {"answer_text": "x" * 300_000}, None, "TOO_LONG"),
-    ("answer", ANSWER, "garbage", "NOT_FOUND"),
-    ("answer", ANSWER, encode_id("Client", "00000000-0000-0000-0000-000000000000"), "NOT_FOUND"),
+@pytest.mark.parametrize(("context", "client", "code"), [
+    ({}, None, "TEMPLATE_ERROR"),
+    ([1, 2], None, "INVALID"),
+    ("text", None, "INVALID"),
+    ({"answer_text": "\u0000"}, None, "FORBIDDEN_CHARACTERS"),
+    ({"answer_text": "x" * 300_000}, None, "TOO_LONG"),
+    (ANSWER, "garbage", "INVALID_ID"),
+    (ANSWER, "00000000-0000-0000-0000-000000000000", "INVALID_ID"),
+    (ANSWER, encode_id("Client", "not-a-uuid"), "NOT_FOUND"),
+    (ANSWER, encode_id("Client", "00000000-0000-0000-0000-000000000000"), "NOT_FOUND"),
 ])
-async def test_preview_bad_input(gql, settings, template, context, client, code):
-    body = await gql(PREVIEW, {"t": template, "c": context, "id": client}, as_="operator")
-    assert body["data"]["previewTemplate"]["errors"][0]["code"] == code
+async def test_preview_bad_input(gql, settings, context, client, code):
+    """Bad values and IDs are UserErrors in the payload; a raw UUID is not a global ID."""
+    body = await gql(PREVIEW, {"t": "ANSWER", "c": context, "id": client}, as_="operator")
+    [error] = body["data"]["previewTemplate"]["errors"]
+    assert error["code"] == code
+    assert error["field"] == ("clientId" if client else "context")
 
 
-BAD_IDS = ["", "abc", "\u0000", "x" * 100_000, encode_id("Client", "1"),
-           encode_id("Delivery", "not-a-uuid"),
-           encode_id("Delivery", "00000000-0000-0000-0000-000000000000")]
+@pytest.mark.parametrize("template", ["answer", "no_such_template", "../../etc/passwd"])
+async def test_unknown_templates_are_refused_by_the_schema(gql, settings, template):
+    """Templates are an enum: a name outside it never reaches the renderer."""
+    body = await gql(PREVIEW, {"t": template, "c": ANSWER}, as_="operator", expect_errors=True)
+    assert body["data"] is None and "DeliveryTemplate" in body["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("bad", BAD_IDS)
-async def test_every_mutation_refuses_bad_ids_as_user_errors(gql, settings, bad):
-    """Forged, malformed, huge and NUL-carrying IDs come back as NOT_FOUND, never a 500."""
-    for mutation, extra in [("retryDelivery", ""), ("cancelDelivery", ""),
-                            ("rerouteDelivery", ", channel: SMS"),
-                            ("markPostalDelivery", ", state: POSTED")]:
+# Not a Delivery global ID at all (a raw UUID included): INVALID_ID.
+MALFORMED_IDS = ["", "abc", "\u0000", "x" * 100_000, encode_id("Client", "1"),
+                 "00000000-0000-0000-0000-000000000000", str(uuid.uuid4())]
+# A Delivery global ID that names nothing: NOT_FOUND, like an ID never issued.
+FORGED_IDS = [encode_id("Delivery", "not-a-uuid"), encode_id("Delivery", "'; DROP TABLE x"),
+              encode_id("Delivery", "00000000-0000-0000-0000-000000000000")]
+MUTATIONS = [("retryDelivery", ""), ("cancelDelivery", ""),
+             ("rerouteDelivery", ", channel: SMS"), ("markPostalDelivery", ", state: POSTED")]
+
+
+@pytest.mark.parametrize(("bad", "code"), [(b, "INVALID_ID") for b in MALFORMED_IDS]
+                         + [(b, "NOT_FOUND") for b in FORGED_IDS])
+async def test_every_mutation_refuses_bad_ids_as_user_errors(gql, settings, bad, code):
+    """Malformed IDs (raw UUIDs too) are INVALID_ID, forged ones NOT_FOUND: UserErrors on
+    `id`, never a top-level error or a 500."""
+    for mutation, extra in MUTATIONS:
         body = await gql(f"""mutation($id: ID!) {{ {mutation}(input: {{id: $id{extra}}}) {{
             delivery {{ id }} errors {{ code field }} }} }}""", {"id": bad}, as_="operator")
-        [error] = body["data"][mutation]["errors"]
-        assert error["code"] == "NOT_FOUND", (mutation, error)
+        assert body["data"][mutation] == {"delivery": None,
+                                          "errors": [{"code": code, "field": "id"}]}, mutation
 
 
 async def test_bad_values_are_user_errors(gql, settings):
@@ -237,12 +256,15 @@ async def test_bad_values_are_user_errors(gql, settings):
             reason: $r}) { delivery { id } errors { code field } } }""",
             {"id": gid(row), "r": reason}, as_="operator")
         assert body["data"]["cancelDelivery"]["errors"] == [{"code": code, "field": "reason"}]
-    for contact in ["garbage", "\u0000", encode_id("ContactPoint", "1")]:
+    for contact, code in [("garbage", "INVALID_ID"), ("\u0000", "INVALID_ID"),
+                          (person.contacts["email"], "INVALID_ID"),
+                          (encode_id("Client", person.id), "INVALID_ID"),
+                          (encode_id("ContactPoint", "1"), "NOT_FOUND")]:
         body = await gql("""mutation($id: ID!, $c: ID) { rerouteDelivery(input: {id: $id,
             contactId: $c}) { errors { code field } } }""", {"id": gid(row), "c": contact},
             as_="operator")
         assert body["data"]["rerouteDelivery"]["errors"] == [
-            {"code": "NOT_FOUND", "field": "contactId"}]
+            {"code": code, "field": "contactId"}]
     body = await gql("""mutation($id: ID!) { rerouteDelivery(input: {id: $id}) {
         errors { code field } } }""", {"id": gid(row)}, as_="operator")
     assert body["data"]["rerouteDelivery"]["errors"] == [{"code": "REQUIRED", "field": "contactId"}]
@@ -253,8 +275,11 @@ async def test_bad_values_are_user_errors(gql, settings):
 
 
 async def test_staff_only_mutations(gql, settings):
+    """A refusal is FORBIDDEN on that field alone: the payload is null, the rest answers."""
     person = await make_client()
     [row] = await answer_to(person)
     body = await gql("""mutation($id: ID!) { retryDelivery(input: {id: $id}) { errors { code }
         } }""", {"id": gid(row)}, as_="client", subject=person.id, expect_errors=True)
+    assert body["data"] == {"retryDelivery": None}
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["errors"][0]["path"] == ["retryDelivery"]

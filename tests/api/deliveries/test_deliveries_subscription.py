@@ -60,3 +60,15 @@ async def test_clients_may_not_subscribe(settings, server_port):
         assert message["type"] in ("error", "next")
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_client_id_must_be_a_global_id(settings, server_port):
+    """A raw UUID as `clientId` is INVALID_ID (BAD_USER_INPUT), not a silent empty stream."""
+    person = await make_client()
+    async with await open_ws(server_port, token(settings, "operator", "op-1")) as ws:
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": SUBSCRIBE, "variables": {"c": str(person.id)}}}))
+        message = await receive(ws)
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert errors[0]["extensions"]["reason"] == "INVALID_ID"

@@ -73,6 +73,84 @@ def test_dev_runs_everything_in_one_process_and_stops_on_ctrl_c(tmp_path: Path):
     assert leftover.stdout == b""
 
 
+def _free_port_with_sink() -> int:
+    """A free port N whose SMTP sink port N + 25 is free too."""
+    import socket
+
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 25))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no free port pair")
+
+
+def _export_notices(mail_dir: Path) -> list[tuple[str, str]]:
+    """(recipient, plain text) of the history-export notices filed in ``mail_dir``."""
+    from email import message_from_bytes, policy
+
+    found = []
+    for path in mail_dir.glob("*.eml"):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        text = message.get_body(("plain",)).get_content()
+        if "/exports/" in text or "история" in str(message["Subject"]).lower():
+            found.append((str(message["To"]), text))
+    return found
+
+
+def test_two_dev_instances_run_side_by_side(tmp_path: Path):
+    """``okno dev --port N`` moves every port it opens (the SMTP sink to N + 25, mailed
+    links to N): a second instance with ``--port M`` in another var dir starts next to
+    the first, both answer /readyz, and each one's sink receives that instance's own
+    mail (a history export notice, with a link to that instance)."""
+    ports = [_free_port_with_sink()]
+    while len(ports) < 2:
+        candidate = _free_port_with_sink()
+        if abs(candidate - ports[0]) != 25 and candidate != ports[0]:
+            ports.append(candidate)
+    homes = [tmp_path / "one", tmp_path / "two"]
+    procs = []
+    for port, home in zip(ports, homes, strict=True):
+        home.mkdir()
+        procs.append(okno("dev", "--port", str(port), env=okno_env(home / "var"), cwd=home))
+    admin = mint_token(Settings(_env_file=None), Role.ADMIN, "dev-admin")
+    with stopped_at_exit(procs[0]), stopped_at_exit(procs[1]):
+        for port, proc in zip(ports, procs, strict=True):
+            wait_until_up(f"http://127.0.0.1:{port}", proc, "/readyz", timeout=60)
+        for port in ports:
+            base = f"http://127.0.0.1:{port}"
+            assert httpx.get(base + "/readyz").json()["checks"] == {"database": "ok",
+                                                                   "redis": "ok"}
+            cid = _graphql(base, '{ clients(first: 1, search: "Иванова") { edges { node { id }'
+                           " } } }", admin)["clients"]["edges"][0]["node"]["id"]
+            requested = _graphql(base, """mutation($id: ID!) { requestHistoryExport(input:
+                {clientId: $id}) { export { id } errors { code } } }""", admin, {"id": cid})
+            assert requested["requestHistoryExport"]["errors"] == []
+        for port, home, proc in zip(ports, homes, procs, strict=True):
+            deadline = time.monotonic() + 60
+            while not (notices := _export_notices(home / "var" / "mail")):
+                assert time.monotonic() < deadline, f"no mail reached the sink of :{port}"
+                assert proc.poll() is None, proc.communicate()
+                time.sleep(0.3)
+            [(to, text)] = notices
+            assert to.endswith("<maria.ivanova@example.ru>")
+            assert f"http://127.0.0.1:{port}/exports/" in text
+        outs = []
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+            assert proc.returncode == 0 and "Traceback" not in err, err
+            outs.append(out)
+    for port, out in zip(ports, outs, strict=True):
+        assert f"http://127.0.0.1:{port}/graphql" in out
+        assert f"SMTP sink 127.0.0.1:{port + 25}" in out
+        for role in ("client", "operator", "executor", "supervisor", "admin"):
+            assert f"okno token --role {role}" in out
+
+
 def test_migrate_seed_serve_and_worker_on_defaults(tmp_path: Path):
     """``okno migrate``, ``seed``, ``serve`` and ``worker`` on the embedded defaults (SQLite
     file and Redis under ``var/``): a second seed adds nothing, and a job requested through
