@@ -69,9 +69,11 @@ _describe(PostalState, {
     PostalState.POSTED: "Handed to the post (the delivery is SENT).",
 })
 _describe(RouteReason, {
-    RouteReason.PREFERRED: "The client's chosen channel.",
+    RouteReason.PREFERRED: "The client's chosen channel (also beside a legal one: R-1.4).",
     RouteReason.LEGAL: "The channel the law fixes for this communication.",
     RouteReason.ADDITIONAL: "The client's additional channel, duplicating the legal one.",
+    RouteReason.FIXED: "The procedure fixes the channel for this purpose: mailings go by "
+    "email only (R-6.2).",
     RouteReason.FALLBACK: "No usable choice: the default order (email, SMS, post, messenger).",
     RouteReason.STAFF: "Re-routed by staff.",
 })

@@ -102,6 +102,10 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
         if target not in rules.DELIVERABLE:
             raise DomainError(ErrorCode.INVALID, "Этим способом нельзя доставить письменное "
                               "сообщение.", "channel")
+        fixed = rules.FIXED_CHANNEL.get(row.purpose)
+        if fixed is not None and target != fixed:  # mailings go by email only
+            raise DomainError(ErrorCode.INVALID, "Рассылка отправляется только по электронной "
+                              "почте.", "channel")
         needed = CONTACT_FOR_CHANNEL.get(target)
         contacts = await ContactPoint.filter(client_id=row.client_id).order_by("created_at")
         if needed is not None and contact is None:

@@ -88,6 +88,7 @@ class RouteReason(StrEnum):
     LEGAL = "legal"  # the channel the law fixes for this process
     ADDITIONAL = "additional"  # the client's extra channel, duplicating the legal one
     FALLBACK = "fallback"  # no usable choice: the documented default order
+    FIXED = "fixed"  # the procedure fixes the channel for this purpose (mailings)
     STAFF = "staff"  # re-routed by staff
 
 

@@ -66,7 +66,7 @@ async def test_redis_down_at_commit_then_the_sweep_sends(settings, tmp_path):
         private.stop()
         async with transaction():  # what a mutation does
             [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                          {"answer_text": "Ответ."}, source=("message", "m-1"))
+                                          {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}, source=("message", "m-1"))
         row = await Delivery.get(id=row.id)
         assert row.status == DeliveryStatus.PENDING  # committed, only the hand-off was lost
         private.start()
@@ -99,7 +99,7 @@ async def test_redis_down_while_a_mutation_commits(settings, tmp_path, gql):
     try:
         person = await make_client(email="again@example.ru")
         [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                      {"answer_text": "Ответ."}, source=("message", "m-2"))
+                                      {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}, source=("message", "m-2"))
         await Delivery.filter(id=row.id).update(status=DeliveryStatus.FAILED)
         private.stop()
         body = await gql("""mutation($id: ID!) { retryDelivery(input: {id: $id}) {

@@ -39,7 +39,7 @@ async def test_staff_see_written_then_sent(settings, server_port):
                                   "payload": {"query": SUBSCRIBE, "variables": {}}}))
         await listening(deliveries.ALL)
         [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                      {"answer_text": "Ответ."}, source=("message", "m"))
+                                      {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}, source=("message", "m"))
         first = (await receive(ws))["payload"]["data"]["deliveryUpdated"]
         assert first["status"] == "PENDING" and first["channel"] == "EMAIL"
         assert first["client"]["displayName"] == "Живой Иван"
