@@ -154,7 +154,8 @@ class Delivery(RowNode, relay.Node):
     attempts: int = strawberry.field(description="Sending attempts so far.")
     external_reference: str | None = strawberry.field(
         description="The receiving system's handle, to look it up there: for email the "
-        "Message-ID header, for SMS and messengers the gateway's message id.")
+        "Message-ID header, for SMS and messengers the gateway's message id, for the EDMS "
+        "the outgoing registration number (R-8, once registered).")
     postal_state: PostalStateEnum | None = strawberry.field(
         description="Paper letters only: print-queue progress.")
     created_at: dt.datetime = strawberry.field(description="When it was written (queued).")
@@ -173,6 +174,7 @@ class Delivery(RowNode, relay.Node):
     source_type: strawberry.Private[str | None]
     source_id: strawberry.Private[str | None]
     error: strawberry.Private[str | None]
+    link: strawberry.Private[str | None]
 
     @classmethod
     def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
@@ -194,7 +196,7 @@ class Delivery(RowNode, relay.Node):
             finished_at=row["finished_at"], client_id=str(row["client_id"]),
             contact_id=str(row["contact_id"]) if row["contact_id"] else None,
             rerouted_from_id=str(row["rerouted_from_id"]) if row["rerouted_from_id"] else None,
-            error=row["last_error"],
+            error=row["last_error"], link=row["external_link"],
         )
 
     @classmethod
@@ -214,6 +216,11 @@ class Delivery(RowNode, relay.Node):
                       "retried (staff only; null for clients).")
     def last_error(self, info: Info) -> str | None:
         return self.error if actor_of(info).is_staff else None
+
+    @strawberry.field(description="R-8: the document's link in the EDMS, once registered "
+                      "there (staff only; null for clients and other channels).")
+    def external_link(self, info: Info) -> str | None:
+        return self.link if actor_of(info).is_staff else None
 
     @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text).")
     async def text(self, info: Info) -> str:

@@ -210,7 +210,8 @@ async def _answer_payload(info: Info, result: Any, errors: list[UserError]) -> A
     return AnswerPayload(answer=Answer.from_row({
         "id": result.id, "text": result.text, "outcome": result.outcome,
         "method": result.method, "drafted_at": result.drafted_at, "sent_at": result.sent_at,
-        "findings": result.findings}, True),
+        "findings": result.findings, "edms_number": result.edms_number,
+        "edms_link": result.edms_link}, True),
         message=Message.from_row(row, actor_of(info).is_staff), errors=errors)
 
 

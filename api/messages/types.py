@@ -178,6 +178,11 @@ class Answer:
     sent_at: dt.datetime | None = strawberry.field(description="Null while a draft.")
     findings: list[PlainLanguageFinding] = strawberry.field(
         description="R-2.2/R-2.8 checks of the current text (empty for clients).")
+    outgoing_edms_number: str | None = strawberry.field(
+        description="R-8: the answer's outgoing EDMS registration number, once the answer "
+        "that went through the EDMS queue was registered there (`markEdmsDeliveryRegistered`).")
+    outgoing_edms_link: str | None = strawberry.field(
+        description="R-8: the answer's document link in the EDMS (staff only; null for clients).")
 
     @classmethod
     def from_row(cls, r: dict, staff: bool) -> Answer:
@@ -186,6 +191,8 @@ class Answer:
             method=r["method"], drafted_at=r["drafted_at"], sent_at=r["sent_at"],
             findings=[PlainLanguageFinding.from_dict(f) for f in (r["findings"] or [])]
             if staff else [],
+            outgoing_edms_number=r.get("edms_number"),
+            outgoing_edms_link=r.get("edms_link") if staff else None,
         )
 
 

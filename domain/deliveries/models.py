@@ -122,6 +122,8 @@ class Delivery(Model):
     idempotency_key = fields.CharField(max_length=200, null=True)
     # Email: the Message-ID header; gateways: the gateway's message id.
     message_id = fields.CharField(max_length=300, null=True)
+    # the document's link in the receiving system (the EDMS), set on registration there.
+    external_link = fields.CharField(max_length=1000, null=True)
     postal_state = fields.CharEnumField(PostalState, max_length=10, null=True)
     rerouted_from = fields.ForeignKeyField(
         "okno.Delivery", related_name=False, null=True, on_delete=fields.SET_NULL

@@ -22,8 +22,9 @@ from domain.pagination import newest_first
 LIST_COLUMNS = (
     "id", "client_id", "channel", "route", "contact_id", "address", "recipient_name", "purpose",
     "template", "subject", "source_type", "source_id", "status", "attempts", "last_error",
-    "idempotency_key", "message_id", "postal_state", "rerouted_from_id", "created_by",
-    "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at", "finished_at",
+    "idempotency_key", "message_id", "external_link", "postal_state", "rerouted_from_id",
+    "created_by", "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at",
+    "finished_at",
 )
 BODY_COLUMNS = ("id", "body_text", "body_html")
 

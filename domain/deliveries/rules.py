@@ -45,6 +45,7 @@ from domain.deliveries.models import (
     RouteReason,
 )
 from domain.errors import DomainError, ErrorCode
+from domain.validation import clean_text
 
 # Chosen channel -> the channel that actually carries a written communication.
 CARRIER: dict[Channel, Channel] = {Channel.PHONE: Channel.SMS}
@@ -258,6 +259,20 @@ def can_retry(status: DeliveryStatus) -> bool:
 
 def can_reroute(status: DeliveryStatus, channel: Channel | None) -> bool:
     return status != DeliveryStatus.SENDING or channel in MANUAL
+
+
+_HTTPS = re.compile(r"\Ahttps://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
+
+
+def clean_edms_registration(number: str | None, link: str | None) -> tuple[str, str | None]:
+    """R-8: the EDMS registration number (required) and the document's link (an https URL,
+    or empty); bad text (NUL, control characters, too long) is a field error."""
+    number = clean_text(number, "number", max_length=100, required=True)
+    link = clean_text(link, "link", max_length=1000)
+    if link is not None and not _HTTPS.match(link):
+        raise DomainError(ErrorCode.INVALID, "Ссылка на документ в СЭД должна начинаться "
+                          "с https://.", "link")
+    return number, link
 
 
 def can_register_edms(status: DeliveryStatus, channel: Channel | None) -> bool:

@@ -29,6 +29,7 @@ from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: writes go through service)
     Preview,
     cancel,
+    mark_edms_registered,
     mark_postal,
     preview,
     reroute,

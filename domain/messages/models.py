@@ -221,6 +221,7 @@ class Answer(Model):
     sent_by = fields.CharField(max_length=200, null=True)
     survey_invitation_id = fields.UUIDField(null=True)
     edms_number = fields.CharField(max_length=100, null=True)  # outgoing number
+    edms_link = fields.CharField(max_length=1000, null=True)  # outgoing document link
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

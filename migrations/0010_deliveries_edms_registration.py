@@ -1,0 +1,31 @@
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
+from domain.deliveries.models import RouteReason
+
+
+class Migration(migrations.Migration):
+    dependencies = [('okno', '0009_clients_search')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='Answer',
+            name='edms_link',
+            field=fields.CharField(null=True, max_length=1000),
+        ),
+        ops.AlterField(
+            model_name='Delivery',
+            name='route',
+            field=fields.CharEnumField(
+                description='PREFERRED: preferred\nLEGAL: legal\nADDITIONAL: additional\n'
+                            'FALLBACK: fallback\nFIXED: fixed\nSTAFF: staff',
+                enum_type=RouteReason, max_length=20),
+        ),
+        ops.AddField(
+            model_name='Delivery',
+            name='external_link',
+            field=fields.CharField(null=True, max_length=1000),
+        ),
+    ]
