@@ -74,6 +74,20 @@ class AnswerMethod(StrEnum):
     ORAL = "oral"  # internal oral requests (R-5.3): told in person or by phone, recorded
 
 
+class UrgencyReasonCode(StrEnum):
+    """R-2.4: why urgency is suggested (``rules.suggest_urgency``)."""
+
+    ASKS_URGENT = "asks_urgent"  # the client asks for haste
+    LIFE_HEALTH = "life_health"  # a threat to life or health
+    UTILITIES_OUTAGE = "utilities_outage"  # heating, water, power or gas is out
+    HOUSING_LOSS = "housing_loss"  # the client may lose their home
+    NEAR_DATE = "near_date"  # the text names a close date
+    NO_MEANS = "no_means"  # no money for food or living
+    PROFILE_SEGMENT = "profile_segment"  # a vulnerable group in the client's profile
+    LIFE_SITUATION = "life_situation"  # a hard life situation in the profile
+    REPEATED = "repeated"  # earlier appeals on the same subject
+
+
 class AlertKind(StrEnum):
     WARNING = "warning"  # one working day before the deadline, to the executor
     OVERDUE = "overdue"  # past the deadline, to the supervisor

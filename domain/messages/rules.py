@@ -20,6 +20,7 @@ from domain.messages.models import (
     InternalCategory,
     MessageStatus,
     RequestForm,
+    UrgencyReasonCode,
 )
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def next_status(status: MessageStatus, action: str) -> MessageStatus:
         raise DomainError(
             ErrorCode.ILLEGAL_TRANSITION,
             f"Нельзя {ACTION_RU[action]}: обращение сейчас в состоянии «{STATUS_RU[status]}».",
-            "id",
+            "messageId",
         )
     return target or status
 
@@ -144,12 +145,12 @@ def check_urgent_due(
             ErrorCode.DEADLINE_TOO_LATE,
             f"Срок ответа на срочное обращение — не позже {limit:%d.%m.%Y} "
             f"({settings.message_urgent_max_working_days} рабочих дней с даты поступления).",
-            "dueDate",
+            "urgentDueDate",
         )
     if due < today:
-        raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "dueDate")
+        raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "urgentDueDate")
     if not calendar.is_working_day(due):
-        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.", "dueDate")
+        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.", "urgentDueDate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +222,12 @@ INTERNAL_PREFIX = "ВН"
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    code: str
+    code: UrgencyReasonCode
     text: str  # Russian, shown to staff deciding
     weight: int
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "text": self.text, "weight": self.weight}
+        return {"code": str(self.code), "text": self.text, "weight": self.weight}
 
 
 _TEXT_SIGNALS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
@@ -291,18 +292,18 @@ def suggest_urgency(
     reasons: list[Reason] = []
     for code, label, pattern in _TEXT_SIGNALS:
         if pattern.search(low):
-            reasons.append(Reason(code, label, 2))
+            reasons.append(Reason(UrgencyReasonCode(code), label, 2))
     vulnerable = [s for s in segments if s in VULNERABLE_SEGMENTS]
     if vulnerable:
         names = ", ".join(SEGMENT_RU.get(s, s) for s in vulnerable)
-        reasons.append(Reason("profile_segment", f"Группа клиента: {names}", 1))
+        reasons.append(Reason(UrgencyReasonCode.PROFILE_SEGMENT, f"Группа клиента: {names}", 1))
     hard = [s for s in life_situations if s in HARD_SITUATIONS]
     if hard:
         names = ", ".join(LIFE_SITUATION_RU.get(s, s) for s in hard)
-        reasons.append(Reason("life_situation", f"Жизненная ситуация: {names}", 1))
+        reasons.append(Reason(UrgencyReasonCode.LIFE_SITUATION, f"Жизненная ситуация: {names}", 1))
     if repeated > 0:
         reasons.append(Reason(
-            "repeated", f"Повторное обращение по тому же вопросу (раньше: {repeated})",
+            UrgencyReasonCode.REPEATED, f"Повторное обращение по тому же вопросу (раньше: {repeated})",
             1 if repeated == 1 else 2,
         ))
     score = sum(r.weight for r in reasons)

@@ -68,7 +68,7 @@ def test_urgent_limit_is_five_working_days():
     with pytest.raises(DomainError) as caught:
         rules.check_urgent_due(dt.date(2026, 11, 11), dt.date(2026, 11, 2),
                                dt.date(2026, 11, 2), CAL, SETTINGS)
-    assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE and caught.value.field == "dueDate"
+    assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE and caught.value.field == "urgentDueDate"
     with pytest.raises(DomainError):  # a day off is no deadline
         rules.check_urgent_due(dt.date(2026, 11, 4), dt.date(2026, 11, 2), dt.date(2026, 11, 2),
                                CAL, SETTINGS)
