@@ -1,4 +1,4 @@
-"""Fixtures for the messages API tests: the same small Government as the domain tests."""
+"""Fixtures for the directory API tests: the same small Government as the domain tests."""
 
 from __future__ import annotations
 
