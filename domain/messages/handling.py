@@ -16,8 +16,8 @@ from domain.actor import Actor
 from domain.clients.models import Channel, ContactKind, ContactPoint
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
-from domain.directory import service as directory
 from domain.directory import queries as directory_queries
+from domain.directory import service as directory
 from domain.directory.models import Sphere
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history.kinds import EventKind

@@ -167,7 +167,7 @@ class Message(Model):
 
     class Meta:
         table = "message"
-        indexes = [
+        indexes = (
             # Every list is newest-received first, keyed (received_at, id), per filter.
             Index(fields=("received_at", "id")),
             Index(fields=("client_id", "received_at", "id")),
@@ -178,7 +178,7 @@ class Message(Model):
             Index(fields=("due_at", "id")),
             Index(fields=("next_alert_at", "id")),  # the deadline sweep
             Index(fields=("client_id", "sphere_id", "received_at")),  # repeated appeals
-        ]
+        )
 
 
 class Attachment(Model):
@@ -194,7 +194,7 @@ class Attachment(Model):
 
     class Meta:
         table = "message_attachment"
-        indexes = [Index(fields=("message_id", "created_at"))]
+        indexes = (Index(fields=("message_id", "created_at")),)
 
 
 class Clarification(Model):
@@ -217,7 +217,7 @@ class Clarification(Model):
 
     class Meta:
         table = "message_clarification"
-        indexes = [Index(fields=("message_id", "occurred_at"))]
+        indexes = (Index(fields=("message_id", "occurred_at")),)
 
 
 class Answer(Model):
@@ -259,7 +259,8 @@ class DeadlineAlert(Model):
     class Meta:
         table = "message_deadline_alert"
         unique_together = (("message", "kind", "due_at"),)
-        indexes = [Index(fields=("created_at", "id")), Index(fields=("department_id", "created_at"))]
+        indexes = (Index(fields=("created_at", "id")),
+                   Index(fields=("department_id", "created_at")))
 
 
 class RegistrationCounter(Model):

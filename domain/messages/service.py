@@ -45,8 +45,17 @@ from domain.texts import classify, detect_abuse
 from domain.transaction import transaction
 from domain.validation import clean_text
 
-__all__ = ["IntakeData", "receive", "register", "assign", "start_work", "classify_message",
-           "set_urgency", "decide_abuse", "context"]
+__all__ = [
+    "IntakeData",
+    "assign",
+    "classify_message",
+    "context",
+    "decide_abuse",
+    "receive",
+    "register",
+    "set_urgency",
+    "start_work",
+]
 
 
 @dataclass

@@ -143,7 +143,7 @@ async def test_client_sees_only_their_own(gql, world: World):
                                          "channel": "POSTAL", "body": "Прошу починить дорогу."}},
                      as_="operator")
     theirs = body["data"]["receiveMessage"]["message"]["id"]
-    as_client = dict(as_="client", subject=str(world.client.id))
+    as_client = {"as_": "client", "subject": str(world.client.id)}
     listed = await gql(LIST, {}, **as_client)
     nodes = [e["node"] for e in listed["data"]["messages"]["edges"]]
     assert [n["id"] for n in nodes] == [mine["id"]]

@@ -4,6 +4,7 @@ staff, spheres, an agency, a citizen)."""
 from __future__ import annotations
 
 import pytest
+
 from tests.domain.messages.messages_world import World, build_world
 
 

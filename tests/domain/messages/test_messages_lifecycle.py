@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.domain.messages.messages_world import ADMIN, EXECUTOR, HEAD, OPERATOR, OTHER_EXECUTOR, World, local
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients.models import Channel, ChannelPreference
@@ -24,6 +23,15 @@ from domain.messages.models import (
     MessageStatus,
 )
 from domain.surveys.models import SurveyInvitation
+from tests.domain.messages.messages_world import (
+    ADMIN,
+    EXECUTOR,
+    HEAD,
+    OPERATOR,
+    OTHER_EXECUTOR,
+    World,
+    local,
+)
 
 HEATING = "Здравствуйте! В нашем доме третий день нет отопления. Управляющая компания не отвечает."
 PLAIN_ANSWER = ("Мы проверили ваш дом. Управляющая компания включит отопление завтра до 12:00. "

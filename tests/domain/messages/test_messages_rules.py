@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.domain.messages.messages_world import local
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.errors import DomainError, ErrorCode
@@ -19,6 +18,7 @@ from domain.messages.models import (
     RequestForm,
 )
 from domain.settings import Settings
+from tests.domain.messages.messages_world import local
 
 S = MessageStatus
 CAL = WorkCalendar.default(Settings(_env_file=None))
@@ -92,10 +92,10 @@ def test_internal_terms_per_category():
 
 
 def _inputs(**changes):
-    base = dict(status=S.REGISTERED, audience=Audience.EXTERNAL, form=RequestForm.WRITTEN,
-                abuse_status=AbuseStatus.NONE, urgent=None, received_at=local(2026, 11, 2, 10),
-                registration_due_date=dt.date(2026, 11, 5), answer_due_date=dt.date(2026, 12, 2),
-                urgent_due_date=None, abuse_notice_due_date=None, internal_due_date=None)
+    base = {"status": S.REGISTERED, "audience": Audience.EXTERNAL, "form": RequestForm.WRITTEN,
+                "abuse_status": AbuseStatus.NONE, "urgent": None, "received_at": local(2026, 11, 2, 10),
+                "registration_due_date": dt.date(2026, 11, 5), "answer_due_date": dt.date(2026, 12, 2),
+                "urgent_due_date": None, "abuse_notice_due_date": None, "internal_due_date": None}
     base.update(changes)
     return rules.DeadlineInputs(**base)
 
