@@ -65,6 +65,7 @@ NOT_REFERENCES_OR_SETS = {
     "Attachment.contentType": "a MIME type, an open set",
     "CalendarOverride.reason": "free text: the decree's number and date",
     "Sphere.code": "spheres are data admins create (createSphere), so their codes are too",
+    "SphereSuggestion.code": "a Sphere.code (data admins create); `sphere` is the typed field",
 }
 
 

@@ -29,21 +29,27 @@ from domain.errors import DomainError
 
 First = Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)]
 After = Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)]
+ActiveOnly = Annotated[bool, strawberry.argument(
+    description="true (default): only active ones; false: retired ones too.")]
 
 
 @strawberry.type
 class DirectoryQueries:
     @strawberry.field(description="Spheres of activity in display order (R-2.3). A short, "
                       "admin-kept list (at most 200), so not paginated.")
-    async def spheres(self, info: Info, active_only: bool = True) -> list[Sphere] | None:
+    async def spheres(self, info: Info, active_only: ActiveOnly = True) -> list[Sphere] | None:
         return [Sphere.from_row(r) for r in await queries.spheres(active_only)]
 
     @strawberry.field(description="External agencies messages may be redirected to (R-2.6), by "
                       "name. `search` matches a part of the name; `sphereId` is a Sphere's "
                       "global ID (anything else is BAD_USER_INPUT, reason INVALID_ID).")
     async def external_agencies(
-        self, info: Info, first: First = None, after: After = None, active_only: bool = True,
-        sphere_id: strawberry.ID | None = None, search: str | None = None,
+        self, info: Info, first: First = None, after: After = None,
+        active_only: ActiveOnly = True,
+        sphere_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only agencies serving this sphere (a Sphere's global ID).")] = None,
+        search: Annotated[str | None, strawberry.argument(
+            description="A part of the name, any case.")] = None,
     ) -> ExternalAgencyConnection | None:
         size = page_size(info, first)
         try:
@@ -63,7 +69,8 @@ class DirectoryQueries:
                       "Department's global ID) or everyone: whom to assign a message to.")
     async def staff_members(
         self, info: Info, first: First = None, after: After = None,
-        department_id: strawberry.ID | None = None,
+        department_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only this department's staff (a Department's global ID).")] = None,
     ) -> StaffMemberConnection | None:
         size = page_size(info, first)
         try:

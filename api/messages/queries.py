@@ -91,7 +91,11 @@ class TextCheck:
 class MessageQueries:
     @strawberry.field(description="One message by ID; null when missing or not visible (clients "
                       "see their own, executors their department's).")
-    async def message(self, info: Info, id: strawberry.ID) -> Message | None:
+    async def message(
+        self, info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(
+            description="The message's global ID.")],
+    ) -> Message | None:
         try:
             node_id = decode_id(id, "Message", "id")
         except DomainError:
@@ -104,7 +108,8 @@ class MessageQueries:
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
-        filter: MessageFilter | None = None,
+        filter: Annotated[MessageFilter | None, strawberry.argument(
+            description="Conditions, combined with AND; omit for all you may see.")] = None,
     ) -> MessageConnection | None:
         size = page_size(info, first)
         try:
@@ -129,7 +134,13 @@ class MessageQueries:
 
     @strawberry.field(description="Run the checkers on a text while it is being written: plain "
                       "language (with the refusal rule when `refusal`), abuse, spheres.")
-    async def check_text(self, info: Info, text: str, refusal: bool = False) -> TextCheck | None:
+    async def check_text(
+        self, info: Info,
+        text: Annotated[str, strawberry.argument(description="The text being written.")],
+        refusal: Annotated[bool, strawberry.argument(
+            description="The text refuses: also check that it explains its grounds plainly "
+            "(R-2.8).")] = False,
+    ) -> TextCheck | None:
         try:
             clean = clean_text(text, "text", max_length=TEXT_MAX, multiline=True) or ""
         except DomainError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -39,7 +39,12 @@ class MessageSubscriptions:
         "supervisors); `departmentId` (a Department's global ID) keeps one department's.",
     )
     async def deadline_alert(
-        self, info: Info, mine: bool = False, department_id: strawberry.ID | None = None,
+        self, info: Info,
+        mine: Annotated[bool, strawberry.argument(
+            description="Only alerts addressed to you (heads: also those to all supervisors)."
+        )] = False,
+        department_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="Only this department's (a Department's global ID).")] = None,
     ) -> AsyncGenerator[DeadlineAlert, None]:
         actor = actor_of(info)
         try:

@@ -89,6 +89,96 @@ UrgencyReasonCodeEnum = strawberry.enum(
     "appeals on the same subject (REPEATED).")
 
 
+def _describe(enum_type: Any, descriptions: dict[Any, str]) -> None:
+    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
+    for value in enum_type.__strawberry_definition__.values:
+        value.description = descriptions[enum_type(value.value)]
+
+
+_describe(MessageStatusEnum, {
+    MessageStatus.RECEIVED: "Taken in; to be registered within 3 days (59-FZ).",
+    MessageStatus.REGISTERED: "Numbered; the answer term runs.",
+    MessageStatus.ASSIGNED: "Routed to a department (and maybe an executor).",
+    MessageStatus.IN_WORK: "The executor is working on it.",
+    MessageStatus.ANSWERED: "Answered on the merits (closed).",
+    MessageStatus.REDIRECTED: "Sent on to a competent agency (closed, R-2.6).",
+    MessageStatus.CLOSED_ABUSIVE: "Closed without an answer on the merits: abuse confirmed "
+    "(R-2.5).",
+})
+_describe(AudienceEnum, {
+    Audience.EXTERNAL: "A citizen's or an organisation's appeal (59-FZ).",
+    Audience.INTERNAL: "An employee's internal request (R-5.x).",
+})
+_describe(RequestFormEnum, {
+    RequestForm.WRITTEN: "A written message.",
+    RequestForm.ORAL: "An employee's oral request, recorded by whoever took it (R-5.3).",
+})
+_describe(InternalCategoryEnum, {
+    InternalCategory.IT: "Computers, software, access.",
+    InternalCategory.ACCOUNTING: "Pay, expenses, accounting documents.",
+    InternalCategory.ADMINISTRATIVE: "Premises, supplies, transport.",
+})
+_describe(AbuseStatusEnum, {
+    AbuseStatus.NONE: "Nothing found.",
+    AbuseStatus.SUSPECTED: "The detector flagged it; staff must decide.",
+    AbuseStatus.CONFIRMED: "Staff confirmed abuse: not considered on the merits.",
+    AbuseStatus.REJECTED: "Staff found it acceptable.",
+})
+_describe(DeadlineKindEnum, {
+    DeadlineKind.REGISTRATION: "59-FZ: register within 3 days of receipt.",
+    DeadlineKind.ANSWER: "59-FZ: answer within 30 days of registration (+30 once).",
+    DeadlineKind.URGENT: "R-2.4: the date staff set, at most 5 working days of receipt.",
+    DeadlineKind.ABUSE_NOTICE: "R-2.5: the abuse notice within 7 working days of receipt.",
+    DeadlineKind.INTERNAL_ORAL: "R-5.3: an oral request, by the end of the working day.",
+    DeadlineKind.INTERNAL_WRITTEN: "R-5.5: a written internal request, its category's term.",
+})
+_describe(AnswerOutcomeEnum, {
+    AnswerOutcome.RESOLVED: "The client's need is met.",
+    AnswerOutcome.EXPLAINED: "Explained; nothing to grant.",
+    AnswerOutcome.PARTIAL: "Partly met.",
+    AnswerOutcome.REFUSAL: "Refused: the grounds must be explained plainly (R-2.8).",
+    AnswerOutcome.INFORMATION: "The requested information is given.",
+})
+_describe(AnswerMethodEnum, {
+    AnswerMethod.WRITTEN: "Sent through the client's channels.",
+    AnswerMethod.ORAL: "Told in person or by phone, and recorded (R-5.3).",
+})
+_describe(AlertKindEnum, {
+    AlertKind.WARNING: "One working day before the deadline, to the executor.",
+    AlertKind.OVERDUE: "The deadline passed, to the department's head.",
+})
+_describe(AbuseKindEnum, {
+    AbuseKind.OBSCENE: "Obscene language.",
+    AbuseKind.INSULT: "An insult.",
+    AbuseKind.THREAT: "A threat to life or health.",
+})
+_describe(FindingCodeEnum, {
+    FindingCode.LONG_SENTENCE: "A sentence too long to read at once.",
+    FindingCode.CLICHE: "Officialese: a cliché with a plain equivalent.",
+    FindingCode.PASSIVE: "A passive construction that hides who acts.",
+    FindingCode.LEGAL_REFERENCE: "A legal act cited with no explanation nearby.",
+    FindingCode.ABBREVIATION: "An abbreviation not spelt out.",
+    FindingCode.REFUSAL_LEGAL_ONLY: "R-2.8: a refusal grounded only in a legal reference "
+    "(blocking).",
+    FindingCode.REFUSAL_NO_GROUNDS: "R-2.8: a refusal that gives no grounds (blocking).",
+})
+_describe(SeverityEnum, {
+    Severity.ADVICE: "May be weighed and left.",
+    Severity.BLOCKING: "Stops the answer from being sent.",
+})
+_describe(UrgencyReasonCodeEnum, {
+    UrgencyReasonCode.ASKS_URGENT: "The client asks for haste.",
+    UrgencyReasonCode.LIFE_HEALTH: "A threat to life or health.",
+    UrgencyReasonCode.UTILITIES_OUTAGE: "No heating, water, power or gas.",
+    UrgencyReasonCode.HOUSING_LOSS: "The client may lose their home.",
+    UrgencyReasonCode.NEAR_DATE: "The text names a close date.",
+    UrgencyReasonCode.NO_MEANS: "No money for food or living.",
+    UrgencyReasonCode.PROFILE_SEGMENT: "A vulnerable group in the client's profile.",
+    UrgencyReasonCode.LIFE_SITUATION: "A hard life situation in the client's profile.",
+    UrgencyReasonCode.REPEATED: "Earlier appeals on the same subject.",
+})
+
+
 def _staff(info: Info) -> bool:
     actor = info.context.actor
     return actor is not None and actor.is_staff
@@ -363,8 +453,9 @@ class Message(RowNode, relay.Node):
         return cls(
             id=str(r["id"]), registration_number=r["registration_number"], status=r["status"],
             audience=r["audience"], form=r["form"], category=r["category"], channel=r["channel"],
-            reply_channel=r["reply_channel"], reply_additional_channel=r["reply_additional_channel"],
-            subject=r["subject"], body=r["body"], received_at=r["received_at"],
+            reply_channel=r["reply_channel"],
+            reply_additional_channel=r["reply_additional_channel"], subject=r["subject"],
+            body=r["body"], received_at=r["received_at"],
             registered_at=r["registered_at"], edms_number=r["edms_number"],
             sphere_confidence=r["sphere_confidence"], urgency_suggested=r["urgency_suggested"],
             urgent=r["urgent"], urgent_due_date=r["urgent_due_date"],

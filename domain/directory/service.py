@@ -229,7 +229,8 @@ async def _apply_agency(agency: ExternalAgency, data: AgencyData) -> None:
         agency.active = bool(data.active)
     for name, field in (("name", "name"), ("competence", "competence")):
         if not getattr(agency, name) and not any(e.field == field for e in errors):
-            errors.append(DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field))
+            errors.append(DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.",
+                                      field))
     if errors:
         raise ValidationFailed(errors)
 

@@ -151,7 +151,8 @@ async def redirect(actor: Actor, message_id: Any, agency_id: Any, reason: str,
         m = await access.get_message_for(actor, message_id, lock=True)
         m.status = rules.next_status(m.status, "redirect")
         if m.audience != Audience.EXTERNAL:
-            raise DomainError(ErrorCode.INVALID, "Запросы сотрудников не переадресуются.", "messageId")
+            raise DomainError(ErrorCode.INVALID, "Запросы сотрудников не переадресуются.",
+                              "messageId")
         agency = await directory.get_agency(agency_id)
         if not agency.active:
             raise DomainError(ErrorCode.INVALID, "Это ведомство отключено в справочнике.",
@@ -281,7 +282,8 @@ async def answer_oral(actor: Actor, message_id: Any, text: str,
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         if m.form != RequestForm.ORAL:
-            raise DomainError(ErrorCode.INVALID, "Устно отвечают только на устные запросы.", "messageId")
+            raise DomainError(ErrorCode.INVALID, "Устно отвечают только на устные запросы.",
+                              "messageId")
         m.status = rules.next_status(m.status, "answer_oral")
         if await Answer.exists(message_id=m.id, sent_at__isnull=False):
             raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже дан.", "messageId")

@@ -95,7 +95,8 @@ class AlertKind(StrEnum):
 
 class Message(Model):
     id = fields.UUIDField(primary_key=True)
-    client = fields.ForeignKeyField("okno.Client", related_name="messages", on_delete=fields.RESTRICT)
+    client = fields.ForeignKeyField("okno.Client", related_name="messages",
+                                    on_delete=fields.RESTRICT)
     audience = fields.CharEnumField(Audience, max_length=10)
     form = fields.CharEnumField(RequestForm, max_length=10, default=RequestForm.WRITTEN)
     category = fields.CharEnumField(InternalCategory, max_length=20, null=True)
@@ -185,7 +186,8 @@ class Attachment(Model):
     """A file that came with a message: metadata only, the bytes live in object storage."""
 
     id = fields.UUIDField(primary_key=True)
-    message = fields.ForeignKeyField("okno.Message", related_name="attachments", on_delete=fields.CASCADE)
+    message = fields.ForeignKeyField("okno.Message", related_name="attachments",
+                                     on_delete=fields.CASCADE)
     file_name = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=200)
     size_bytes = fields.BigIntField()
@@ -246,7 +248,8 @@ class DeadlineAlert(Model):
     idempotent (a second run, or a second worker, finds the row and says nothing)."""
 
     id = fields.BigIntField(primary_key=True)
-    message = fields.ForeignKeyField("okno.Message", related_name="alerts", on_delete=fields.CASCADE)
+    message = fields.ForeignKeyField("okno.Message", related_name="alerts",
+                                     on_delete=fields.CASCADE)
     kind = fields.CharEnumField(AlertKind, max_length=10)
     due_kind = fields.CharEnumField(DeadlineKind, max_length=20)
     due_at = fields.DatetimeField()

@@ -55,9 +55,11 @@ STATUS_RU = {
 }
 ACTION_RU = {
     "register": "зарегистрировать", "assign": "назначить исполнителя",
-    "start_work": "взять в работу", "classify": "указать сферу", "set_urgency": "решить о срочности",
+    "start_work": "взять в работу", "classify": "указать сферу",
+    "set_urgency": "решить о срочности",
     "decide_abuse": "решить об оскорблениях", "clarify": "уточнить у клиента",
-    "extend": "продлить срок", "draft_answer": "подготовить ответ", "send_answer": "отправить ответ",
+    "extend": "продлить срок", "draft_answer": "подготовить ответ",
+    "send_answer": "отправить ответ",
     "answer_oral": "записать устный ответ", "redirect": "переадресовать",
     "close_abusive": "закрыть как оскорбительное",
 }
@@ -150,7 +152,8 @@ def check_urgent_due(
     if due < today:
         raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "urgentDueDate")
     if not calendar.is_working_day(due):
-        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.", "urgentDueDate")
+        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.",
+                          "urgentDueDate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +263,8 @@ SEGMENT_RU = {
 LIFE_SITUATION_RU = {
     "birth_of_child": "рождение ребёнка", "job_loss": "потеря работы", "moving": "переезд",
     "retirement": "выход на пенсию", "illness": "болезнь", "loss_of_breadwinner":
-    "потеря кормильца", "emergency": "чрезвычайная ситуация", "housing_problem": "жилищная проблема",
+    "потеря кормильца", "emergency": "чрезвычайная ситуация",
+    "housing_problem": "жилищная проблема",
 }
 VULNERABLE_SEGMENTS = frozenset({"pensioner", "large_family", "disabled", "veteran",
                                  "low_income", "svo_participant"})
@@ -304,7 +308,8 @@ def suggest_urgency(
         reasons.append(Reason(UrgencyReasonCode.LIFE_SITUATION, f"Жизненная ситуация: {names}", 1))
     if repeated > 0:
         reasons.append(Reason(
-            UrgencyReasonCode.REPEATED, f"Повторное обращение по тому же вопросу (раньше: {repeated})",
+            UrgencyReasonCode.REPEATED,
+            f"Повторное обращение по тому же вопросу (раньше: {repeated})",
             1 if repeated == 1 else 2,
         ))
     score = sum(r.weight for r in reasons)

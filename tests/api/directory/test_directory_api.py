@@ -114,7 +114,8 @@ async def test_departments_and_staff(gql, world: World):
                      {"d": dep["id"]})
     member = body["data"]["saveStaffMember"]["staffMember"]
     assert member == {"subject": "hr-1", "supervisor": True, "department": {"name": "Отдел кадров"}}
-    staff = await gql("query($d: ID) { staffMembers(departmentId: $d) { edges { node { subject } } } }",
+    staff = await gql("query($d: ID) { staffMembers(departmentId: $d) { edges { node { subject }"
+                      " } } }",
                       {"d": dep["id"]}, as_="supervisor")
     assert staff["data"]["staffMembers"]["edges"] == [{"node": {"subject": "hr-1"}}]
     names = [d["name"] for d in (await gql("query { departments { name } }",

@@ -16,7 +16,8 @@ FIELDS = """id registrationNumber status audience channel subject receivedAt
   answer { text sentAt findings { code } } attachments { fileName } alerts { kind }"""
 RECEIVE = f"""mutation($input: ReceiveMessageInput!) {{ receiveMessage(input: $input) {{
   message {{ {FIELDS} }} errors {{ code field message }} }} }}"""
-REGISTER = """mutation($id: ID!) { registerMessage(input: {messageId: $id}) { message { status registrationNumber
+REGISTER = """mutation($id: ID!) { registerMessage(input: {messageId: $id}) {
+  message { status registrationNumber
   deadline { kind } } errors { code field message } } }"""
 ASSIGN = """mutation($input: AssignMessageInput!) { assignMessage(input: $input) {
   message { status executorSubject } errors { code field message } } }"""
@@ -50,7 +51,8 @@ async def test_intake_over_graphql(gql, world: World):
     """R-1.4, R-2.3, R-2.4, R-2.5: intake returns the assessed message: sphere suggestion,
     urgency reasons, abuse status, the registration deadline, the channel choice."""
     message = await receive(gql, world, reply={
-        "preferredChannel": "EMAIL", "preferredContactId": world.gid("ContactPoint", world.email.id)},
+        "preferredChannel": "EMAIL",
+        "preferredContactId": world.gid("ContactPoint", world.email.id)},
         attachments=[{"fileName": "фото.jpg", "contentType": "image/jpeg", "sizeBytes": 2048,
                       "storageKey": "s3://okno/1"}])
     assert message["status"] == "RECEIVED" and message["replyChannel"] == "EMAIL"
@@ -151,7 +153,8 @@ async def test_client_sees_only_their_own(gql, world: World):
     assert nodes[0]["deadline"]["kind"] == "REGISTRATION"
     body = await gql("query($id: ID!) { message(id: $id) { id } }", {"id": theirs}, **as_client)
     assert body["data"]["message"] is None
-    body = await gql("""query($id: ID!) { client(id: $id) { messages { edges { node { id } } } } }""",
+    body = await gql("""query($id: ID!) { client(id: $id) {
+        messages { edges { node { id } } } } }""",
                      {"id": world.gid("Client", world.client.id)}, **as_client)
     assert [e["node"]["id"] for e in body["data"]["client"]["messages"]["edges"]] == [mine["id"]]
     body = await gql(RECEIVE, {"input": {"clientId": world.gid("Client", world.client.id),

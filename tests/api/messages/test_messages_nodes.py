@@ -113,7 +113,8 @@ async def test_sent_answer_reaches_the_client(gql, world: World):
     await handling.send_answer(EXECUTOR, ids.message_pk)
     client = viewers(world)["client"]
     assert await node(gql, ids.answer, **client) == {"__typename": "Answer", "id": ids.answer}
-    body = await gql("query($id: ID!) { node(id: $id) { ... on Answer { text findings { code } } } }",
+    body = await gql("query($id: ID!) { node(id: $id) { ... on Answer { text findings { code }"
+                     " } } }",
                      {"id": ids.answer}, **client)
     assert body["data"]["node"] == {"text": PLAIN, "findings": []}
 

@@ -28,7 +28,8 @@ async def ok(gql, query: str, variables: dict, field: str, **who) -> dict:
 async def test_email_appeal_to_survey_report(gql, world: World, settings):
     """R-1.4, R-2.3, R-2.4, R-2.9, R-2.10, R-9: the full path of one appeal."""
     # 1. The email arrives; the operator takes it in, with the citizen's channel choice.
-    received = await ok(gql, """mutation($input: ReceiveMessageInput!) { receiveMessage(input: $input)
+    received = await ok(gql, """mutation($input: ReceiveMessageInput!) {
+        receiveMessage(input: $input)
         { message { id status suggestedSphere { id code } urgencySuggested
                     urgencyReasons { code } receivedAt } errors { code field message } } }""",
         {"input": {"clientId": world.gid("Client", world.client.id), "channel": "EMAIL",
@@ -42,7 +43,8 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
     message = received["message"]
     mid = message["id"]
     assert message["status"] == "RECEIVED" and message["suggestedSphere"]["code"] == "housing"
-    assert message["urgencySuggested"] and message["urgencyReasons"] == [{"code": "UTILITIES_OUTAGE"}]
+    assert message["urgencySuggested"]
+    assert message["urgencyReasons"] == [{"code": "UTILITIES_OUTAGE"}]
 
     # 2. Registration: a number and the 59-FZ term; the client is notified.
     registered = await ok(gql, """mutation($id: ID!) { registerMessage(input: {messageId: $id}) {
@@ -51,7 +53,8 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
     number = registered["message"]["registrationNumber"]
     assert number.startswith("ОГ-")
     await ok(gql, """mutation($in: AssignMessageInput!) { assignMessage(input: $in) {
-        message { status } errors { code } } }""", {"in": {"messageId": mid, "executorSubject": "exec-1"}},
+        message { status } errors { code } } }""",
+        {"in": {"messageId": mid, "executorSubject": "exec-1"}},
         "assignMessage", **OPERATOR)
     await ok(gql, """mutation($id: ID!) { startMessageWork(input: {messageId: $id}) {
         message { status }

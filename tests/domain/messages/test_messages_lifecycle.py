@@ -113,7 +113,8 @@ async def test_full_answer_flow(world: World, settings):
         "message_status", "message_classified", "message_answered",
     ]
     timeline = [e.kind for e in await InteractionEvent.filter(
-        client_id=world.client.id, source_type__in=["delivery", "survey_invitation"]).order_by("id")]
+        client_id=world.client.id, source_type__in=["delivery", "survey_invitation"]
+    ).order_by("id")]
     assert timeline == ["delivery", "survey_invited", "delivery"]
 
 
@@ -299,7 +300,8 @@ async def test_refusal_grounded_only_in_law_is_blocked(world: World):
     assert any(f["code"] == "refusal_legal_only" for f in draft.findings)
     with pytest.raises(DomainError) as caught:
         await handling.send_answer(EXECUTOR, m.id)
-    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS and "своими словами" in caught.value.message
+    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS
+    assert "своими словами" in caught.value.message
     await handling.draft_answer(
         EXECUTOR, m.id, "Мы не можем назначить субсидию, потому что расходы на ЖКХ у вашей "
         "семьи меньше 22% дохода. Если доход уменьшится, подайте заявление снова.",
