@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.expressions import Subquery
+
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.history.service import newest_ids_per_client, split_pages
@@ -174,6 +176,5 @@ async def alerts_page(actor: Actor, first: int, after: str | None
     query = DeadlineAlert.all()
     condition = await access.visibility(actor)
     if condition is not None:
-        visible = Message.filter(condition).values("id")
-        query = query.filter(message_id__in=visible)
+        query = query.filter(message_id__in=Subquery(Message.filter(condition).values("id")))
     return await newest_first(query, "created_at", first, after, ALERT_COLUMNS, int)

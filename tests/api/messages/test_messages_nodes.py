@@ -159,3 +159,15 @@ async def test_message_fields_reference_typed_objects(gql, world: World):
                      as_="client", subject=str(world.client.id))
     assert body["data"]["message"] == {"executor": None, "executorSubject": None,
                                        "clarifications": [], "alerts": [], "urgencyReasons": []}
+
+
+async def test_deadline_alerts_list_by_viewer(gql, world: World):
+    """Executors list the alerts of their department's messages only; operators all."""
+    ids = await build(world)
+    query = "query { deadlineAlerts(first: 10) { edges { node { id message { id } } } } }"
+    for who, expected in (("operator", [ids.alert]), ("executor", [ids.alert]),
+                          ("other_executor", [])):
+        body = await gql(query, **viewers(world)[who])
+        edges = body["data"]["deadlineAlerts"]["edges"]
+        assert [e["node"]["id"] for e in edges] == expected, who
+        assert all(e["node"]["message"]["id"] == ids.message for e in edges)
