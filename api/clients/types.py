@@ -17,12 +17,13 @@ from api.clients.dataloaders import (
     ClientByIdLoader,
     ContactPointByIdLoader,
     ContactsByClientLoader,
-    DepartmentByIdLoader,
     PreferenceByClientLoader,
     RepresentativeByIdLoader,
     RepresentativesByClientLoader,
     TagsByClientLoader,
 )
+from api.directory.dataloaders import DepartmentByIdLoader
+from api.directory.types import Department
 from api.enums import ChannelEnum, EventKindEnum
 from api.history.types import (
     HistoryExportConnection,
@@ -74,22 +75,6 @@ AFTER = "Continue after this cursor (a previous page's `pageInfo.endCursor`)."
 
 def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
     return {c: getattr(obj, c) for c in columns}
-
-
-@strawberry.type(description="A department of the Government.")
-class Department(relay.Node):
-    id: relay.NodeID[str]
-    name: str = strawberry.field(description="The department's official name.")
-
-    @classmethod
-    def from_row(cls, row: dict) -> Department:
-        return cls(id=str(row["id"]), name=row["name"])
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor_of(info)  # any signed-in user may see the Government's structure; anonymous not
-        rows = await info.context.loader(DepartmentByIdLoader).load_many(list(node_ids))
-        return [cls.from_row(r) if r else None for r in rows]
 
 
 @strawberry.type(description="An address at which the client can be reached.")

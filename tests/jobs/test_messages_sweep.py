@@ -122,9 +122,10 @@ async def test_new_deadline_gets_new_alerts_and_closed_get_none(staff, settings)
 
 async def _sphere():
     from domain.directory import service as directory
+    from domain.directory.models import Sphere
 
     await directory.ensure_spheres()
-    return (await directory.sphere_by_code("transport")).id
+    return (await Sphere.get(code="transport")).id
 
 
 async def test_unassigned_escalates_to_supervisors(settings):

@@ -97,14 +97,14 @@ check(preference.preferredChannel === 'EMAIL', `preferred channel ${preference.p
 check(preference.preferredContact?.id === myEmail.id, 'the preference names my email');
 utc(preference.updatedAt, 'preference.updatedAt');
 
-const sent = (await citizen.request(CitizenSendMessageDocument, {
+const sent = present((await citizen.request(CitizenSendMessageDocument, {
   input: {
     clientId: self.id,
     channel: 'WEB',
     subject: 'Освещение во дворе',
     body: 'Во дворе дома 5 по улице Ленина третью неделю не горят фонари. Прошу починить.',
   },
-})).receiveMessage;
+})).receiveMessage, 'receiveMessage');
 noErrors(sent.errors, 'receiveMessage');
 const received = present(sent.message, 'receiveMessage.message');
 const messageId = remember(received.id, 'Message');
@@ -130,16 +130,17 @@ for (const event of cardHistory) utc(event.occurredAt, `event ${event.id}.occurr
 const times = cardHistory.map((e) => Date.parse(e.occurredAt));
 check(times.every((t, i) => i === 0 || t <= (times[i - 1] ?? t)), 'history is newest first');
 
-const incoming = (await operator.request(OperatorMessagesDocument, {
+const incoming = present((await operator.request(OperatorMessagesDocument, {
   filter: { clientId: self.id, statuses: ['RECEIVED'] }, first: 20,
-})).messages.edges.map((e) => e.node);
+})).messages, 'messages').edges.map((e) => e.node);
 const queued = incoming.find((m) => m.id === messageId);
 check(queued, 'the new message is in the RECEIVED queue');
 check(queued.client?.id === self.id, 'the queue shows whose message it is');
 deadline(queued.deadline, 'queued message');
 
-const registered = (await operator.request(OperatorRegisterMessageDocument, { id: messageId }))
-  .registerMessage;
+const registered = present((await operator.request(OperatorRegisterMessageDocument,
+                                                    { id: messageId })).registerMessage,
+                           'registerMessage');
 noErrors(registered.errors, 'registerMessage');
 const afterRegister = present(registered.message, 'registerMessage.message');
 check(afterRegister.status === 'REGISTERED', `registered message is ${afterRegister.status}`);
@@ -148,14 +149,15 @@ utc(present(afterRegister.registeredAt, 'registeredAt'), 'registeredAt');
 check(deadline(afterRegister.deadline, 'registered message').kind === 'ANSWER',
       'after registration the answer term runs');
 
-const { departments } = await operator.request(OperatorDepartmentsDocument);
+const departments = present((await operator.request(OperatorDepartmentsDocument)).departments,
+                            'departments');
 const department = departments.find((d) => d.name === env('OKNO_DEPARTMENT'));
 check(department, `no department ${env('OKNO_DEPARTMENT')} among ${departments.length}`);
 remember(department.id, 'Department');
 
-const assigned = (await operator.request(OperatorAssignMessageDocument, {
-  input: { id: messageId, departmentId: department.id, executor: env('OKNO_EXECUTOR') },
-})).assignMessage;
+const assigned = present((await operator.request(OperatorAssignMessageDocument, {
+  input: { messageId, departmentId: department.id, executorSubject: env('OKNO_EXECUTOR') },
+})).assignMessage, 'assignMessage');
 noErrors(assigned.errors, 'assignMessage');
 const afterAssign = present(assigned.message, 'assignMessage.message');
 check(afterAssign.status === 'ASSIGNED', `assigned message is ${afterAssign.status}`);
@@ -164,17 +166,18 @@ check(afterAssign.executor?.subject === env('OKNO_EXECUTOR'), 'assigned to the e
 
 // The department's open messages due within 60 days, with their deadlines.
 const horizon = new Date(Date.now() + 60 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00');
-const due = (await operator.request(OperatorMessagesDocument, {
+const due = present((await operator.request(OperatorMessagesDocument, {
   filter: { departmentId: department.id, statuses: ['ASSIGNED', 'IN_WORK'], dueBefore: horizon },
   first: 50,
-})).messages.edges.map((e) => e.node);
+})).messages, 'messages').edges.map((e) => e.node);
 const mine = due.find((m) => m.id === messageId);
 check(mine, `the assigned message is due within 60 days: ${JSON.stringify(due)}`);
 const answerDue = deadline(mine.deadline, 'assigned message');
 check(Date.parse(answerDue.at) < Date.parse(horizon), 'dueBefore filters by the deadline');
 check(!answerDue.overdue, 'a new message is not overdue');
 
-const alerts = (await operator.request(OperatorDeadlineAlertsDocument, { first: 20 })).deadlineAlerts;
+const alerts = present((await operator.request(OperatorDeadlineAlertsDocument, { first: 20 }))
+  .deadlineAlerts, 'deadlineAlerts');
 for (const { node } of alerts.edges) utc(node.dueAt, 'alert.dueAt');
 check(typeof alerts.pageInfo.hasNextPage === 'boolean', 'deadlineAlerts has pageInfo');
 

@@ -72,5 +72,13 @@ async def build_world() -> World:
     return World(department, other, agency, client, email, phone, employee)
 
 
-__all__ = ["ADMIN", "OPERATOR", "EXECUTOR", "OTHER_EXECUTOR", "HEAD", "World", "local",
-           "Channel"]
+__all__ = [
+    "ADMIN",
+    "EXECUTOR",
+    "HEAD",
+    "OPERATOR",
+    "OTHER_EXECUTOR",
+    "Channel",
+    "World",
+    "local",
+]
