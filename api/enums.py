@@ -2,7 +2,7 @@
 
 import strawberry
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
 

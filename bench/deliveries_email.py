@@ -36,7 +36,6 @@ import asyncpg  # noqa: E402
 
 from domain import db, redis  # noqa: E402
 from domain.clients.models import (  # noqa: E402
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
@@ -45,6 +44,7 @@ from domain.clients.models import (  # noqa: E402
 )
 from domain.deliveries import service as deliveries  # noqa: E402
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose  # noqa: E402
+from domain.enums import Channel  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from domain.transaction import transaction  # noqa: E402
 

@@ -17,7 +17,6 @@ from domain.clients import contacts as contact_service
 from domain.clients import rules, service
 from domain.clients.models import (
     AuthorityBasis,
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
@@ -27,6 +26,7 @@ from domain.clients.models import (
     Representative,
 )
 from domain.directory.models import Department
+from domain.enums import Channel
 from domain.surveys.definitions import ensure_default_surveys
 from domain.surveys.models import Survey
 

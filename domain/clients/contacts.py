@@ -13,7 +13,8 @@ from tortoise.exceptions import IntegrityError
 from domain.actor import Actor
 from domain.clients import rules
 from domain.clients.access import can_see_client, forbid, get_client_for, parse_uuid
-from domain.clients.models import Channel, ChannelPreference, ContactKind, ContactPoint
+from domain.clients.models import ChannelPreference, ContactKind, ContactPoint
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind

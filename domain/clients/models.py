@@ -8,6 +8,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
+from domain.enums import Channel
+
 
 class ClientKind(StrEnum):
     PERSON = "person"
@@ -20,21 +22,6 @@ class ContactKind(StrEnum):
     PHONE = "phone"
     POSTAL = "postal"
     MESSENGER = "messenger"
-
-
-class Channel(StrEnum):
-    """Every way the Government and a client talk (R-1.2 "channel")."""
-
-    EMAIL = "email"
-    SMS = "sms"
-    PHONE = "phone"
-    POSTAL = "postal"
-    MESSENGER = "messenger"
-    WEB = "web"
-    MOBILE_APP = "mobile_app"
-    IN_PERSON = "in_person"
-    SOCIAL = "social"
-    EDMS = "edms"
 
 
 class TagKind(StrEnum):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from domain.clients.models import Channel, ClientKind, ContactKind
+from domain.clients.models import ClientKind, ContactKind
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 # which kind of contact point a chosen channel needs to reach the client.

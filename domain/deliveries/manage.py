@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel, Client, ContactKind, ContactPoint
+from domain.clients.models import Client, ContactKind, ContactPoint
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
 from domain.deliveries import rendering, rules
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState, RouteReason
@@ -22,6 +22,7 @@ from domain.deliveries.outbox import (
     with_defaults,
     write_row,
 )
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind

@@ -20,7 +20,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from markupsafe import Markup, escape
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"

@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.actor import SYSTEM, Actor
-from domain.clients.models import Channel, Client
+from domain.clients.models import Client
 from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: one module per area)
     LIST_COLUMNS,
@@ -54,6 +54,7 @@ from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     with_defaults,
     write_row,
 )
+from domain.enums import Channel
 from domain.errors import not_found
 from domain.settings import Settings, get_settings
 from domain.transaction import transaction

@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 
 from domain import redis, sql
 from domain.actor import Actor
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, InteractionEvent

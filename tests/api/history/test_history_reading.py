@@ -8,13 +8,14 @@ import pytest
 from tortoise import Tortoise
 
 from api.relay import decode_id, encode_id
-from tests.conftest import count_queries
 from domain import db
-from domain.clients.models import Channel, Client, ClientKind
+from domain.clients.models import Client, ClientKind
+from domain.enums import Channel
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, InteractionEvent
 from domain.pagination import encode_cursor
+from tests.conftest import count_queries
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 PAGE = """query($id: ID!, $first: Int, $after: String, $kinds: [EventKind!],

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain import redis
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.messages import deadlines, service
 from domain.messages.intake import IntakeData
 from tests.conftest import token

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from domain.clients import rules
-from domain.clients.models import Channel, ClientKind, ContactKind
+from domain.clients.models import ClientKind, ContactKind
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 # Written out by hand, not derived from rules.CONTACT_FOR_CHANNEL, so the table is checked.

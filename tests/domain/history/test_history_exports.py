@@ -5,15 +5,17 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from tests.conftest import count_queries
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind
+from domain.clients.models import ClientKind
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
-from domain.history import exports, service as history
+from domain.history import exports
+from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
 from domain.transaction import transaction
+from tests.conftest import count_queries
 
 ADMIN = Actor(Role.ADMIN, "admin-1")
 

@@ -8,7 +8,8 @@ import pytest
 from tests.domain.messages.messages_world import ADMIN, EXECUTOR, HEAD, OPERATOR, OTHER_EXECUTOR, World, local
 
 from domain.calendar.work_calendar import WorkCalendar
-from domain.clients.models import Channel, ChannelPreference
+from domain.clients.models import ChannelPreference
+from domain.enums import Channel
 from domain.deliveries.models import Delivery, RouteReason
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.history.models import InteractionEvent
