@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 
 from tortoise import fields
@@ -18,8 +19,10 @@ class Direction(StrEnum):
 
 
 class InteractionEvent(Model):
-    # Bigint, not UUID: (client_id, occurred_at, id) is the page key.
+    # Bigint, not UUID: (client_id, occurred_at, id) is the page key. Never shown: front
+    # ends see ``public_id`` (random, so one event's ID tells nothing about the others').
     id = fields.BigIntField(primary_key=True)
+    public_id = fields.UUIDField(unique=True, default=uuid.uuid4)
     client = fields.ForeignKeyField("okno.Client", related_name="events", on_delete=fields.CASCADE)
     kind = fields.CharField(max_length=60)
     channel = fields.CharEnumField(Channel, max_length=20, null=True)
