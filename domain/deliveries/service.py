@@ -111,7 +111,7 @@ async def send(
 
 async def notify_history_export(export: Any, settings: Settings | None = None) -> list[Delivery]:
     """R-1.5, R-1.4: the client learns by their channel that their history export is ready,
-    with the signed download links. Called by ``domain.history.service.export_ready``."""
+    with the signed download links. The history export job passes it to ``exports.build``."""
     from domain.history import links
 
     settings = settings or get_settings()

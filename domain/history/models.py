@@ -38,14 +38,14 @@ class InteractionEvent(Model):
 
     class Meta:
         table = "interaction_event"
-        indexes = [
+        indexes = (
             Index(fields=("client_id", "occurred_at", "id")),
             Index(fields=("client_id", "kind", "occurred_at", "id")),
             Index(fields=("kind", "occurred_at")),
             # The retention sweep's anonymise pass: only rows not yet anonymised, per kind,
             # so a nightly run never rescans what earlier runs already handled.
             Index(fields=("kind", "anonymised", "occurred_at")),
-        ]
+        )
 
 
 class ExportStatus(StrEnum):
@@ -73,10 +73,10 @@ class HistoryExport(Model):
 
     class Meta:
         table = "history_export"
-        indexes = [
+        indexes = (
             Index(fields=("status", "created_at")),
             Index(fields=("client_id", "created_at", "id")),
-        ]
+        )
 
 
 class RetentionRun(Model):
@@ -85,11 +85,11 @@ class RetentionRun(Model):
     id = fields.BigIntField(primary_key=True)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField()
-    action = fields.CharField(max_length=10)
+    action = fields.CharField(max_length=10)  # a RetentionAction value
     affected = fields.JSONField()  # {event kind: rows}
     total = fields.IntField(default=0)
     exports_expired = fields.IntField(default=0)
 
     class Meta:
         table = "retention_run"
-        indexes = [Index(fields=("started_at", "id"))]
+        indexes = (Index(fields=("started_at", "id")),)
