@@ -11,9 +11,6 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.clients.dataloaders import (
-    CONTACT_COLUMNS,
-    PREFERENCE_COLUMNS,
-    REPRESENTATIVE_COLUMNS,
     ClientByIdLoader,
     ContactPointByIdLoader,
     ContactsByClientLoader,
@@ -23,6 +20,7 @@ from api.clients.dataloaders import (
     RepresentativesByClientLoader,
     TagsByClientLoader,
 )
+from api.dataloaders import RowNode
 from api.enums import ChannelEnum, EventKindEnum
 from api.history.types import (
     HistoryExportConnection,
@@ -31,17 +29,38 @@ from api.history.types import (
     load_history_exports,
 )
 from api.permissions import actor_of
-from api.relay import FIRST_DESCRIPTION
+from api.relay import AFTER_DESCRIPTION, FIRST_DESCRIPTION
+from domain.actor import Actor
 from domain.clients import rules
 from domain.clients.access import can_see_client
-from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
+from domain.clients.models import (
+    AuthorityBasis,
+    ClientKind,
+    ContactKind,
+    LifeSituation,
+    Segment,
+    TagKind,
+)
+from domain.clients.queries import (
+    CLIENT_COLUMNS,
+    CONTACT_COLUMNS,
+    PREFERENCE_COLUMNS,
+    REPRESENTATIVE_COLUMNS,
+    row_of,
+)
 
 if TYPE_CHECKING:
     from api.deliveries.types import DeliveryConnection
+    from api.messages.types import MessageConnection
 
 ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
 ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point is.")
 AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act for a client.")
+SegmentEnum = strawberry.enum(
+    Segment, name="ClientSegment",
+    description="A profile segment (R-1.2), kept by staff; urgency and wording rules read it.")
+LifeSituationEnum = strawberry.enum(
+    LifeSituation, description="A profile life situation (R-1.2), kept by staff.")
 
 
 def _describe_values(enum_type: Any, descriptions: dict[Any, str]) -> None:
@@ -61,6 +80,26 @@ _describe_values(ContactKindEnum, {
     ContactKind.POSTAL: "Postal address, free text.",
     ContactKind.MESSENGER: "Messenger handle as network:handle, e.g. telegram:@ivanov.",
 })
+_describe_values(SegmentEnum, {
+    Segment.PENSIONER: "Пенсионер.",
+    Segment.LARGE_FAMILY: "Многодетная семья.",
+    Segment.DISABLED: "Инвалидность.",
+    Segment.ENTREPRENEUR: "Предприниматель.",
+    Segment.VETERAN: "Ветеран.",
+    Segment.STUDENT: "Студент.",
+    Segment.LOW_INCOME: "Малоимущие.",
+    Segment.SVO_PARTICIPANT: "Участник СВО или член его семьи.",
+})
+_describe_values(LifeSituationEnum, {
+    LifeSituation.BIRTH_OF_CHILD: "Рождение ребёнка.",
+    LifeSituation.JOB_LOSS: "Потеря работы.",
+    LifeSituation.MOVING: "Переезд.",
+    LifeSituation.RETIREMENT: "Выход на пенсию.",
+    LifeSituation.ILLNESS: "Болезнь.",
+    LifeSituation.LOSS_OF_BREADWINNER: "Потеря кормильца.",
+    LifeSituation.EMERGENCY: "Чрезвычайная ситуация.",
+    LifeSituation.HOUSING_PROBLEM: "Жилищная проблема.",
+})
 _describe_values(AuthorityBasisEnum, {
     AuthorityBasis.POWER_OF_ATTORNEY: "A power of attorney (доверенность).",
     AuthorityBasis.LEGAL_REPRESENTATIVE: "By law: a parent, guardian or trustee.",
@@ -69,11 +108,13 @@ _describe_values(AuthorityBasisEnum, {
 })
 
 
-AFTER = "Continue after this cursor (a previous page's `pageInfo.endCursor`)."
+AFTER = AFTER_DESCRIPTION
 
 
-def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
-    return {c: getattr(obj, c) for c in columns}
+def sees_client(actor: Actor | None, client_id: Any) -> bool:
+    """The one visibility rule of the area: the client themselves (or their token's
+    record), or staff; nobody without a token."""
+    return actor is not None and can_see_client(actor, client_id)
 
 
 @strawberry.type(description="A department of the Government.")
@@ -93,7 +134,9 @@ class Department(relay.Node):
 
 
 @strawberry.type(description="An address at which the client can be reached.")
-class ContactPoint(relay.Node):
+class ContactPoint(RowNode, relay.Node):
+    node_loader = ContactPointByIdLoader
+
     id: relay.NodeID[str]
     kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or messenger.")
     value: str = strawberry.field(
@@ -115,15 +158,12 @@ class ContactPoint(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> ContactPoint:
-        return cls.from_row(_model_row(obj, CONTACT_COLUMNS))
+        return cls.from_row(row_of(obj, CONTACT_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        ids = list(node_ids)
-        rows = await info.context.loader(ContactPointByIdLoader).load_many(ids)
-        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
-                for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Whoever may see its client."""
+        return sees_client(actor, row["client_id"])
 
 
 @strawberry.type(
@@ -160,7 +200,7 @@ class ChannelPreference:
 
     @classmethod
     def from_model(cls, obj: Any) -> ChannelPreference:
-        return cls.from_row(_model_row(obj, PREFERENCE_COLUMNS))
+        return cls.from_row(row_of(obj, PREFERENCE_COLUMNS))
 
     async def _contact(self, info: Info, contact_id: str | None) -> ContactPoint | None:
         if not contact_id:
@@ -180,7 +220,9 @@ class ChannelPreference:
 
 
 @strawberry.type(description="Someone acting for the client (R-1.2), and on what authority.")
-class Representative(relay.Node):
+class Representative(RowNode, relay.Node):
+    node_loader = RepresentativeByIdLoader
+
     id: relay.NodeID[str]
     basis: AuthorityBasisEnum = strawberry.field(description="On what authority they act.")
     document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
@@ -201,15 +243,12 @@ class Representative(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Representative:
-        return cls.from_row(_model_row(obj, REPRESENTATIVE_COLUMNS))
+        return cls.from_row(row_of(obj, REPRESENTATIVE_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        """Visible to whoever may see the represented client."""
-        actor = actor_of(info)
-        rows = await info.context.loader(RepresentativeByIdLoader).load_many(list(node_ids))
-        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
-                for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Whoever may see the represented client."""
+        return sees_client(actor, row["client_id"])
 
     @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
     async def representative_name(self, info: Info) -> str:
@@ -223,14 +262,16 @@ class Representative(relay.Node):
         description="The representative's own client card; null unless the viewer may see it."
     )
     async def representative(self, info: Info) -> Client | None:
-        if not can_see_client(actor_of(info), self.representative_id):
+        if not sees_client(info.context.actor, self.representative_id):
             return None
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
         return Client.from_row(row) if row else None
 
 
 @strawberry.type(description="A client of the Government: a person, an organisation or an employee.")
-class Client(relay.Node):
+class Client(RowNode, relay.Node):
+    node_loader = ClientByIdLoader
+
     id: relay.NodeID[str]
     kind: ClientKindEnum = strawberry.field(description="Person, organisation or employee.")
     last_name: str | None = strawberry.field(description="Persons and employees: surname.")
@@ -256,16 +297,12 @@ class Client(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Client:
-        from domain.clients.service import CLIENT_COLUMNS
-
-        return cls.from_row(_model_row(obj, CLIENT_COLUMNS))
+        return cls.from_row(row_of(obj, CLIENT_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        ids = list(node_ids)
-        rows = await info.context.loader(ClientByIdLoader).load_many(ids)
-        return [cls.from_row(r) if r and can_see_client(actor, r["id"]) else None for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """The client themselves, or staff."""
+        return sees_client(actor, row["id"])
 
     @strawberry.field(description="Full name of a person, or the organisation's name.")
     def display_name(self) -> str:
@@ -289,17 +326,19 @@ class Client(relay.Node):
         row = await info.context.loader(PreferenceByClientLoader).load(self.id)
         return ChannelPreference.from_row(row) if row else None
 
-    async def _tags(self, info: Info, kind: TagKind) -> list[str]:
+    async def _tags(self, info: Info, kind: TagKind, enum: type) -> list[Any]:
         rows = await info.context.loader(TagsByClientLoader).load(self.id)
-        return [r["tag"] for r in rows if r["kind"] == kind]
+        # A tag no longer in the enum (dropped from the rules) is not shown.
+        return [enum(r["tag"]) for r in rows
+                if r["kind"] == kind and r["tag"] in enum._value2member_map_]
 
-    @strawberry.field(description="Profile segments (pensioner, large_family, disabled, entrepreneur, …).")
-    async def segments(self, info: Info) -> list[str]:
-        return await self._tags(info, TagKind.SEGMENT)
+    @strawberry.field(description="Profile segments, in the order they were set.")
+    async def segments(self, info: Info) -> list[SegmentEnum]:
+        return await self._tags(info, TagKind.SEGMENT, Segment)
 
-    @strawberry.field(description="Profile life situations (birth_of_child, job_loss, …).")
-    async def life_situations(self, info: Info) -> list[str]:
-        return await self._tags(info, TagKind.LIFE_SITUATION)
+    @strawberry.field(description="Profile life situations, in the order they were set.")
+    async def life_situations(self, info: Info) -> list[LifeSituationEnum]:
+        return await self._tags(info, TagKind.LIFE_SITUATION, LifeSituation)
 
     @strawberry.field(description="People authorised to act for this client.")
     async def representatives(self, info: Info) -> list[Representative]:
@@ -308,7 +347,8 @@ class Client(relay.Node):
 
     @strawberry.field(
         description="Interaction history (R-1.5), newest first. Filters combine with AND; "
-        "`from` is inclusive, `to` exclusive."
+        "`from` is inclusive, `to` exclusive. Null (with an error on this field) for a bad "
+        "`first` or `after`."
     )
     async def history(
         self,
@@ -323,7 +363,7 @@ class Client(relay.Node):
             name="from", description="Events at or after this moment.")] = None,
         to: Annotated[dt.datetime | None, strawberry.argument(
             description="Events before this moment.")] = None,
-    ) -> InteractionEventConnection:
+    ) -> InteractionEventConnection | None:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
 
     @strawberry.field(description="This client's written messages and requests, newest received "
@@ -332,7 +372,7 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> Annotated["MessageConnection", strawberry.lazy("api.messages.types")]:
+    ) -> Annotated[MessageConnection, strawberry.lazy("api.messages.types")] | None:
         from api.messages.queries import client_messages
 
         return await client_messages(self.id, info, first, after)
@@ -343,7 +383,7 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")]:
+    ) -> Annotated[DeliveryConnection, strawberry.lazy("api.deliveries.types")] | None:
         from api.deliveries.types import load_client_deliveries
 
         return await load_client_deliveries(info, self.id, first, after)
@@ -353,5 +393,5 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> HistoryExportConnection:
+    ) -> HistoryExportConnection | None:
         return await load_history_exports(info, self.id, first, after)

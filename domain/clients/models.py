@@ -24,6 +24,32 @@ class ContactKind(StrEnum):
     MESSENGER = "messenger"
 
 
+class Segment(StrEnum):
+    """Profile segments (R-1.2): read by urgency and wording rules. Stored as the value."""
+
+    PENSIONER = "pensioner"
+    LARGE_FAMILY = "large_family"
+    DISABLED = "disabled"
+    ENTREPRENEUR = "entrepreneur"
+    VETERAN = "veteran"
+    STUDENT = "student"
+    LOW_INCOME = "low_income"
+    SVO_PARTICIPANT = "svo_participant"
+
+
+class LifeSituation(StrEnum):
+    """Profile life situations (R-1.2). Stored as the value."""
+
+    BIRTH_OF_CHILD = "birth_of_child"
+    JOB_LOSS = "job_loss"
+    MOVING = "moving"
+    RETIREMENT = "retirement"
+    ILLNESS = "illness"
+    LOSS_OF_BREADWINNER = "loss_of_breadwinner"
+    EMERGENCY = "emergency"
+    HOUSING_PROBLEM = "housing_problem"
+
+
 class TagKind(StrEnum):
     SEGMENT = "segment"
     LIFE_SITUATION = "life_situation"
@@ -56,11 +82,11 @@ class Client(Model):
 
     class Meta:
         table = "client"
-        indexes = [
+        indexes = (
             Index(fields=("kind", "created_at")),
             Index(fields=("search_name",)),
             Index(fields=("created_at", "id")),
-        ]
+        )
 
 
 class ContactPoint(Model):
@@ -77,7 +103,7 @@ class ContactPoint(Model):
     class Meta:
         table = "contact_point"
         unique_together = (("client", "kind", "value"),)
-        indexes = [Index(fields=("value",)), Index(fields=("client_id", "created_at"))]
+        indexes = (Index(fields=("value",)), Index(fields=("client_id", "created_at")))
 
 
 class ChannelPreference(Model):
@@ -113,7 +139,7 @@ class ClientTag(Model):
     class Meta:
         table = "client_tag"
         unique_together = (("client", "kind", "tag"),)
-        indexes = [Index(fields=("kind", "tag", "client_id"))]
+        indexes = (Index(fields=("kind", "tag", "client_id")),)
 
 
 class Representative(Model):
