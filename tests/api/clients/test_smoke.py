@@ -10,4 +10,4 @@ async def test_create_and_read_client(gql):
     cid = payload["client"]["id"]
     body = await gql("query($id: ID!) { client(id: $id) { displayName history(first: 5) { edges { node { kind summary } } } } }", {"id": cid})
     assert body["data"]["client"]["displayName"] == "Иванов Иван"
-    assert [e["node"]["kind"] for e in body["data"]["client"]["history"]["edges"]] == ["client_created"]
+    assert [e["node"]["kind"] for e in body["data"]["client"]["history"]["edges"]] == ["CLIENT_CREATED"]
