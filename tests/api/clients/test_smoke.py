@@ -1,4 +1,3 @@
-from domain.actor import Role
 
 
 async def test_create_and_read_client(gql):

@@ -10,7 +10,7 @@ from domain.clients import service as clients
 from domain.clients.models import ClientKind
 from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
-from domain.history import exports
+from domain.history import exports, queries
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
@@ -163,7 +163,7 @@ async def test_times_are_stored_in_utc(settings):
         a = await history.record(cid, EventKind.CALL, "местное", occurred_at=local)
         b = await history.record(cid, EventKind.CALL, "без зоны", occurred_at=datetime(2025, 5, 1,
                                                                                        9, 30))
-    rows, _ = await history.page(cid, 10, None, history.HistoryFilter(
+    rows, _ = await queries.page(cid, 10, None, queries.HistoryFilter(
         kinds=["call"], since=datetime(2025, 5, 1, 8, 0), until=local + timedelta(hours=2)))
     assert [r["id"] for r in rows] == [b.id, a.id]  # 09:30 UTC after 08:00 UTC
     assert rows[1]["occurred_at"] == datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
