@@ -70,7 +70,7 @@ async def _node(gql, gid: str, **who):
 
 
 async def test_event_and_export_are_returned_to_their_client_and_staff_only(gql, two):
-    a_gid, a = two["a"]
+    _, a = two["a"]
     _, b = two["b"]
     for key, type_name in (("event", "InteractionEvent"), ("export", "HistoryExport")):
         gid = two[key]
@@ -84,7 +84,7 @@ async def test_event_and_export_are_returned_to_their_client_and_staff_only(gql,
 
 
 async def test_retention_run_is_for_supervisors_and_admins(gql, two):
-    a_gid, a = two["a"]
+    _, a = two["a"]
     gid = two["run"]
     for role in ("supervisor", "admin"):
         assert await _node(gql, gid, as_=role) == {"__typename": "RetentionRun", "id": gid}
