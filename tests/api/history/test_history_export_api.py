@@ -218,3 +218,18 @@ async def test_retention_runs_for_supervisors_only(gql, settings):
         assert body["data"] == {"retentionRuns": None}
         hidden = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": node_id}, as_=role)
         assert hidden["data"]["node"] is None
+
+
+async def test_first_outside_1_to_100_fails_only_its_connection(gql, settings):
+    """`retentionRuns` and `Client.historyExports`: BAD_USER_INPUT on that field only."""
+    gid, _ = await new_client(gql)
+    query = """query($id: ID!, $first: Int) { retentionRuns(first: $first) { edges { node {
+        id } } } client(id: $id) { id historyExports(first: $first) { edges { node { id } } } } }"""
+    for first in (0, 101):
+        body = await gql(query, {"id": gid, "first": first}, as_="supervisor",
+                         expect_errors=True)
+        assert body["data"] == {"retentionRuns": None, "client": {"id": gid,
+                                                                  "historyExports": None}}
+        assert sorted(tuple(e["path"]) for e in body["errors"]) == [
+            ("client", "historyExports"), ("retentionRuns",)]
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
