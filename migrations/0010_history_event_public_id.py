@@ -55,11 +55,11 @@ class AddPublicId(ops.AddField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("okno", "0009_clients_search")]
+    dependencies = [("okno", "0009_clients_search")]  # noqa: RUF012 (Tortoise's format)
 
     initial = False
 
-    operations = [
+    operations = [  # noqa: RUF012
         AddPublicId(
             model_name="InteractionEvent",
             name="public_id",
