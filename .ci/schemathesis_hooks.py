@@ -41,9 +41,11 @@ def okno_graphql_contract(ctx, response, case):
     try:
         payload = json.loads(response.content)
     except ValueError:
-        raise AssertionError(f"HTTP {response.status_code}, not JSON: {response.text[:300]}") from None
+        raise AssertionError(
+            f"HTTP {response.status_code}, not JSON: {response.text[:300]}") from None
     if not isinstance(payload, dict):
-        raise AssertionError("the GraphQL response is not a JSON object")
+        raise AssertionError(  # noqa: TRY004  (a failed check, not a type error)
+"the GraphQL response is not a JSON object")
     unexpected = []
     for error in payload.get("errors") or []:
         code = (error.get("extensions") or {}).get("code")

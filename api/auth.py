@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 import jwt
 
 from domain.actor import SELF_SERVICE_ROLES, Actor, Role
+from domain.ids import as_uuid
 from domain.settings import Settings
 
 JWKS_ALGORITHMS = ["RS256", "ES256"]
@@ -163,17 +163,17 @@ def client_subject(value: str) -> str:
     """A client's UUID from either a UUID or a ``Client`` global ID (as the API shows it)."""
     from strawberry.relay import GlobalID
 
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        pass
+    if (parsed := as_uuid(value)) is not None:
+        return str(parsed)
     try:
         gid = GlobalID.from_id(value)
-    except Exception:
+    except ValueError:  # GlobalIDValueError: not base64 "Type:id"
         raise ValueError(f"not a client ID: {value!r}") from None
     if gid.type_name != "Client":
         raise ValueError(f"expected a Client ID, got a {gid.type_name} ID")
-    return str(uuid.UUID(gid.node_id))
+    if (parsed := as_uuid(gid.node_id)) is None:
+        raise ValueError(f"not a client ID: {value!r}")
+    return str(parsed)
 
 
 def mint_token(

@@ -69,6 +69,25 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
         sys.stdout.write(sdl)
 
 
+def _lint_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from api.schema_lint import lint
+
+    if args.file:
+        sdl = Path(args.file).read_text(encoding="utf-8")
+    else:
+        from api.schema import export_sdl
+
+        sdl = export_sdl()
+    violations = lint(sdl)
+    for violation in violations:
+        print(violation)
+    if violations:
+        print(f"{len(violations)} violations of the front-end contract (CONTRIBUTING)",
+              file=sys.stderr)
+        raise SystemExit(1)
+    print("the schema keeps the front-end contract")
+
+
 def _settings_doc(settings: Settings, args: argparse.Namespace) -> None:
     from api.settings_doc import replace_in, settings_table
 
@@ -139,6 +158,10 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql)")
     p.add_argument("--output", "-o")
     p.set_defaults(func=_export_schema)
+    p = sub.add_parser("lint-schema", help="check the schema against the front-end contract; "
+                       "exit 1 on any violation")
+    p.add_argument("file", nargs="?", help="an SDL file to check instead of the live schema")
+    p.set_defaults(func=_lint_schema)
     p = sub.add_parser("settings-doc", help="print the configuration table (OKNO_* settings)")
     p.add_argument("--write", nargs="?", const="README.md", metavar="FILE",
                    help="replace the table in FILE (default README.md) instead")

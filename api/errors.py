@@ -14,7 +14,8 @@ ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="What w
 T = TypeVar("T")
 
 
-@strawberry.type(description="An expected failure of a mutation, shown to the person next to `field`.")
+@strawberry.type(
+    description="An expected failure of a mutation, shown to the person next to `field`.")
 class UserError:
     code: ErrorCodeEnum = strawberry.field(description="Machine-readable reason; switch on it.")
     field: str | None = strawberry.field(

@@ -221,7 +221,7 @@ class OperationMetrics(SchemaExtension):
                         MAX_OPERATION_NAMES)
         try:
             kind = ctx.operation_type.value
-        except Exception:  # unparsable query: no operation type
+        except (RuntimeError, ValueError):  # unparsable query: no operation type
             kind = "unknown"
         result = ctx.result
         errors = (result.errors if result is not None else None) or []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import Info
+from strawberry.types.cast import cast as strawberry_cast
 
 from domain.errors import DomainError, invalid_id
 
@@ -20,7 +23,8 @@ class Edge(Generic[T]):
     node: T
 
 
-@strawberry.type(description="A page of a list, newest first. Continue with `after: pageInfo.endCursor`.")
+@strawberry.type(
+    description="A page of a list, newest first. Continue with `after: pageInfo.endCursor`.")
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: relay.PageInfo = strawberry.field(description="Where this page stands in the list.")
@@ -71,7 +75,7 @@ def decode_id(value: Any, type_name: str, field: str) -> str:
     is the service's question (NOT_FOUND)."""
     try:
         gid = relay.GlobalID.from_id(str(value))
-    except Exception:
+    except (GlobalIDValueError, ValueError, TypeError):
         raise invalid_id(type_name, field) from None
     if gid.type_name != type_name or not gid.node_id:
         raise invalid_id(type_name, field)
@@ -87,3 +91,16 @@ def decode_optional_id(value: Any, type_name: str, field: str) -> str | None:
 
 def encode_id(type_name: str, node_id: Any) -> strawberry.ID:
     return strawberry.ID(str(relay.GlobalID(type_name, str(node_id))))
+
+
+async def resolve_node_of(info: Info, type_name: str, node_id: str) -> relay.Node | None:
+    """The object ``node(id:)`` would return for this type and ID: the owning area's
+    loader and its visibility check decide, so what the caller may not see is null."""
+    definition = info.schema.get_type_by_name(type_name)
+    origin = getattr(definition, "origin", None)
+    if origin is None or not hasattr(origin, "resolve_node"):
+        return None
+    found = origin.resolve_node(node_id, info=info, required=False)
+    if inspect.isawaitable(found):
+        found = await found
+    return None if found is None else strawberry_cast(origin, found)

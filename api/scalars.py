@@ -21,7 +21,8 @@ def serialize_datetime(value: dt.datetime) -> str:
 
 def parse_datetime(value: object) -> dt.datetime:
     if not isinstance(value, str):
-        raise ValueError("DateTime must be an ISO 8601 string with an offset")
+        raise ValueError(  # noqa: TRY004  (graphql-core reports ValueError as bad input)
+            "DateTime must be an ISO 8601 string with an offset")
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:

@@ -26,11 +26,11 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
-from api.directory.mutations import DirectoryMutations
-from api.directory.queries import DirectoryQueries
 from api.deliveries.mutations import DeliveryMutations
 from api.deliveries.queries import DeliveryQueries
 from api.deliveries.subscriptions import DeliverySubscriptions
+from api.directory.mutations import DirectoryMutations
+from api.directory.queries import DirectoryQueries
 from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
@@ -38,17 +38,18 @@ from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
 from api.observability import OperationMetrics
+from api.scalars import SCALAR_OVERRIDES
 from api.surveys.mutations import SurveyMutations
 from api.surveys.queries import SurveyQueries
-from api.scalars import SCALAR_OVERRIDES
 from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
-
-QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries, DirectoryQueries, MessageQueries)
+QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
+           DirectoryQueries, MessageQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations)
-SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions, MessageSubscriptions)
+SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
+                 MessageSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

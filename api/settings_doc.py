@@ -84,7 +84,7 @@ def settings_table() -> str:
 
 
 def replace_in(text: str) -> str:
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
     if not pattern.search(text):
         raise ValueError(f"markers {START} ... {END} not found")
     return pattern.sub(lambda _: f"{START}\n{settings_table()}{END}", text)

@@ -39,6 +39,11 @@ QUERY = (
 )
 
 
+def migrate() -> None:
+    subprocess.run(["uv", "run", "okno", "migrate"], cwd=ROOT, check=True,
+                   env={**os.environ, "OKNO_DATABASE_URL": DSN})
+
+
 async def prepare(clients: int, events: int) -> list[str]:
     admin = await asyncpg.connect(f"{PG}/postgres")
     exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DB)
@@ -53,8 +58,7 @@ async def prepare(clients: int, events: int) -> list[str]:
         await conn.close()
         if have == (clients, events):
             print(f"reusing {DB}: {clients} clients, {events} events")
-            subprocess.run(["uv", "run", "okno", "migrate"], cwd=ROOT, check=True,
-                           env={**os.environ, "OKNO_DATABASE_URL": DSN})
+            await asyncio.to_thread(migrate)
             return await client_ids()
         admin = await asyncpg.connect(f"{PG}/postgres")
         await admin.execute(f"DROP DATABASE {DB} WITH (FORCE)")
@@ -62,8 +66,7 @@ async def prepare(clients: int, events: int) -> list[str]:
     admin = await asyncpg.connect(f"{PG}/postgres")
     await admin.execute(f"CREATE DATABASE {DB}")
     await admin.close()
-    subprocess.run(["uv", "run", "okno", "migrate"], cwd=ROOT, check=True,
-                   env={**os.environ, "OKNO_DATABASE_URL": DSN})
+    await asyncio.to_thread(migrate)
     started = time.perf_counter()
     conn = await asyncpg.connect(DSN)
     per_client = events // clients
@@ -81,7 +84,8 @@ async def prepare(clients: int, events: int) -> list[str]:
         FROM contact_point cp WHERE cp.kind = 'email';
         INSERT INTO interaction_event (public_id, client_id, kind, channel, direction,
                                        occurred_at, summary, anonymised)
-        SELECT gen_random_uuid(), c.id, (ARRAY['message_received','message_answered','call','delivery'])[1 + g % 4],
+        SELECT gen_random_uuid(), c.id,
+               (ARRAY['message_received','message_answered','call','delivery'])[1 + g % 4],
                (ARRAY['email','phone','web','postal'])[1 + g % 4], 'inbound',
                now() - make_interval(hours => g), 'Событие номер ' || g, false
         FROM client c CROSS JOIN generate_series(1, {per_client}) AS g;
@@ -144,7 +148,7 @@ def run_wrk(url: str, script: Path, users: int, duration: int) -> tuple[float, f
         raise RuntimeError("non-2xx responses:\n" + out)
 
     def ms(label: str) -> float:
-        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
@@ -198,7 +202,8 @@ def main() -> None:
                 proc.wait(timeout=20)
 
     print(f"\nclient card: client + 3 contacts + preference + 20 newest of "
-          f"{args.events // args.clients} events ({args.events} in all), {args.duration} s per cell")
+          f"{args.events // args.clients} events ({args.events} in all), "
+          f"{args.duration} s per cell")
     print(f"{'endpoint':<14} {'users':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
     for (name, users), (p50, p99, rps) in results.items():
         print(f"{name:<14} {users:>5} {p50:>8.2f} {p99:>8.2f} {rps:>8.0f}")

@@ -29,11 +29,11 @@ import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tortoise import Tortoise  # noqa: E402
+from tortoise import Tortoise
 
-from domain import db, redis  # noqa: E402
-from domain.messages import deadlines  # noqa: E402
-from domain.settings import Settings  # noqa: E402
+from domain import db, redis
+from domain.messages import deadlines
+from domain.settings import Settings
 
 PG = os.environ.get("OKNO_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("OKNO_BENCH_REDIS", "redis://127.0.0.1:6379/0")

@@ -31,22 +31,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiosmtplib  # noqa: E402
-import asyncpg  # noqa: E402
+import aiosmtplib
+import asyncpg
 
-from domain import db, redis  # noqa: E402
-from domain.clients.models import (  # noqa: E402
+from domain import db, redis
+from domain.clients.models import (
     ChannelPreference,
     Client,
     ClientKind,
     ContactKind,
     ContactPoint,
 )
-from domain.deliveries import service as deliveries  # noqa: E402
-from domain.deliveries.models import Delivery, DeliveryStatus, Purpose  # noqa: E402
-from domain.enums import Channel  # noqa: E402
-from domain.settings import Settings  # noqa: E402
-from domain.transaction import transaction  # noqa: E402
+from domain.deliveries import service as deliveries
+from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.enums import Channel
+from domain.settings import Settings
+from domain.transaction import transaction
 
 PG_ADMIN_URL = os.environ.get("OKNO_TEST_POSTGRES_URL",
                               "postgres://postgres@127.0.0.1:5432/postgres")
@@ -100,7 +100,7 @@ def start_redis(directory: str) -> tuple[subprocess.Popen, int]:
                             stdout=subprocess.DEVNULL)
     for _ in range(200):
         ping = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
-                              text=True)
+                              text=True, check=False)
         if ping.stdout.strip() == "PONG":
             return proc, port
         time.sleep(0.05)
@@ -224,7 +224,7 @@ async def main() -> None:
         print(f"{'outbox: arq worker -> SMTP (claim, send, record)':<52}{drain_s:>9.2f}"
               f"{outbox:>10.0f}")
         print(f"{'raw aiosmtplib loop, 1 connection':<52}{raw_s:>9.2f}{raw:>10.0f}")
-        print(f"{'raw aiosmtplib, {0} connections in parallel'.format(settings.smtp_pool_size):<52}"
+        print(f"{f'raw aiosmtplib, {settings.smtp_pool_size} connections in parallel':<52}"
               f"{raw4_s:>9.2f}{raw4:>10.0f}")
         print(f"ratio outbox / raw loop: {outbox / raw:.2f}   "
               f"(outbox / raw with {settings.smtp_pool_size} connections: {outbox / raw4:.2f})")

@@ -41,12 +41,14 @@ async def card(request: Request) -> Response:
         events = await conn.fetch(
             "SELECT id, kind, channel, direction, occurred_at, summary FROM interaction_event "
             "WHERE client_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 20", client_id)
-    name = " ".join(p for p in (client["last_name"], client["first_name"], client["middle_name"]) if p)
+    name = " ".join(
+        p for p in (client["last_name"], client["first_name"], client["middle_name"]) if p)
     data = {"data": {"client": {
         "id": gid("Client", client["id"]), "displayName": name or client["organisation_name"],
         "kind": client["kind"].upper(),
-        "contacts": [{"id": gid("ContactPoint", c["id"]), "kind": c["kind"].upper(), "value": c["value"],
-                      "verified": c["verified"], "primary": c["primary"]} for c in contacts],
+        "contacts": [{"id": gid("ContactPoint", c["id"]), "kind": c["kind"].upper(),
+                      "value": c["value"], "verified": c["verified"], "primary": c["primary"]}
+                     for c in contacts],
         "preference": {"preferredChannel": pref["preferred_channel"].upper(),
                        "additionalChannel": (pref["additional_channel"] or "").upper() or None}
         if pref else None,

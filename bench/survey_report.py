@@ -29,12 +29,12 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from domain import db  # noqa: E402
-from domain.actor import Actor, Role  # noqa: E402
-from domain.settings import Settings  # noqa: E402
-from domain.surveys import report  # noqa: E402
-from domain.surveys.definitions import ensure_default_surveys, latest_version  # noqa: E402
-from domain.surveys.report import GroupBy  # noqa: E402
+from domain import db
+from domain.actor import Actor, Role
+from domain.settings import Settings
+from domain.surveys import report
+from domain.surveys.definitions import ensure_default_surveys, latest_version
+from domain.surveys.report import GroupBy
 
 PG = os.environ.get("OKNO_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = "okno_bench_surveys"

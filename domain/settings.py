@@ -124,7 +124,8 @@ class Settings(BaseSettings):
     smtp_pool_size: int = Field(4, description="SMTP connections a worker keeps open and reuses")
     smtp_idle_seconds: float = Field(
         30, description="An SMTP connection idle longer than this is closed, not reused")
-    sms_gateway_url: str = Field("", description="SMS gateway endpoint (POST JSON); empty: dev file")
+    sms_gateway_url: str = Field(
+        "", description="SMS gateway endpoint (POST JSON); empty: dev file")
     sms_gateway_token: str = Field("", description="Bearer token for the SMS gateway")
     messenger_gateway_url: str = Field(
         "", description="Messenger gateway endpoint (POST JSON); empty: dev file")

@@ -48,4 +48,4 @@ def worker_settings(redis_url: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["worker_settings", "cron"]
+__all__ = ["cron", "worker_settings"]

@@ -154,8 +154,8 @@ class GraphQLClient:
         headers = {"X-Client-App": "tests"}
         if as_ is not None:
             headers["Authorization"] = "Bearer " + token(self.settings, as_, subject)
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                        headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
         assert response.status_code == 200, response.text
         body = response.json()
         if not expect_errors:
@@ -193,7 +193,8 @@ class _QueryHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args if isinstance(record.args, tuple) else ()
         sql = str(args[0]) if args else record.getMessage()
-        if sql.lstrip().split(" ", 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}:
+        verb = sql.lstrip().split(" ", 1)[0].upper()
+        if verb in {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}:
             self.log.statements.append((sql, args[1] if len(args) > 1 else None))
 
 

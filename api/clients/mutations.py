@@ -73,7 +73,8 @@ class UpdateClientInput:
     organisation_name: str | None = _f("Organisations: their name (up to 500 characters).")
     inn: str | None = _f("INN with valid check digits (staff only).")
     ogrn: str | None = _f("OGRN or OGRNIP with a valid check digit (staff only).")
-    department_id: strawberry.ID | None = _f("Employees: their Department's global ID (staff only).")
+    department_id: strawberry.ID | None = _f("Employees: their Department's global ID (staff "
+                                             "only).")
     position: str | None = _f("Employees: job title (staff only).")
 
 
@@ -87,7 +88,9 @@ class ClientPayload:
 class AddContactPointInput:
     client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
     kind: ContactKindEnum = strawberry.field(description="What kind of address `value` is.")
-    value: str = strawberry.field(description="Email, phone in any common spelling, postal address, or messenger as network:handle (telegram:@ivanov).")
+    value: str = strawberry.field(description="Email, phone in any common spelling, postal "
+                                              "address, or messenger as network:handle "
+                                              "(telegram:@ivanov).")
     label: str | None = _f("The client's own name for it, e.g. «рабочий» (up to 200 characters).",
                            None)
     primary: bool = _f("Make it the primary contact of its kind (the others lose the mark).",
@@ -96,7 +99,8 @@ class AddContactPointInput:
 
 @strawberry.type(description="Result of a contact-point mutation.")
 class ContactPointPayload:
-    contact: ContactPoint | None = strawberry.field(description="The contact as saved; null on errors.")
+    contact: ContactPoint | None = strawberry.field(description="The contact as saved; null on "
+                                                                "errors.")
     errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -213,7 +217,8 @@ def _global(type_name: str, node_id: Any) -> strawberry.ID | None:
 class ClientMutations:
     @strawberry.mutation(description="Create a client.")
     async def create_client(
-        self, info: Info, input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)],
+        self, info: Info,
+        input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)],
     ) -> ClientPayload | None:
         obj, errors = await attempt(lambda: service.create_client(
             actor_of(info), _client_data(input)))
@@ -221,7 +226,8 @@ class ClientMutations:
 
     @strawberry.mutation(description="Change a client's details.")
     async def update_client(
-        self, info: Info, input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)],
+        self, info: Info,
+        input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)],
     ) -> ClientPayload | None:
         obj, errors = await attempt(lambda: service.update_client(
             actor_of(info), decode_id(input.id, "Client", "id"), _client_data(input)))

@@ -21,7 +21,7 @@ from api.clients.dataloaders import (
     TagsByClientLoader,
 )
 from api.dataloaders import RowNode
-from api.enums import ChannelEnum, EventKindEnum
+from api.enums import ChannelEnum, EventKindEnum, describe_values
 from api.history.types import (
     HistoryExportConnection,
     InteractionEventConnection,
@@ -53,9 +53,12 @@ if TYPE_CHECKING:
     from api.deliveries.types import DeliveryConnection
     from api.messages.types import MessageConnection
 
-ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
-ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point is.")
-AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act for a client.")
+ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee "
+                                                         "(internal client).")
+ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point "
+                                                           "is.")
+AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act "
+                                                                 "for a client.")
 SegmentEnum = strawberry.enum(
     Segment, name="ClientSegment",
     description="A profile segment (R-1.2), kept by staff; urgency and wording rules read it.")
@@ -63,24 +66,19 @@ LifeSituationEnum = strawberry.enum(
     LifeSituation, description="A profile life situation (R-1.2), kept by staff.")
 
 
-def _describe_values(enum_type: Any, descriptions: dict[Any, str]) -> None:
-    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
-    for value in enum_type.__strawberry_definition__.values:
-        value.description = descriptions[enum_type(value.value)]
-
-
-_describe_values(ClientKindEnum, {
+describe_values(ClientKindEnum, {
     ClientKind.PERSON: "A citizen (external client acting alone or through a representative).",
-    ClientKind.ORGANISATION: "A legal entity; has organisationName, a 10-digit INN, a 13-digit OGRN.",
+    ClientKind.ORGANISATION: "A legal entity; has organisationName, a 10-digit INN, a 13-digit "
+                             "OGRN.",
     ClientKind.EMPLOYEE: "An employee of the Government (internal client); has a department.",
 })
-_describe_values(ContactKindEnum, {
+describe_values(ContactKindEnum, {
     ContactKind.EMAIL: "Email address (stored lower-cased).",
     ContactKind.PHONE: "Phone number (stored in E.164, e.g. +79123456789); serves SMS and calls.",
     ContactKind.POSTAL: "Postal address, free text.",
     ContactKind.MESSENGER: "Messenger handle as network:handle, e.g. telegram:@ivanov.",
 })
-_describe_values(SegmentEnum, {
+describe_values(SegmentEnum, {
     Segment.PENSIONER: "Пенсионер.",
     Segment.LARGE_FAMILY: "Многодетная семья.",
     Segment.DISABLED: "Инвалидность.",
@@ -90,7 +88,7 @@ _describe_values(SegmentEnum, {
     Segment.LOW_INCOME: "Малоимущие.",
     Segment.SVO_PARTICIPANT: "Участник СВО или член его семьи.",
 })
-_describe_values(LifeSituationEnum, {
+describe_values(LifeSituationEnum, {
     LifeSituation.BIRTH_OF_CHILD: "Рождение ребёнка.",
     LifeSituation.JOB_LOSS: "Потеря работы.",
     LifeSituation.MOVING: "Переезд.",
@@ -100,7 +98,7 @@ _describe_values(LifeSituationEnum, {
     LifeSituation.EMERGENCY: "Чрезвычайная ситуация.",
     LifeSituation.HOUSING_PROBLEM: "Жилищная проблема.",
 })
-_describe_values(AuthorityBasisEnum, {
+describe_values(AuthorityBasisEnum, {
     AuthorityBasis.POWER_OF_ATTORNEY: "A power of attorney (доверенность).",
     AuthorityBasis.LEGAL_REPRESENTATIVE: "By law: a parent, guardian or trustee.",
     AuthorityBasis.CHARTER: "The head of an organisation acting under its charter (устав).",
@@ -138,11 +136,14 @@ class ContactPoint(RowNode, relay.Node):
     node_loader = ContactPointByIdLoader
 
     id: relay.NodeID[str]
-    kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or messenger.")
+    kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or "
+                                                         "messenger.")
     value: str = strawberry.field(
-        description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as network:handle."
+        description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as "
+                    "network:handle."
     )
-    label: str | None = strawberry.field(description="The client's own name for it, e.g. «рабочий».")
+    label: str | None = strawberry.field(description="The client's own name for it, e.g. "
+                                                     "«рабочий».")
     verified: bool = strawberry.field(description="The client proved they own it.")
     primary: bool = strawberry.field(description="The one used first among contacts of this kind.")
     created_at: dt.datetime = strawberry.field(description="When it was added.")
@@ -192,10 +193,12 @@ class ChannelPreference:
             return str(v) if v else None
 
         return cls(
-            preferred_channel=row["preferred_channel"], additional_channel=row["additional_channel"],
+            preferred_channel=row["preferred_channel"],
+            additional_channel=row["additional_channel"],
             chosen_via=row["chosen_via"], updated_at=row["updated_at"],
             preferred_contact_id=opt(row["preferred_contact_id"]),
-            additional_contact_id=opt(row["additional_contact_id"]), client_id=str(row["client_id"]),
+            additional_contact_id=opt(row["additional_contact_id"]),
+            client_id=str(row["client_id"]),
         )
 
     @classmethod
@@ -210,7 +213,8 @@ class ChannelPreference:
                 return ContactPoint.from_row(row)
         return None
 
-    @strawberry.field(description="Where the preferred channel reaches the client (null for web/app/visit).")
+    @strawberry.field(description="Where the preferred channel reaches the client (null for "
+                                  "web/app/visit).")
     async def preferred_contact(self, info: Info) -> ContactPoint | None:
         return await self._contact(info, self.preferred_contact_id)
 
@@ -225,7 +229,8 @@ class Representative(RowNode, relay.Node):
 
     id: relay.NodeID[str]
     basis: AuthorityBasisEnum = strawberry.field(description="On what authority they act.")
-    document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
+    document: str | None = strawberry.field(description="The authorising document, e.g. power of "
+                                                        "attorney number and date.")
     valid_until: dt.date | None = strawberry.field(
         description="Last day the authority is valid; null when not limited."
     )
@@ -250,7 +255,8 @@ class Representative(RowNode, relay.Node):
         """Whoever may see the represented client."""
         return sees_client(actor, row["client_id"])
 
-    @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
+    @strawberry.field(description="The representative's name (always visible to whoever sees the "
+                                  "client).")
     async def representative_name(self, info: Info) -> str:
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
         if not row:
@@ -268,7 +274,8 @@ class Representative(RowNode, relay.Node):
         return Client.from_row(row) if row else None
 
 
-@strawberry.type(description="A client of the Government: a person, an organisation or an employee.")
+@strawberry.type(description="A client of the Government: a person, an organisation or an "
+                             "employee.")
 class Client(RowNode, relay.Node):
     node_loader = ClientByIdLoader
 
@@ -278,11 +285,14 @@ class Client(RowNode, relay.Node):
     first_name: str | None = strawberry.field(description="Persons and employees: given name.")
     middle_name: str | None = strawberry.field(description="Persons and employees: patronymic.")
     organisation_name: str | None = strawberry.field(description="Organisations: their name.")
-    inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or 12 (person).")
-    ogrn: str | None = strawberry.field(description="State registration number of an organisation (13) or entrepreneur (15).")
+    inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or "
+                                                   "12 (person).")
+    ogrn: str | None = strawberry.field(description="State registration number of an organisation "
+                                                    "(13) or entrepreneur (15).")
     position: str | None = strawberry.field(description="Employees: their job title.")
     created_at: dt.datetime = strawberry.field(description="When the card was opened.")
-    updated_at: dt.datetime = strawberry.field(description="When the card's own fields last changed.")
+    updated_at: dt.datetime = strawberry.field(description="When the card's own fields last "
+                                                           "changed.")
     department_id: strawberry.Private[str | None]
 
     @classmethod

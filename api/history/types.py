@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
-from strawberry.types.cast import cast as strawberry_cast
 
 from api.dataloaders import RowNode
-from api.enums import ChannelEnum, DirectionEnum, EventKindEnum
+from api.enums import ChannelEnum, DirectionEnum, EventKindEnum, describe_values
 from api.history.dataloaders import (
     EventByIdLoader,
     ExportsKey,
@@ -22,16 +20,13 @@ from api.history.dataloaders import (
     HistoryPageByClientLoader,
     RetentionRunByIdLoader,
 )
-from api.relay import Connection, bad_input, page_size
+from api.relay import Connection, bad_input, page_size, resolve_node_of
 from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.history import links
 from domain.history.kinds import EventKind, RetentionAction, SourceType
 from domain.history.models import ExportStatus
 from domain.pagination import encode_cursor
-
-if TYPE_CHECKING:
-    from api.clients.types import Client
 
 ActorRoleEnum = strawberry.enum(
     Role, name="ActorRole",
@@ -41,6 +36,20 @@ RetentionActionEnum = strawberry.enum(
     RetentionAction, name="RetentionAction",
     description="ANONYMISE: the summary was replaced and personal details cleared (kind, "
     "channel and time kept for statistics); DELETE: the events were removed.")
+
+describe_values(ActorRoleEnum, {
+    Role.CLIENT: "The client themselves.",
+    Role.EMPLOYEE: "An employee acting as an internal client.",
+    Role.OPERATOR: "A contact-centre operator.",
+    Role.EXECUTOR: "An executor in a department.",
+    Role.SUPERVISOR: "A supervisor.",
+    Role.ADMIN: "An administrator.",
+    Role.SYSTEM: "The server on its own (a scheduled job, an automatic notice).",
+})
+describe_values(RetentionActionEnum, {
+    RetentionAction.ANONYMISE: "Personal details removed; kind, channel and time kept.",
+    RetentionAction.DELETE: "The events were deleted.",
+})
 
 # The Node type each kind of source record is shown as (every SourceType has one).
 SOURCE_NODE_TYPES: dict[str, str] = {
@@ -55,19 +64,6 @@ SOURCE_NODE_TYPES: dict[str, str] = {
 }
 
 
-async def resolve_node_of(info: Info, type_name: str, node_id: str) -> relay.Node | None:
-    """The object ``node(id:)`` would return for this type and ID: the owning area's
-    loader and its visibility check decide, so what the caller may not see is null."""
-    definition = info.schema.get_type_by_name(type_name)
-    origin = getattr(definition, "origin", None)
-    if origin is None or not hasattr(origin, "resolve_node"):
-        return None
-    found = origin.resolve_node(node_id, info=info, required=False)
-    if inspect.isawaitable(found):
-        found = await found
-    return None if found is None else strawberry_cast(origin, found)
-
-
 def sees_client(actor: Actor | None, row: dict[str, Any]) -> bool:
     return actor is not None and actor.can_see_client(row["client_id"])
 
@@ -80,13 +76,16 @@ class InteractionEvent(RowNode, relay.Node):
     kind: EventKindEnum = strawberry.field(
         description="What happened. New kinds may be added: show unknown ones as a generic "
         "event.")
-    channel: ChannelEnum | None = strawberry.field(description="The channel it went through; null for internal steps.")
-    direction: DirectionEnum = strawberry.field(description="From the client, to the client, or inside the Government.")
+    channel: ChannelEnum | None = strawberry.field(description="The channel it went through; null "
+                                                               "for internal steps.")
+    direction: DirectionEnum = strawberry.field(description="From the client, to the client, or "
+                                                            "inside the Government.")
     occurred_at: dt.datetime = strawberry.field(description="When it happened.")
     summary: str = strawberry.field(description="One line in plain Russian.")
     actor_role: ActorRoleEnum | None = strawberry.field(
         description="Who acted; null when not recorded or anonymised.")
-    anonymised: bool = strawberry.field(description="Personal details were removed after the retention period.")
+    anonymised: bool = strawberry.field(description="Personal details were removed after the "
+                                                    "retention period.")
     source_type: strawberry.Private[str | None]
     source_id: strawberry.Private[str | None]
 
@@ -127,7 +126,8 @@ async def load_history(
     key = HistoryKey(
         client_id=client_id, first=page_size(info, first), after=after,
         kinds=tuple(str(k.value if hasattr(k, "value") else k) for k in kinds) if kinds else None,
-        channels=tuple(str(c.value if hasattr(c, "value") else c) for c in channels) if channels else None,
+        channels=(tuple(str(c.value if hasattr(c, "value") else c) for c in channels)
+                  if channels else None),
         since=since, until=until,
     )
     try:
@@ -140,10 +140,15 @@ async def load_history(
 
 ExportStatusEnum = strawberry.enum(
     ExportStatus, name="HistoryExportStatus",
-    description="PENDING: queued; RUNNING: being built; READY: download links work until "
-    "`expiresAt`; FAILED: building failed, request a new one; EXPIRED: the links ran out and "
-    "the files were removed, request a new one.",
+    description="Where an export stands: poll while PENDING or RUNNING.",
 )
+describe_values(ExportStatusEnum, {
+    ExportStatus.PENDING: "Queued.",
+    ExportStatus.RUNNING: "Being built.",
+    ExportStatus.READY: "The download links work until `expiresAt`.",
+    ExportStatus.FAILED: "Building failed: request a new one.",
+    ExportStatus.EXPIRED: "The links ran out and the files were removed: request a new one.",
+})
 
 
 @strawberry.type(
@@ -155,7 +160,9 @@ class HistoryExport(RowNode, relay.Node):
     node_loader = HistoryExportByIdLoader
 
     id: relay.NodeID[str]
-    status: ExportStatusEnum = strawberry.field(description="PENDING and RUNNING: poll again; READY: download; FAILED or EXPIRED: request a new one.")
+    status: ExportStatusEnum = strawberry.field(description="PENDING and RUNNING: poll again; "
+                                                            "READY: download; FAILED or EXPIRED: "
+                                                            "request a new one.")
     event_count: int | None = strawberry.field(
         description="How many events the documents hold; null until READY.")
     json_bytes: int | None = strawberry.field(description="Size of the JSON document in bytes.")
@@ -202,12 +209,10 @@ class HistoryExport(RowNode, relay.Node):
     @strawberry.field(description="Whose history this is.")
     async def client(
         self, info: Info
-    ) -> Annotated[Client, strawberry.lazy("api.clients.types")] | None:
-        from api.clients.dataloaders import ClientByIdLoader
-        from api.clients.types import Client
-
-        row = await info.context.loader(ClientByIdLoader).load(self.client_id)
-        return Client.from_row(row) if row else None
+    ) -> Annotated[Client, strawberry.lazy("api.clients.types")] | None:  # noqa: F821
+        # Through the Client type's own node resolution: the history area's API imports
+        # nothing of the clients area's (which sits above it and shows its history).
+        return await resolve_node_of(info, "Client", self.client_id)
 
 
 HistoryExportConnection = Connection[HistoryExport]

@@ -24,7 +24,8 @@ async def readyz(request: Request) -> JSONResponse:
         try:
             await asyncio.wait_for(probe(), timeout=2)
             checks[name] = "ok"
-        except Exception as exc:  # any failure means "not ready", with its reason
+        # Any failure means "not ready", with its reason.
+        except Exception as exc:  # noqa: BLE001
             checks[name] = f"error: {type(exc).__name__}"
 
     await check("database", lambda: Tortoise.get_connection("default").execute_query("SELECT 1"))

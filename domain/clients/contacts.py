@@ -86,7 +86,8 @@ async def _contact_for(actor: Actor, contact_id: Any) -> ContactPoint:
 
 
 async def verify_contact(actor: Actor, contact_id: Any, primary: bool = False) -> ContactPoint:
-    """Staff confirm a contact (the client proved it). Confirmation by code is the deliveries area's."""
+    """Staff confirm a contact (the client proved it). Confirmation by code is the
+    deliveries area's."""
     if not actor.is_staff:
         raise forbid()
     async with transaction():

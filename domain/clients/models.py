@@ -91,7 +91,8 @@ class Client(Model):
 
 class ContactPoint(Model):
     id = fields.UUIDField(primary_key=True)
-    client = fields.ForeignKeyField("okno.Client", related_name="contacts", on_delete=fields.CASCADE)
+    client = fields.ForeignKeyField(
+        "okno.Client", related_name="contacts", on_delete=fields.CASCADE)
     kind = fields.CharEnumField(ContactKind, max_length=20)
     # Normalised: emails lower-cased, phones E.164, messenger "network:handle".
     value = fields.CharField(max_length=500)

@@ -90,6 +90,16 @@ async def representatives_by_client(client_ids: list[Any]) -> list[dict[str, Any
         "created_at").values(*REPRESENTATIVE_COLUMNS)
 
 
+async def display_name_of(client_id: Any) -> str | None:
+    """The client's name as documents show it (a history export); None when no such client."""
+    row = await Client.filter(id=client_id).first().values(
+        "kind", "last_name", "first_name", "middle_name", "organisation_name")
+    if not row:
+        return None
+    return rules.display_name(row["kind"], row["last_name"], row["first_name"],
+                              row["middle_name"], row["organisation_name"])
+
+
 # -- search --------------------------------------------------------------------------------
 
 

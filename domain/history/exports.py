@@ -23,14 +23,12 @@ from tortoise.expressions import Q
 
 from domain import redis
 from domain.actor import SYSTEM, Actor
-from domain.clients import rules as client_rules
-from domain.clients.access import get_client_for
-from domain.clients.models import Client
 from domain.errors import not_found
 from domain.history import rules
 from domain.history import service as history
 from domain.history.kinds import EventKind, SourceType
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
+from domain.ids import parse_uuid
 from domain.settings import Settings
 from domain.transaction import after_commit, transaction
 
@@ -40,9 +38,19 @@ UNFINISHED = (ExportStatus.PENDING, ExportStatus.RUNNING)
 # How the client learns that their export is ready (R-1.5, R-1.4): the deliveries area's
 # ``notify_history_export``, passed in by the job (history never imports deliveries).
 Notify = Callable[[HistoryExport, Settings], Awaitable[Any]]
+# The client's name as the documents show it (the clients area's rule), passed in likewise:
+# history sits below clients and imports nothing of theirs.
+ClientName = Callable[[Any], Awaitable[str | None]]
+
+
+def _clients() -> Any:
+    """The client model, reached through the export's foreign key (no import of the area)."""
+    return HistoryExport._meta.fields_map["client"].related_model
+
+
 _EVENT_FIELDS = (
-    "id", "public_id", "occurred_at", "kind", "channel", "direction", "summary", "source_type", "source_id",
-    "actor_role", "details", "anonymised",
+    "id", "public_id", "occurred_at", "kind", "channel", "direction", "summary", "source_type",
+    "source_id", "actor_role", "details", "anonymised",
 )
 
 _templates = Environment(
@@ -69,15 +77,18 @@ async def request_export(actor: Actor, client_id: Any) -> HistoryExport:
     While an export of this client is still being built, that one is returned instead
     of starting another (a double click builds once).
     """
-    client = await get_client_for(actor, client_id)
+    cid = parse_uuid(client_id, "clientId", "Клиент")
+    # Another client's record and a missing one look the same.
+    if not actor.can_see_client(cid) or not await _clients().exists(id=cid):
+        raise not_found("Клиент", "clientId")
     async with transaction():
-        running = await HistoryExport.filter(client_id=client.id, status__in=UNFINISHED).order_by(
+        running = await HistoryExport.filter(client_id=cid, status__in=UNFINISHED).order_by(
             "-created_at").first()
         if running is not None:
             return running
-        export = await HistoryExport.create(client_id=client.id, requested_by=actor.subject)
+        export = await HistoryExport.create(client_id=cid, requested_by=actor.subject)
         await history.record(
-            client.id, EventKind.HISTORY_EXPORT_REQUESTED, "Запрошена выгрузка всей истории",
+            cid, EventKind.HISTORY_EXPORT_REQUESTED, "Запрошена выгрузка всей истории",
             actor=actor, source=(SourceType.HISTORY_EXPORT, export.id),
         )
         export_id = str(export.id)
@@ -92,12 +103,13 @@ class _Stats:
 
 async def build(
     settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE, *,
-    notify: Notify | None = None,
+    notify: Notify | None = None, client_name: ClientName | None = None,
 ) -> str:
     """Build one export; idempotent (a READY or EXPIRED export is left as it is).
 
     ``notify`` runs once, inside the transaction that marks the export READY (after its
     HISTORY_EXPORT_READY event), so the client's notice commits or rolls back with it.
+    ``client_name`` gives the name the documents carry (none when not given).
     Returns what happened: ``ready``, ``already`` or ``missing``. Errors propagate
     after the export is marked FAILED, so the caller decides whether to retry.
     """
@@ -111,7 +123,8 @@ async def build(
     tmp = {fmt: Path(str(file_path(settings, export.id, fmt)) + suffix) for fmt in ("json", "html")}
     try:
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
-        count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size)
+        count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size,
+                                       client_name)
         return await _finish(settings, export.id, tmp, count, notify)
     except Exception as exc:
         await HistoryExport.filter(id=export.id, status=ExportStatus.RUNNING).update(
@@ -186,20 +199,22 @@ def _json_event(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _write_documents(
-    settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int
+    settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int,
+    client_name: ClientName | None,
 ) -> int:
-    client = await Client.get_or_none(id=export.client_id)
-    if client is None:
+    if client_name is not None:
+        name = await client_name(export.client_id)
+    else:
+        name = "" if await _clients().exists(id=export.client_id) else None
+    if name is None:
         raise not_found("Клиент")
-    name = client_rules.display_name(client.kind, client.last_name, client.first_name,
-                                     client.middle_name, client.organisation_name)
     generated = datetime.now(UTC)
     stats = _Stats()
     with json_path.open("wb") as out_json, html_path.open("w", encoding="utf-8") as out_html:
         out_json.write(orjson.dumps({
             "format": "okno-history-export/1", "exportId": str(export.id),
             "generatedAt": generated.isoformat(),
-            "client": {"id": str(client.id), "displayName": name},
+            "client": {"id": str(export.client_id), "displayName": name},
         })[:-1] + b',"events":[')
 
         async def events() -> AsyncIterator[dict[str, Any]]:

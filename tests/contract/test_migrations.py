@@ -31,7 +31,8 @@ async def test_no_description_has_a_semicolon(models):
     apps, _ = models
     described = [
         (m.__name__, text) for m in apps.get_models_iterable()
-        for text in [m._meta.table_description, *(f.description for f in m._meta.fields_map.values())]
+        for text in [m._meta.table_description,
+                     *(f.description for f in m._meta.fields_map.values())]
         if text
     ]
     assert len(described) > 10  # the check reads real descriptions

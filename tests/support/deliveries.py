@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
@@ -74,14 +74,14 @@ class MailRecorder:
     peers: set = field(default_factory=set)  # (host, port) per SMTP connection that sent
     delay: float = 0.0
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         reply = self.rcpt_script.get(address)
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.script:
@@ -101,11 +101,11 @@ class SmtpServer:
         self.port = free_port()
         self.controller = Controller(handler, hostname="127.0.0.1", port=self.port)
 
-    def __enter__(self) -> SmtpServer:
+    def __enter__(self) -> Self:
         self.controller.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.controller.stop()
 
     def settings(self, base: Settings, **extra: Any) -> Settings:

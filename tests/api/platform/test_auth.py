@@ -143,7 +143,7 @@ class JWKSServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server API)
+            def do_GET(self) -> None:
                 outer.hits += 1
                 time.sleep(outer.delay)
                 self.send_response(200)

@@ -101,7 +101,8 @@ def test_preference_summary_is_russian():
 # --- kind fields (R-1.2) ---------------------------------------------------------------------
 
 def _codes(**kw) -> list[tuple[ErrorCode, str]]:
-    base = {"kind": ClientKind.PERSON, "last_name": None, "first_name": None, "organisation_name": None,
+    base = {"kind": ClientKind.PERSON, "last_name": None, "first_name": None,
+            "organisation_name": None,
                 "inn": None, "ogrn": None, "department_id": None}
     base.update(kw)
     return [(e.code, e.field) for e in rules.check_client_fields(**base)]

@@ -8,6 +8,7 @@ import pytest
 from domain.actor import Actor, Role
 from domain.clients import service as clients
 from domain.clients.models import ClientKind
+from domain.clients.queries import display_name_of
 from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history import exports, queries
@@ -67,7 +68,8 @@ async def test_build_streams_batches_and_writes_both_documents(settings):
                              occurred_at=start + timedelta(days=3))
     export = await exports.request_export(ADMIN, cid)
     with count_queries() as q:
-        assert await exports.build(settings, export.id, batch_size=3) == "ready"
+        assert await exports.build(settings, export.id, batch_size=3,
+                                   client_name=display_name_of) == "ready"
     event_reads = [s for s, _ in q.statements if "interaction_event" in s and
                    s.lstrip().upper().startswith("SELECT")]
     total = 7 + 3 + 2  # client_created + request event

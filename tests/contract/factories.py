@@ -1,0 +1,402 @@
+"""One real object per Node type, made through okno's own services, and who may see it.
+
+``FACTORIES`` maps a GraphQL type name to an async factory taking a ``Scene``; the factory
+creates one real record (owned by client A where ownership applies) and returns a ``Made``:
+its global ID and the viewers who must get it from ``node(id:)``. Every other viewer must
+get ``null``. ``tests/contract/test_node_walk.py`` fails for a Node type without a factory.
+
+A factory fetches the global ID through the API (as a viewer who may see the record) when
+okno's ID for the type is not a plain row ID, so it keeps working when an area changes
+how it spells an ID. Types that are not Nodes yet (Answer, Attachment, …) have factories
+already: they start being walked the moment they implement Node.
+
+The viewers (``VIEWERS``): ``own`` is client A, ``foreign`` client B, ``employee`` an
+employee of department D1 (a self-service token of another client record), ``executor``
+exec-1 of D1 (the executor of A's message), ``other_executor`` exec-2 of D2, ``supervisor``
+head-1 (head of D1), plus ``operator``, ``admin`` and ``anonymous``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from api.auth import mint_token
+from api.relay import encode_id
+from domain.actor import Actor, Role
+from domain.clients import service as clients
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind
+from domain.deliveries.models import Delivery
+from domain.directory import service as directory
+from domain.directory.models import Sphere
+from domain.enums import Channel
+from domain.history import exports, retention
+from domain.messages import deadlines, handling
+from domain.messages import rules as message_rules
+from domain.messages import service as messages
+from domain.messages.intake import AttachmentData, IntakeData
+from domain.messages.models import AnswerOutcome, Message
+from domain.settings import Settings
+from domain.surveys import definitions
+from domain.surveys import service as surveys
+from domain.surveys.models import SurveyInvitation, SurveyPurpose
+from domain.surveys.rules import AnswerDraft
+
+ADMIN = Actor(Role.ADMIN, "admin-1")
+OPERATOR = Actor(Role.OPERATOR, "op-1")
+EXECUTOR = Actor(Role.EXECUTOR, "exec-1")
+
+VIEWERS: tuple[str, ...] = ("anonymous", "own", "foreign", "employee", "operator", "executor",
+                            "other_executor", "supervisor", "admin")
+ALL_STAFF = frozenset({"operator", "executor", "other_executor", "supervisor", "admin"})
+SIGNED_IN = frozenset(VIEWERS) - {"anonymous"}
+OWNER_AND_STAFF = ALL_STAFF | {"own"}
+# A message and what hangs on it: the client, operators, heads, and the executors of its
+# department (exec-2 of another department does not see it).
+MESSAGE_STAFF = frozenset({"operator", "executor", "supervisor", "admin"})
+MESSAGE_READERS = MESSAGE_STAFF | {"own"}
+MANAGERS = frozenset({"supervisor", "admin"})
+
+HEATING = "Здравствуйте! В нашем доме третий день нет отопления. Управляющая компания не отвечает."
+PLAIN_ANSWER = ("Мы проверили ваш дом. Управляющая компания включит отопление завтра до 12:00. "
+                "Если этого не случится, позвоните нам: 8 (8422) 58-93-58.")
+
+
+@dataclass(frozen=True)
+class Made:
+    gid: str
+    seen_by: frozenset[str]
+
+
+class Scene:
+    """A small Government built on demand: each step runs once per test and is reused."""
+
+    def __init__(self, settings: Settings, http: httpx.AsyncClient) -> None:
+        self.settings = settings
+        self.http = http
+        self._done: dict[str, Any] = {}
+
+    async def _once(self, key: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        if key not in self._done:
+            self._done[key] = await make()
+        return self._done[key]
+
+    # -- callers -------------------------------------------------------------------------
+
+    def bearer(self, viewer: str) -> str | None:
+        """The Authorization header of a viewer (None for anonymous); needs ``base()``."""
+        base = self._done["base"]
+        role, subject, client_id = {
+            "anonymous": (None, None, None),
+            "own": (Role.CLIENT, base["a"], base["a"]),
+            "foreign": (Role.CLIENT, base["b"], base["b"]),
+            "employee": (Role.EMPLOYEE, base["employee"], base["employee"]),
+            "operator": (Role.OPERATOR, "op-1", None),
+            "executor": (Role.EXECUTOR, "exec-1", None),
+            "other_executor": (Role.EXECUTOR, "exec-2", None),
+            "supervisor": (Role.SUPERVISOR, "head-1", None),
+            "admin": (Role.ADMIN, "admin-1", None),
+        }[viewer]
+        if role is None:
+            return None
+        return "Bearer " + mint_token(self.settings, role, subject, client_id)
+
+    async def gql(self, query: str, variables: dict[str, Any] | None = None, *,
+                  viewer: str = "admin") -> dict[str, Any]:
+        headers = {"X-Client-App": "contract-tests"}
+        bearer = self.bearer(viewer)
+        if bearer:
+            headers["Authorization"] = bearer
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def fetch(self, query: str, variables: dict[str, Any] | None = None, *,
+                    viewer: str = "admin") -> dict[str, Any]:
+        body = await self.gql(query, variables, viewer=viewer)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    # -- the steps -----------------------------------------------------------------------
+
+    async def base(self) -> dict[str, Any]:
+        """Departments D1 (exec-1, head-1) and D2 (exec-2), the spheres, client A with
+        email and phone, client B, an employee of D1."""
+        async def make() -> dict[str, Any]:
+            await directory.ensure_spheres()
+            d1 = await directory.save_department(ADMIN, "Управление по работе с обращениями")
+            d2 = await directory.save_department(ADMIN, "Департамент информационных технологий")
+            await directory.upsert_staff_member(ADMIN, "exec-1", "Петров Пётр Петрович",
+                                                department_id=d1.id)
+            await directory.upsert_staff_member(ADMIN, "exec-2", "Кузнецова Ольга",
+                                                department_id=d2.id)
+            await directory.upsert_staff_member(ADMIN, "head-1", "Сидорова Анна Викторовна",
+                                                department_id=d1.id, supervisor=True)
+            a = await clients.create_client(ADMIN, clients.ClientData(
+                kind=ClientKind.PERSON, last_name="Иванов", first_name="Иван"))
+            email = await clients.add_contact(ADMIN, a.id, ContactKind.EMAIL, "ivanov@example.ru")
+            phone = await clients.add_contact(ADMIN, a.id, ContactKind.PHONE, "+7 917 123-45-67")
+            b = await clients.create_client(ADMIN, clients.ClientData(
+                kind=ClientKind.PERSON, last_name="Кузнецов", first_name="Борис"))
+            employee = await clients.create_client(ADMIN, clients.ClientData(
+                kind=ClientKind.EMPLOYEE, last_name="Смирнова", first_name="Елена",
+                department_id=d1.id, position="консультант"))
+            return {"a": str(a.id), "b": str(b.id), "employee": str(employee.id),
+                    "email": str(email.id), "phone": str(phone.id), "d1": str(d1.id),
+                    "d2": str(d2.id)}
+        return await self._once("base", make)
+
+    async def message(self) -> Message:
+        """A's email appeal with an attachment: received, registered (a receipt notice goes
+        out), assigned to exec-1 of D1, in work, classified."""
+        async def make() -> Message:
+            base = await self.base()
+            m = await messages.receive(OPERATOR, IntakeData(
+                client_id=base["a"], channel=Channel.EMAIL, body=HEATING,
+                subject="Нет отопления", contact_id=base["email"],
+                attachments=[AttachmentData("акт.pdf", "application/pdf", 1024, "s3://a/1")]),
+                self.settings)
+            await messages.register(OPERATOR, m.id, self.settings)
+            await messages.assign(OPERATOR, m.id, base["d1"], "exec-1", self.settings)
+            await messages.start_work(EXECUTOR, m.id, self.settings)
+            sphere = await Sphere.get(code="housing")
+            return await messages.classify_message(EXECUTOR, m.id, sphere.id, self.settings)
+        return await self._once("message", make)
+
+    async def answered(self) -> Any:
+        """The message answered by email; the answer invites A to the survey."""
+        async def make() -> Any:
+            m = await self.message()
+            await handling.draft_answer(EXECUTOR, m.id, PLAIN_ANSWER, AnswerOutcome.RESOLVED,
+                                        self.settings)
+            return await handling.send_answer(EXECUTOR, m.id, self.settings)
+        return await self._once("answered", make)
+
+    async def invitation(self) -> SurveyInvitation:
+        answer = await self.answered()
+        return await SurveyInvitation.get(id=answer.survey_invitation_id)
+
+    async def response(self) -> Any:
+        """A answers the survey, with a comment."""
+        async def make() -> Any:
+            record = await self.invitation()
+            return await surveys.submit_response(
+                surveys.token_for(record, self.settings),
+                [AnswerDraft("satisfaction", 4), AnswerDraft("comment", text="Спасибо, всё ясно")],
+                settings=self.settings)
+        return await self._once("response", make)
+
+    async def message_part(self, selection: str) -> Any:
+        """A field of A's message as the admin reads it."""
+        m = await self.message()
+        data = await self.fetch("query($id: ID!) { message(id: $id) { " + selection + " } }",
+                                {"id": encode_id("Message", m.id)})
+        return data["message"]
+
+
+# -- the factories ------------------------------------------------------------------------
+
+
+async def client(scene: Scene) -> Made:
+    base = await scene.base()
+    return Made(encode_id("Client", base["a"]), OWNER_AND_STAFF)
+
+
+async def contact_point(scene: Scene) -> Made:
+    base = await scene.base()
+    return Made(encode_id("ContactPoint", base["email"]), OWNER_AND_STAFF)
+
+
+async def representative(scene: Scene) -> Made:
+    base = await scene.base()
+    son = await clients.create_client(ADMIN, clients.ClientData(
+        kind=ClientKind.PERSON, last_name="Иванов", first_name="Сергей"))
+    link = await clients.add_representative(
+        ADMIN, base["a"], son.id, AuthorityBasis.POWER_OF_ATTORNEY, "Доверенность 73 АА 1")
+    return Made(encode_id("Representative", link.id), OWNER_AND_STAFF)
+
+
+async def department(scene: Scene) -> Made:
+    base = await scene.base()
+    return Made(encode_id("Department", base["d1"]), SIGNED_IN)
+
+
+async def sphere(scene: Scene) -> Made:
+    await scene.base()
+    found = await Sphere.get(code="housing")
+    return Made(encode_id("Sphere", found.id), SIGNED_IN)
+
+
+async def sphere_keyword(scene: Scene) -> Made:
+    """Staff read the keyword dictionary (``Sphere.keywords``)."""
+    await scene.base()
+    found = await Sphere.get(code="housing")
+    await directory.add_keyword(ADMIN, found.id, "контрольтеплосети")
+    data = await scene.fetch("{ spheres(activeOnly: false) { code keywords { id term } } }")
+    [gid] = [k["id"] for s in data["spheres"] if s["code"] == "housing"
+             for k in s["keywords"] if k["term"] == "контрольтеплосети"]
+    return Made(gid, ALL_STAFF)
+
+
+async def external_agency(scene: Scene) -> Made:
+    await scene.base()
+    agency = await directory.create_agency(ADMIN, directory.AgencyData(
+        name="Отделение Социального фонда по Ульяновской области",
+        competence="Пенсии, пособия, материнский капитал", phone="+78002008000"))
+    return Made(encode_id("ExternalAgency", agency.id), SIGNED_IN)
+
+
+async def staff_member(scene: Scene) -> Made:
+    """The staff directory is read by heads (``staffMembers``)."""
+    await scene.base()
+    data = await scene.fetch("{ staffMembers { id subject } }")
+    [gid] = [m["id"] for m in data["staffMembers"] if m["subject"] == "exec-1"]
+    return Made(gid, MANAGERS)
+
+
+async def history_export(scene: Scene) -> Made:
+    base = await scene.base()
+    own = Actor(Role.CLIENT, base["a"], client_id=base["a"])
+    export = await exports.request_export(own, base["a"])
+    return Made(encode_id("HistoryExport", export.id), OWNER_AND_STAFF)
+
+
+async def retention_run(scene: Scene) -> Made:
+    await scene.base()
+    run = await retention.sweep(scene.settings)
+    return Made(encode_id("RetentionRun", run.id), MANAGERS)
+
+
+async def interaction_event(scene: Scene) -> Made:
+    """A's «card created» event, as A's timeline shows it."""
+    base = await scene.base()
+    data = await scene.fetch(
+        "query($id: ID!) { client(id: $id) { history(first: 100) { edges { node { id } } } } }",
+        {"id": encode_id("Client", base["a"])})
+    edges = data["client"]["history"]["edges"]
+    assert edges, "client A has no history"
+    return Made(edges[-1]["node"]["id"], OWNER_AND_STAFF)
+
+
+async def delivery(scene: Scene) -> Made:
+    """The receipt notice of A's message."""
+    m = await scene.message()
+    notice = await Delivery.get(source_id=str(m.id), purpose="receipt_notice")
+    return Made(encode_id("Delivery", notice.id), OWNER_AND_STAFF)
+
+
+async def message(scene: Scene) -> Made:
+    m = await scene.message()
+    return Made(encode_id("Message", m.id), MESSAGE_READERS)
+
+
+async def attachment(scene: Scene) -> Made:
+    part = await scene.message_part("attachments { id }")
+    return Made(part["attachments"][0]["id"], MESSAGE_READERS)
+
+
+async def answer(scene: Scene) -> Made:
+    await scene.answered()
+    part = await scene.message_part("answer { id }")
+    return Made(part["answer"]["id"], MESSAGE_READERS)
+
+
+async def clarification(scene: Scene) -> Made:
+    """exec-1 phoned A at the latest working hour of the last days (R-2.7 allows no other)."""
+    m = await scene.message()
+    base = await scene.base()
+    ctx = await messages.context(scene.settings)
+    moment = ctx.now.replace(minute=0, second=0, microsecond=0)
+    while not message_rules.within_working_hours(moment, ctx.calendar):
+        moment -= dt.timedelta(hours=1)
+    await handling.clarify(EXECUTOR, m.id, base["phone"], "Уточнил номер квартиры",
+                           occurred_at=moment, settings=scene.settings)
+    part = await scene.message_part("clarifications { id }")
+    return Made(part["clarifications"][0]["id"], MESSAGE_READERS)
+
+
+async def deadline_alert(scene: Scene) -> Made:
+    """The sweep, run as if weeks had passed, raises an alert on A's message (staff only)."""
+    await scene.message()
+    await deadlines.sweep(dt.datetime.now(dt.UTC) + dt.timedelta(days=45))
+    part = await scene.message_part("alerts { id }")
+    return Made(part["alerts"][0]["id"], MESSAGE_STAFF)
+
+
+async def survey(scene: Scene) -> Made:
+    found = await definitions.ensure_default_survey(SurveyPurpose.WRITTEN_ANSWER)
+    return Made(encode_id("Survey", found.id), MANAGERS)
+
+
+async def survey_version(scene: Scene) -> Made:
+    found = await definitions.ensure_default_survey(SurveyPurpose.WRITTEN_ANSWER)
+    version = await definitions.latest_version(found.id)
+    return Made(encode_id("SurveyVersion", version.id), MANAGERS)
+
+
+async def survey_question(scene: Scene) -> Made:
+    await scene.base()
+    found = await definitions.ensure_default_survey(SurveyPurpose.WRITTEN_ANSWER)
+    version = await definitions.latest_version(found.id)
+    data = await scene.fetch(
+        "query($id: ID!) { node(id: $id) { ... on SurveyVersion { questions { id } } } }",
+        {"id": encode_id("SurveyVersion", version.id)})
+    return Made(data["node"]["questions"][0]["id"], MANAGERS)
+
+
+async def survey_invitation(scene: Scene) -> Made:
+    record = await scene.invitation()
+    return Made(encode_id("SurveyInvitation", record.id), OWNER_AND_STAFF)
+
+
+async def survey_response(scene: Scene) -> Made:
+    """Responses reach every staff member (``surveyResponded`` is for staff)."""
+    response = await scene.response()
+    return Made(encode_id("SurveyResponse", response.id), ALL_STAFF)
+
+
+async def survey_comment(scene: Scene) -> Made:
+    """Comments are read by heads (``surveyComments``)."""
+    await scene.response()
+    data = await scene.fetch("{ surveyComments(first: 10) { edges { node { id } } } }")
+    return Made(data["surveyComments"]["edges"][0]["node"]["id"], MANAGERS)
+
+
+Factory = Callable[[Scene], Awaitable[Made]]
+
+FACTORIES: dict[str, Factory] = {
+    # clients
+    "Client": client,
+    "ContactPoint": contact_point,
+    "Representative": representative,
+    # directory
+    "Department": department,
+    "Sphere": sphere,
+    "SphereKeyword": sphere_keyword,  # not a Node yet
+    "ExternalAgency": external_agency,
+    "StaffMember": staff_member,  # not a Node yet
+    # history
+    "HistoryExport": history_export,
+    "RetentionRun": retention_run,
+    "InteractionEvent": interaction_event,
+    # deliveries
+    "Delivery": delivery,
+    # messages
+    "Message": message,
+    "Attachment": attachment,  # not a Node yet
+    "Answer": answer,  # not a Node yet
+    "Clarification": clarification,  # not a Node yet
+    "DeadlineAlert": deadline_alert,  # not a Node yet
+    # surveys
+    "Survey": survey,
+    "SurveyVersion": survey_version,
+    "SurveyQuestion": survey_question,  # not a Node yet
+    "SurveyInvitation": survey_invitation,
+    "SurveyResponse": survey_response,
+    "SurveyComment": survey_comment,  # not a Node yet
+}

@@ -1,0 +1,228 @@
+// A citizen and an operator using okno, as typed front ends do: graphql-request with the
+// documents graphql-codegen typed from operations/*.graphql. Compiled with `tsc --strict`
+// (tsconfig.json) and run on Node against a live okno; every answer is checked at run time too.
+//
+// Environment: OKNO_URL (…/graphql), OKNO_CLIENT_TOKEN (the citizen's own token),
+// OKNO_OPERATOR_TOKEN, OKNO_DEPARTMENT (a department's name), OKNO_EXECUTOR (a staff subject
+// in that department), OKNO_CLIENT_EMAIL (the citizen's email, for the operator's search).
+import { GraphQLClient } from 'graphql-request';
+import {
+  CitizenHistoryDocument,
+  CitizenHistoryExportDocument,
+  CitizenMeDocument,
+  CitizenMessagesDocument,
+  CitizenRequestHistoryExportDocument,
+  CitizenSendMessageDocument,
+  OperatorAssignMessageDocument,
+  OperatorClientCardDocument,
+  OperatorClientSearchDocument,
+  OperatorDeadlineAlertsDocument,
+  OperatorDepartmentsDocument,
+  OperatorMessagesDocument,
+  OperatorRegisterMessageDocument,
+  RefetchDocument,
+} from './gql/graphql.js';
+import type { DeadlineFieldsFragment, UserErrorFieldsFragment } from './gql/graphql.js';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+function present<T>(value: T | null | undefined, what: string): T {
+  check(value !== null && value !== undefined, `${what} is null`);
+  return value;
+}
+
+function noErrors(errors: UserErrorFieldsFragment[], what: string): void {
+  check(errors.length === 0, `${what} refused: ${JSON.stringify(errors)}`);
+}
+
+// The DateTime rule: UTC with offset, whole seconds.
+const UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/;
+function utc(value: string, what: string): Date {
+  check(UTC.test(value), `${what} = ${value} is not UTC with whole seconds`);
+  return new Date(value);
+}
+
+function deadline(d: DeadlineFieldsFragment | null, what: string): DeadlineFieldsFragment {
+  const found = present(d, `${what}.deadline`);
+  utc(found.at, `${what}.deadline.at`);
+  check(/^\d{4}-\d\d-\d\d$/.test(found.date), `${what}.deadline.date = ${found.date}`);
+  return found;
+}
+
+const url = env('OKNO_URL');
+const citizen = new GraphQLClient(url, {
+  headers: { Authorization: `Bearer ${env('OKNO_CLIENT_TOKEN')}`, 'X-Client-App': 'citizen' },
+});
+const operator = new GraphQLClient(url, {
+  headers: { Authorization: `Bearer ${env('OKNO_OPERATOR_TOKEN')}`, 'X-Client-App': 'workplace' },
+});
+
+// Every ID a front end caches must come back from node(id:) as the same object.
+const seen = new Map<string, string>(); // id → __typename
+function remember(id: string, typename: string): string {
+  seen.set(id, typename);
+  return id;
+}
+
+async function refetchAll(as: GraphQLClient, who: string): Promise<void> {
+  for (const [id, typename] of seen) {
+    const { node } = await as.request(RefetchDocument, { id });
+    check(node?.id === id && node.__typename === typename,
+          `${who}: node(id: ${id}) is ${JSON.stringify(node)}, expected a ${typename}`);
+  }
+}
+
+// Events are compared by kind; InteractionEvent.kind is a String today (lower case), an enum
+// (upper case) once the schema has one.
+const isKind = (kind: string, expected: string) => kind.toUpperCase() === expected;
+
+// ---- citizen, part 1: who am I, how do you reach me, write to the Government --------------
+const { me } = await citizen.request(CitizenMeDocument);
+const self = present(me, 'me');
+remember(self.id, 'Client');
+const email = env('OKNO_CLIENT_EMAIL');
+const myEmail = self.contacts.find((c) => c.kind === 'EMAIL' && c.value === email);
+check(myEmail, `me.contacts has no ${email}: ${JSON.stringify(self.contacts)}`);
+remember(myEmail.id, 'ContactPoint');
+const preference = present(self.preference, 'me.preference');
+check(preference.preferredChannel === 'EMAIL', `preferred channel ${preference.preferredChannel}`);
+check(preference.preferredContact?.id === myEmail.id, 'the preference names my email');
+utc(preference.updatedAt, 'preference.updatedAt');
+
+const sent = (await citizen.request(CitizenSendMessageDocument, {
+  input: {
+    clientId: self.id,
+    channel: 'WEB',
+    subject: 'Освещение во дворе',
+    body: 'Во дворе дома 5 по улице Ленина третью неделю не горят фонари. Прошу починить.',
+  },
+})).receiveMessage;
+noErrors(sent.errors, 'receiveMessage');
+const received = present(sent.message, 'receiveMessage.message');
+const messageId = remember(received.id, 'Message');
+check(received.status === 'RECEIVED', `a new message is ${received.status}`);
+check(deadline(received.deadline, 'new message').kind === 'REGISTRATION',
+      'a new message is due for registration');
+
+// ---- operator: find the client, open the card, work the queue -------------------------------
+const found = (await operator.request(OperatorClientSearchDocument, { search: email, first: 5 }))
+  .clients.edges.map((e) => e.node);
+check(found.length === 1 && found[0]?.id === self.id,
+      `search by email found ${JSON.stringify(found)}`);
+
+const card = present((await operator.request(OperatorClientCardDocument, { id: self.id })).client,
+                     'client card');
+check(card.contacts.some((c) => c.id === myEmail.id), 'the card lists the email');
+check(card.preference?.preferredChannel === 'EMAIL', 'the card shows the channel choice');
+const cardHistory = card.history.edges.map((e) => e.node);
+check(cardHistory.length > 0 && cardHistory.length <= 20, `history page of ${cardHistory.length}`);
+check(cardHistory.some((e) => isKind(e.kind, 'MESSAGE_RECEIVED')),
+      `the card's history shows the new message: ${cardHistory.map((e) => e.kind)}`);
+for (const event of cardHistory) utc(event.occurredAt, `event ${event.id}.occurredAt`);
+const times = cardHistory.map((e) => Date.parse(e.occurredAt));
+check(times.every((t, i) => i === 0 || t <= (times[i - 1] ?? t)), 'history is newest first');
+
+const incoming = (await operator.request(OperatorMessagesDocument, {
+  filter: { clientId: self.id, statuses: ['RECEIVED'] }, first: 20,
+})).messages.edges.map((e) => e.node);
+const queued = incoming.find((m) => m.id === messageId);
+check(queued, 'the new message is in the RECEIVED queue');
+check(queued.client?.id === self.id, 'the queue shows whose message it is');
+deadline(queued.deadline, 'queued message');
+
+const registered = (await operator.request(OperatorRegisterMessageDocument, { id: messageId }))
+  .registerMessage;
+noErrors(registered.errors, 'registerMessage');
+const afterRegister = present(registered.message, 'registerMessage.message');
+check(afterRegister.status === 'REGISTERED', `registered message is ${afterRegister.status}`);
+check(afterRegister.registrationNumber, 'a registered message has a number');
+utc(present(afterRegister.registeredAt, 'registeredAt'), 'registeredAt');
+check(deadline(afterRegister.deadline, 'registered message').kind === 'ANSWER',
+      'after registration the answer term runs');
+
+const { departments } = await operator.request(OperatorDepartmentsDocument);
+const department = departments.find((d) => d.name === env('OKNO_DEPARTMENT'));
+check(department, `no department ${env('OKNO_DEPARTMENT')} among ${departments.length}`);
+remember(department.id, 'Department');
+
+const assigned = (await operator.request(OperatorAssignMessageDocument, {
+  input: { id: messageId, departmentId: department.id, executor: env('OKNO_EXECUTOR') },
+})).assignMessage;
+noErrors(assigned.errors, 'assignMessage');
+const afterAssign = present(assigned.message, 'assignMessage.message');
+check(afterAssign.status === 'ASSIGNED', `assigned message is ${afterAssign.status}`);
+check(afterAssign.department?.id === department.id, 'assigned to the department');
+check(afterAssign.executor?.subject === env('OKNO_EXECUTOR'), 'assigned to the executor');
+
+// The department's open messages due within 60 days, with their deadlines.
+const horizon = new Date(Date.now() + 60 * 86_400_000).toISOString().replace(/\.\d+Z$/, '+00:00');
+const due = (await operator.request(OperatorMessagesDocument, {
+  filter: { departmentId: department.id, statuses: ['ASSIGNED', 'IN_WORK'], dueBefore: horizon },
+  first: 50,
+})).messages.edges.map((e) => e.node);
+const mine = due.find((m) => m.id === messageId);
+check(mine, `the assigned message is due within 60 days: ${JSON.stringify(due)}`);
+const answerDue = deadline(mine.deadline, 'assigned message');
+check(Date.parse(answerDue.at) < Date.parse(horizon), 'dueBefore filters by the deadline');
+check(!answerDue.overdue, 'a new message is not overdue');
+
+const alerts = (await operator.request(OperatorDeadlineAlertsDocument, { first: 20 })).deadlineAlerts;
+for (const { node } of alerts.edges) utc(node.dueAt, 'alert.dueAt');
+check(typeof alerts.pageInfo.hasNextPage === 'boolean', 'deadlineAlerts has pageInfo');
+
+await refetchAll(operator, 'operator');
+
+// ---- citizen, part 2: my messages, my history, my data --------------------------------------
+const myMessages = present((await citizen.request(CitizenMessagesDocument, { first: 20 })).me,
+                           'me').messages.edges.map((e) => e.node);
+const myMessage = myMessages.find((m) => m.id === messageId);
+check(myMessage, 'the citizen sees their message');
+check(myMessage.status === 'ASSIGNED', `the citizen sees status ${myMessage.status}`);
+check(myMessage.registrationNumber === afterRegister.registrationNumber, 'and its number');
+check(deadline(myMessage.deadline, 'my message').at === answerDue.at, 'and its deadline');
+check(myMessage.answer === null, 'no answer yet');
+
+// History, one event a page: pages follow each other without overlap.
+const page1 = present((await citizen.request(CitizenHistoryDocument, { first: 2 })).me, 'me')
+  .history;
+check(page1.edges.length === 2 && page1.pageInfo.hasNextPage, 'a first page of two, and more');
+const page2 = present((await citizen.request(CitizenHistoryDocument, {
+  first: 2, after: present(page1.pageInfo.endCursor, 'endCursor'),
+})).me, 'me').history;
+const ids1 = new Set(page1.edges.map((e) => e.node.id));
+check(page2.edges.length > 0 && page2.edges.every((e) => !ids1.has(e.node.id)),
+      'the second page continues the first');
+const registeredOnly = present((await citizen.request(CitizenHistoryDocument, {
+  first: 20, kinds: ['MESSAGE_REGISTERED'],
+})).me, 'me').history.edges.map((e) => e.node);
+check(registeredOnly.length === 1 && registeredOnly.every((e) => isKind(e.kind, 'MESSAGE_REGISTERED')),
+      `filtering by kind: ${registeredOnly.map((e) => e.kind)}`);
+
+const exported = (await citizen.request(CitizenRequestHistoryExportDocument, {
+  input: { clientId: self.id },
+})).requestHistoryExport;
+noErrors(exported.errors, 'requestHistoryExport');
+// `export` is a reserved word: `const { export } = …` does not compile, property access does.
+const historyExport = present(exported.export, 'requestHistoryExport.export');
+remember(historyExport.id, 'HistoryExport');
+check(['PENDING', 'RUNNING', 'READY'].includes(historyExport.status),
+      `a new export is ${historyExport.status}`);
+const polled = present((await citizen.request(CitizenHistoryExportDocument, {
+  id: historyExport.id,
+})).historyExport, 'historyExport');
+check(polled.id === historyExport.id, 'the export can be polled by its ID');
+
+await refetchAll(citizen, 'citizen');
+
+console.log(JSON.stringify({
+  ok: true, client: self.id, message: messageId, number: afterRegister.registrationNumber,
+  refetched: seen.size,
+}));
