@@ -17,7 +17,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from domain.actor import Actor
-from domain.ids import as_uuid, uuids
+from domain.ids import as_row_number, as_uuid, row_numbers, uuids
 
 
 def key_of(value: Any) -> str:
@@ -54,6 +54,17 @@ class RowLoader(DataLoader):
 
     def arrange(self, rows: list[dict[str, Any]], keys: list[Any]) -> list[Any]:
         return rows_by_key(rows, keys)
+
+
+class NumberedRowLoader(RowLoader):
+    """``RowLoader`` for tables keyed by a BIGINT (log rows): keys that are not such numbers
+    load as missing without reaching the database."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        ids = row_numbers(keys)
+        rows = await self.fetch(ids) if ids else []
+        found = {row["id"]: row for row in rows}
+        return [found.get(as_row_number(k)) for k in keys]
 
 
 class RowNode:

@@ -66,6 +66,7 @@ NOT_REFERENCES_OR_SETS = {
     "CalendarOverride.reason": "free text: the decree's number and date",
     "Sphere.code": "spheres are data admins create (createSphere), so their codes are too",
     "SurveyExternalSubject.kind": "an open set: a record kind of an area okno does not hold yet",
+    "SphereSuggestion.code": "a Sphere.code (data admins create); `sphere` is the typed field",
 }
 
 

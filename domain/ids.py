@@ -32,3 +32,20 @@ def parse_uuid(value: Any, field: str, what: str = "Запись") -> uuid.UUID:
     if parsed is None:
         raise not_found(what, field)
     return parsed
+
+
+def as_row_number(value: Any) -> int | None:
+    """``value`` as a BIGINT primary key (1 … 2⁶³−1), or None: the other ID shape some
+    tables have (log rows: keywords, clarifications, alerts)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (ValueError, TypeError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def row_numbers(values: Any) -> list[int]:
+    """The values that are BIGINT keys, parsed; the rest dropped."""
+    return [n for n in (as_row_number(v) for v in values) if n is not None]

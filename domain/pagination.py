@@ -46,3 +46,29 @@ async def newest_first(
         )
     rows = await query.order_by(f"-{time_field}", "-id").limit(first + 1).values(*columns)
     return rows[:first], len(rows) > first
+
+
+def encode_name_cursor(name: str, row_id: Any) -> str:
+    return base64.urlsafe_b64encode(f"{name}|{row_id}".encode()).decode()
+
+
+async def alphabetical(
+    query: QuerySet, name_field: str, first: int, after: str | None, columns: tuple[str, ...],
+    id_type: type = str,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of ``query`` by ``name_field`` ascending (ties by id), plus whether another
+    page follows. The cursor is (name, id) (``encode_name_cursor``); a bad one is INVALID."""
+    if after:
+        try:
+            name, sep, raw_id = base64.urlsafe_b64decode(after.encode()).decode().rpartition("|")
+            if not sep or not raw_id:
+                raise ValueError
+            row_id = id_type(raw_id)
+        except (ValueError, UnicodeError):
+            raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+        query = query.filter(
+            Q(**{f"{name_field}__gte": name}),
+            Q(**{f"{name_field}__gt": name}) | Q(**{name_field: name, "id__gt": row_id}),
+        )
+    rows = await query.order_by(name_field, "id").limit(first + 1).values(*columns)
+    return rows[:first], len(rows) > first

@@ -2,66 +2,60 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
-from domain.ids import as_uuid
-from domain.directory import service as directory
-from domain.directory.models import ExternalAgency, Sphere, StaffMember
+from api.dataloaders import NumberedRowLoader, RowLoader, rows_grouped
+from domain.directory import queries
 
 
-def _by(rows: list[dict[str, Any]], keys: list[Any], by: str = "id") -> list[Any]:
-    found = {str(row[by]): row for row in rows}
-    return [found.get(str(k)) for k in keys]
+class SphereByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.spheres_by_ids(ids)
 
 
-def _valid(keys: list[str]) -> list[str]:
-    """The keys that spell UUIDs, canonical; forged ones never reach the database."""
-    return [str(u) for u in (as_uuid(k) for k in keys) if u is not None]
+class KeywordByIdLoader(NumberedRowLoader):
+    async def fetch(self, ids):
+        return await queries.keywords_by_ids(ids)
 
 
-class SphereByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class KeywordsBySphereLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.keywords_of(ids)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        ids = _valid(keys)
-        rows = await Sphere.filter(id__in=ids).values(*directory.SPHERE_COLUMNS) if ids else []
-        return _by(rows, keys)
+    def arrange(self, rows, keys):
+        return rows_grouped(rows, keys, "sphere_id")
 
 
-class KeywordsBySphereLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for row in await directory.keywords_of(_valid(keys)):
-            groups[str(row["sphere_id"])].append(row)
-        return [groups.get(str(k), []) for k in keys]
+class AgencyByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.agencies_by_ids(ids)
 
 
-class AgencyByIdLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        ids = _valid(keys)
-        rows = (await ExternalAgency.filter(id__in=ids).values(*directory.AGENCY_COLUMNS)
-                if ids else [])
-        return _by(rows, keys)
+class DepartmentByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.departments_by_ids(ids)
 
 
-class StaffBySubjectLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class StaffByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.staff_by_ids(ids)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        rows = await StaffMember.filter(subject__in=keys).values(*directory.STAFF_COLUMNS)
-        return _by(rows, keys, "subject")
+
+class StaffBySubjectLoader(RowLoader):
+    """Keyed by token subject (text, not a UUID): the one loader whose keys are not IDs."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        subjects = [k for k in keys if isinstance(k, str) and 0 < len(k) <= 200]
+        rows = await queries.staff_by_subjects(subjects) if subjects else []
+        found = {row["subject"]: row for row in rows}
+        return [found.get(k) for k in keys]
+
+
+class SphereByCodeLoader(RowLoader):
+    """Keyed by sphere code (the detector names spheres by code)."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        codes = [k for k in keys if isinstance(k, str) and 0 < len(k) <= 40]
+        rows = await queries.spheres_by_codes(codes) if codes else []
+        found = {row["code"]: row for row in rows}
+        return [found.get(k) for k in keys]

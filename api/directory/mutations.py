@@ -8,11 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api.clients.types import Department
-from api.directory.types import ExternalAgency, Sphere, SphereKeyword, StaffMember
+from api.directory.types import Department, ExternalAgency, Sphere, SphereKeyword, StaffMember
 from api.errors import UserError, attempt
 from api.permissions import actor_of
-from api.relay import decode_id
+from api.relay import decode_id, decode_optional_id, encode_id
 from domain.directory import service as directory
 
 
@@ -20,14 +19,12 @@ def _v(value: Any) -> Any:
     return directory.UNSET if value is strawberry.UNSET else value
 
 
-def _id(value: Any, type_name: str, field: str) -> Any:
-    """A global ID decoded; a malformed one goes on as-is for the service to refuse."""
-    if value is None or value is strawberry.UNSET:
-        return _v(value)
-    try:
-        return decode_id(value, type_name, field)
-    except Exception:
-        return "invalid"
+def _opt_id(value: Any, type_name: str, field: str) -> Any:
+    """An optional global ID: unset stays unset (no change), null clears, else decoded
+    (INVALID_ID when it is not a global ID of ``type_name``)."""
+    if value is strawberry.UNSET:
+        return directory.UNSET
+    return decode_optional_id(value, type_name, field)
 
 
 @strawberry.input(description="A new sphere of activity.")
@@ -40,7 +37,7 @@ class CreateSphereInput:
 
 @strawberry.input(description="Changes to a sphere; omitted fields stay.")
 class UpdateSphereInput:
-    id: strawberry.ID
+    sphere_id: strawberry.ID = strawberry.field(description="The sphere (global ID).")
     code: str | None = strawberry.field(default=strawberry.UNSET, description="New code.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
     description: str | None = strawberry.field(
@@ -81,6 +78,11 @@ class SphereKeywordPayload:
     errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
+@strawberry.input(description="Remove one term from a sphere's dictionary.")
+class RemoveSphereKeywordInput:
+    keyword_id: strawberry.ID = strawberry.field(description="The term (SphereKeyword global ID).")
+
+
 @strawberry.type(description="Result of removing something: its ID, or errors.")
 class RemovedPayload:
     removed_id: strawberry.ID | None = strawberry.field(
@@ -102,7 +104,7 @@ class CreateExternalAgencyInput:
 
 @strawberry.input(description="Changes to an agency; omitted fields stay, null clears.")
 class UpdateExternalAgencyInput:
-    id: strawberry.ID
+    agency_id: strawberry.ID = strawberry.field(description="The agency (global ID).")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="Official name.")
     competence: str | None = strawberry.field(
         default=strawberry.UNSET, description="What questions it handles.")
@@ -120,15 +122,21 @@ class UpdateExternalAgencyInput:
         default=strawberry.UNSET, description="false hides it from redirects.")
 
 
+@strawberry.input(description="Delete an agency no message was redirected to.")
+class DeleteExternalAgencyInput:
+    agency_id: strawberry.ID = strawberry.field(description="The agency (global ID).")
+
+
 @strawberry.type(description="Result of an agency mutation.")
 class ExternalAgencyPayload:
     agency: ExternalAgency | None = strawberry.field(description="The agency; null on errors.")
     errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
-@strawberry.input(description="Create a department, or rename/move one (give `id`).")
+@strawberry.input(description="Create a department, or rename/move one (give `departmentId`).")
 class SaveDepartmentInput:
-    id: strawberry.ID | None = None
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The department to change (global ID); omit to create one.")
     name: str = strawberry.field(description="Department name (unique).")
     parent_id: strawberry.ID | None = strawberry.field(
         default=None, description="The parent department (global ID).")
@@ -162,88 +170,98 @@ def _agency_data(data: Any) -> directory.AgencyData:
     return directory.AgencyData(
         name=_v(data.name), competence=_v(data.competence), email=_v(data.email),
         phone=_v(data.phone), postal_address=_v(data.postal_address), website=_v(data.website),
-        sphere_id=_id(data.sphere_id, "Sphere", "sphereId"),
+        sphere_id=_opt_id(data.sphere_id, "Sphere", "sphereId"),
         active=_v(getattr(data, "active", strawberry.UNSET)),
     )
 
 
 @strawberry.type
 class DirectoryMutations:
-    @strawberry.mutation(description="Add a sphere (admins).")
-    async def create_sphere(self, info: Info, input: CreateSphereInput) -> SpherePayload:
-        result, errors = await attempt(directory.create_sphere(actor_of(info), directory.SphereData(
-            code=input.code, name=input.name, description=input.description,
-            position=input.position)))
+    @strawberry.mutation(description="Add a sphere.")
+    async def create_sphere(self, info: Info, input: CreateSphereInput) -> SpherePayload | None:
+        result, errors = await attempt(lambda: directory.create_sphere(
+            actor_of(info), directory.SphereData(code=input.code, name=input.name,
+                                                 description=input.description,
+                                                 position=input.position)))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(description="Edit a sphere; `active: false` retires it (admins).")
-    async def update_sphere(self, info: Info, input: UpdateSphereInput) -> SpherePayload:
-        result, errors = await attempt(directory.update_sphere(
-            actor_of(info), _id(input.id, "Sphere", "id"), directory.SphereData(
+    @strawberry.mutation(description="Edit a sphere; `active: false` retires it.")
+    async def update_sphere(self, info: Info, input: UpdateSphereInput) -> SpherePayload | None:
+        result, errors = await attempt(lambda: directory.update_sphere(
+            actor_of(info), decode_id(input.sphere_id, "Sphere", "sphereId"), directory.SphereData(
                 code=_v(input.code), name=_v(input.name), description=_v(input.description),
                 position=_v(input.position), active=_v(input.active))))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
-    @strawberry.mutation(description="Add a term to a sphere's keyword dictionary (admins).")
+    @strawberry.mutation(description="Add a term to a sphere's keyword dictionary.")
     async def add_sphere_keyword(self, info: Info, input: AddSphereKeywordInput
-                                 ) -> SphereKeywordPayload:
-        result, errors = await attempt(directory.add_keyword(
-            actor_of(info), _id(input.sphere_id, "Sphere", "sphereId"), input.term, input.weight))
+                                 ) -> SphereKeywordPayload | None:
+        result, errors = await attempt(lambda: directory.add_keyword(
+            actor_of(info), decode_id(input.sphere_id, "Sphere", "sphereId"), input.term,
+            input.weight))
         keyword = SphereKeyword.from_row(
             {"id": result.id, "term": result.term, "weight": result.weight}) if result else None
         return SphereKeywordPayload(keyword=keyword, errors=errors)
 
-    @strawberry.mutation(description="Remove a term from a dictionary (admins).")
-    async def remove_sphere_keyword(self, info: Info, keyword_id: strawberry.ID) -> RemovedPayload:
-        result, errors = await attempt(directory.remove_keyword(actor_of(info), keyword_id))
-        return RemovedPayload(removed_id=strawberry.ID(str(result)) if result else None,
+    @strawberry.mutation(description="Remove a term from a dictionary.")
+    async def remove_sphere_keyword(self, info: Info, input: RemoveSphereKeywordInput
+                                    ) -> RemovedPayload | None:
+        result, errors = await attempt(lambda: directory.remove_keyword(
+            actor_of(info), decode_id(input.keyword_id, "SphereKeyword", "keywordId")))
+        return RemovedPayload(removed_id=encode_id("SphereKeyword", result) if result else None,
                               errors=errors)
 
-    @strawberry.mutation(description="Replace a sphere's whole dictionary at once (admins).")
+    @strawberry.mutation(description="Replace a sphere's whole dictionary at once.")
     async def set_sphere_keywords(self, info: Info, input: SetSphereKeywordsInput
-                                  ) -> SpherePayload:
-        result, errors = await attempt(directory.set_keywords(
-            actor_of(info), _id(input.sphere_id, "Sphere", "sphereId"),
+                                  ) -> SpherePayload | None:
+        result, errors = await attempt(lambda: directory.set_keywords(
+            actor_of(info), decode_id(input.sphere_id, "Sphere", "sphereId"),
             [(k.term, k.weight) for k in input.keywords]))
         return SpherePayload(sphere=Sphere.from_model(result) if result else None, errors=errors)
 
     @strawberry.mutation(description="Add an external agency.")
     async def create_external_agency(self, info: Info, input: CreateExternalAgencyInput
-                                     ) -> ExternalAgencyPayload:
-        result, errors = await attempt(directory.create_agency(actor_of(info),
-                                                               _agency_data(input)))
+                                     ) -> ExternalAgencyPayload | None:
+        result, errors = await attempt(lambda: directory.create_agency(
+            actor_of(info), _agency_data(input)))
         return ExternalAgencyPayload(
             agency=ExternalAgency.from_model(result) if result else None, errors=errors)
 
     @strawberry.mutation(description="Edit an agency; `active: false` hides it from redirects.")
     async def update_external_agency(self, info: Info, input: UpdateExternalAgencyInput
-                                     ) -> ExternalAgencyPayload:
-        result, errors = await attempt(directory.update_agency(
-            actor_of(info), _id(input.id, "ExternalAgency", "id"), _agency_data(input)))
+                                     ) -> ExternalAgencyPayload | None:
+        result, errors = await attempt(lambda: directory.update_agency(
+            actor_of(info), decode_id(input.agency_id, "ExternalAgency", "agencyId"),
+            _agency_data(input)))
         return ExternalAgencyPayload(
             agency=ExternalAgency.from_model(result) if result else None, errors=errors)
 
     @strawberry.mutation(description="Delete an agency no message was redirected to "
                          "(otherwise INVALID_STATE: deactivate it instead).")
-    async def delete_external_agency(self, info: Info, id: strawberry.ID) -> RemovedPayload:
-        result, errors = await attempt(directory.delete_agency(
-            actor_of(info), _id(id, "ExternalAgency", "id")))
-        return RemovedPayload(removed_id=strawberry.ID(id) if result else None, errors=errors)
+    async def delete_external_agency(self, info: Info, input: DeleteExternalAgencyInput
+                                     ) -> RemovedPayload | None:
+        result, errors = await attempt(lambda: directory.delete_agency(
+            actor_of(info), decode_id(input.agency_id, "ExternalAgency", "agencyId")))
+        return RemovedPayload(removed_id=encode_id("ExternalAgency", result) if result else None,
+                              errors=errors)
 
     @strawberry.mutation(description="Create or edit a department.")
-    async def save_department(self, info: Info, input: SaveDepartmentInput) -> DepartmentPayload:
-        result, errors = await attempt(directory.save_department(
-            actor_of(info), input.name, _id(input.parent_id, "Department", "parentId"),
-            _id(input.id, "Department", "id")))
-        department = Department.from_row({"id": result.id, "name": result.name}) if result else None
-        return DepartmentPayload(department=department, errors=errors)
+    async def save_department(self, info: Info, input: SaveDepartmentInput
+                              ) -> DepartmentPayload | None:
+        result, errors = await attempt(lambda: directory.save_department(
+            actor_of(info), input.name,
+            decode_optional_id(input.parent_id, "Department", "parentId"),
+            decode_optional_id(input.department_id, "Department", "departmentId")))
+        return DepartmentPayload(department=Department.from_model(result) if result else None,
+                                 errors=errors)
 
-    @strawberry.mutation(description="Record who works in which department and who heads it.")
+    @strawberry.mutation(description="Record who works in which department and who heads it "
+                         "(by token subject: creates or updates).")
     async def save_staff_member(self, info: Info, input: SaveStaffMemberInput
-                                ) -> StaffMemberPayload:
-        result, errors = await attempt(directory.upsert_staff_member(
+                                ) -> StaffMemberPayload | None:
+        result, errors = await attempt(lambda: directory.upsert_staff_member(
             actor_of(info), input.subject, input.full_name, input.email,
-            _id(input.department_id, "Department", "departmentId"), input.supervisor,
-            input.active))
+            decode_optional_id(input.department_id, "Department", "departmentId"),
+            input.supervisor, input.active))
         return StaffMemberPayload(
             staff_member=StaffMember.from_model(result) if result else None, errors=errors)

@@ -3,80 +3,71 @@ attachments, clarifications and alerts costs one query per relation, not per mes
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from strawberry.dataloader import DataLoader
-
+from api.dataloaders import NumberedRowLoader, RowLoader, rows_by_key, rows_grouped
 from domain.actor import Actor
-from domain.ids import as_uuid
-from domain.history.service import newest_ids_per_client, split_pages
+from domain.ids import uuids
 from domain.messages import access, queries
-from domain.messages.models import Message
 
 
-def _valid(keys: list[str]) -> list[str]:
-    """The keys that spell UUIDs, canonical; forged ones never reach the database."""
-    return [str(u) for u in (as_uuid(k) for k in keys) if u is not None]
+class MessageByIdLoader(RowLoader):
+    """Message rows with what ``access.can_see`` needs; the Node checks visibility."""
+
+    async def fetch(self, ids):
+        return await queries.by_ids(ids)
 
 
-def _grouped(rows: list[dict[str, Any]], keys: list[str], by: str = "message_id"
-             ) -> list[list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[str(row[by])].append(row)
-    return [groups.get(str(k), []) for k in keys]
+class AnswerByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.answers_by_ids(ids)
 
 
-class MessageByIdLoader(DataLoader[str, dict | None]):
-    """Rows by ID with no access check: callers check visibility first."""
-
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        ids = _valid(keys)
-        found = {str(r["id"]): r for r in await queries.by_ids(ids)} if ids else {}
-        return [found.get(str(k)) for k in keys]
+class AttachmentByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.attachments_by_ids(ids)
 
 
-class AnswerByMessageLoader(DataLoader[str, dict | None]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[dict | None]:
-        found = {str(r["message_id"]): r for r in await queries.answers_of(_valid(keys))}
-        return [found.get(str(k)) for k in keys]
+class ClarificationByIdLoader(NumberedRowLoader):
+    async def fetch(self, ids):
+        return await queries.clarifications_by_ids(ids)
 
 
-class AttachmentsByMessageLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
-
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        return _grouped(await queries.attachments_of(_valid(keys)), keys)
+class AlertByIdLoader(NumberedRowLoader):
+    async def fetch(self, ids):
+        return await queries.alerts_by_ids(ids)
 
 
-class ClarificationsByMessageLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class AnswerByMessageLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.answers_of(ids)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        return _grouped(await queries.clarifications_of(_valid(keys)), keys)
+    def arrange(self, rows, keys):
+        return rows_by_key(rows, keys, "message_id")
 
 
-class AlertsByMessageLoader(DataLoader[str, list[dict]]):
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_rows)
+class AttachmentsByMessageLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.attachments_of(ids)
 
-    @staticmethod
-    async def load_rows(keys: list[str]) -> list[list[dict]]:
-        return _grouped(await queries.alerts_of(_valid(keys)), keys)
+    def arrange(self, rows, keys):
+        return rows_grouped(rows, keys, "message_id")
+
+
+class ClarificationsByMessageLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.clarifications_of(ids)
+
+    def arrange(self, rows, keys):
+        return rows_grouped(rows, keys, "message_id")
+
+
+class AlertsByMessageLoader(RowLoader):
+    async def fetch(self, ids):
+        return await queries.alerts_of(ids)
+
+    def arrange(self, rows, keys):
+        return rows_grouped(rows, keys, "message_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,28 +77,23 @@ class ClientMessagesKey:
     after: str | None
 
 
-class MessagesByClientLoader(DataLoader[ClientMessagesKey, tuple[list[dict], bool]]):
-    """A page of messages per client (``Client.messages``). First pages of many clients load
-    in two statements for viewers who see all of them (the client themself, operators,
-    heads); an executor's pages go one by one through the visibility filter."""
+class MessagesByClientLoader(RowLoader):
+    """A page of messages per client (``Client.messages``), keyed by (client, first, after)
+    rather than by ID. First pages of many clients load in two statements for viewers who
+    see all of them (the client themself, operators, heads); an executor's pages go one by
+    one through the visibility filter."""
 
     actor: Actor | None = None  # set by the resolver on first use (one viewer per request)
 
-    def __init__(self) -> None:
-        super().__init__(load_fn=self.load_pages)
-
-    async def load_pages(self, keys: list[ClientMessagesKey]) -> list[tuple[list[dict], bool]]:
+    async def load_rows(self, keys: list[ClientMessagesKey]) -> list[tuple[list[dict], bool]]:
         assert self.actor is not None
         pages: dict[ClientMessagesKey, tuple[list[dict], bool]] = {}
         batchable = self.actor.role in access.ALL_SEEING
         if batchable and len(keys) > 1:
             for first in {k.first for k in keys if not k.after}:
-                ids = _valid([k.client_id for k in keys if not k.after and k.first == first])
-                found_ids = await newest_ids_per_client("message", "received_at", ids, first + 1)
-                rows = (await Message.filter(id__in=found_ids).order_by(
-                    "client_id", "-received_at", "-id").values(*queries.MESSAGE_COLUMNS)
-                        if found_ids else [])
-                for cid, page in split_pages(rows, ids, first).items():
+                ids = [str(u) for u in uuids(
+                    k.client_id for k in keys if not k.after and k.first == first)]
+                for cid, page in (await queries.first_pages_of_clients(ids, first)).items():
                     pages[ClientMessagesKey(cid, first, None)] = page
         out = []
         for k in keys:

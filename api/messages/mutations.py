@@ -18,23 +18,18 @@ from api.messages.types import (
     InternalCategoryEnum,
     Message,
     RequestFormEnum,
-    message_from_model,
 )
 from api.permissions import actor_of
-from api.relay import decode_id
+from api.relay import decode_id, decode_optional_id
 from domain.messages import handling, queries, service
 from domain.messages.intake import AttachmentData, IntakeData, ReplyChoice
 from domain.messages.models import AnswerOutcome, RequestForm
 
+MESSAGE_ID = "The message (global ID)."
 
-def _id(value: Any, type_name: str, field: str) -> Any:
-    """A global ID decoded; a malformed one goes on as-is for the service to refuse."""
-    if value is None:
-        return None
-    try:
-        return decode_id(value, type_name, field)
-    except Exception:
-        return "invalid"
+
+def _message(value: Any) -> str:
+    return decode_id(value, "Message", "messageId")
 
 
 @strawberry.input(description="A file that came with the message: upload it to object storage "
@@ -102,31 +97,52 @@ class MessagePayload:
     errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
+@strawberry.input(description="59-FZ: register a received message.")
+class RegisterMessageInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+
+
+@strawberry.input(description="The executor takes an assigned message into work.")
+class StartMessageWorkInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+
+
+@strawberry.input(description="Send the drafted answer.")
+class SendAnswerInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+
+
 @strawberry.input(description="Route a message to a department and, optionally, an executor "
-                  "(a staff subject from the directory; the department defaults to theirs).")
+                  "(a staff member from the directory; the department defaults to theirs).")
 class AssignMessageInput:
-    id: strawberry.ID
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
     department_id: strawberry.ID | None = strawberry.field(
         default=None, description="The department (global ID); defaults to the executor's.")
-    executor: str | None = strawberry.field(
-        default=None, description="A staff subject from the directory.")
+    executor_subject: str | None = strawberry.field(
+        default=None, description="The executor's token subject (`StaffMember.subject`).")
+
+
+@strawberry.input(description="R-2.3: confirm the suggested sphere or choose another.")
+class ClassifyMessageInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+    sphere_id: strawberry.ID = strawberry.field(description="The sphere (global ID).")
 
 
 @strawberry.input(description="R-2.4: staff's decision. Urgent needs `dueDate`: a working day, "
                   "at most 5 working days from receipt.")
 class SetMessageUrgencyInput:
-    id: strawberry.ID
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
     urgent: bool = strawberry.field(description="Staff's decision.")
-    due_date: dt.date | None = strawberry.field(
+    urgent_due_date: dt.date | None = strawberry.field(
         default=None, description="Required when urgent: a working day, ≤ 5 working days from "
         "receipt.")
-    note: str | None = strawberry.field(default=None, description="Why (for colleagues).")
+    urgency_note: str | None = strawberry.field(default=None, description="Why (for colleagues).")
 
 
 @strawberry.input(description="R-2.5: confirm (close the message, send the notice) or reject "
                   "the abuse flag.")
 class DecideMessageAbuseInput:
-    id: strawberry.ID
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
     confirmed: bool = strawberry.field(
         description="true: abusive (closed, notice sent); false: a false alarm.")
     note: str | None = strawberry.field(default=None, description="Why (for colleagues).")
@@ -144,6 +160,21 @@ class LogClarificationInput:
         default=None, description="When the call happened; defaults to now.")
     question: str | None = strawberry.field(
         default=None, description="Also send this written question to the client now.")
+
+
+@strawberry.input(description="59-FZ: extend the answer term once, with the reason told to "
+                  "the client.")
+class ExtendMessageDeadlineInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+    extension_reason: str = strawberry.field(description="Why (sent to the client).")
+
+
+@strawberry.input(description="R-2.6: send the message on to the competent agency.")
+class RedirectMessageInput:
+    message_id: strawberry.ID = strawberry.field(description=MESSAGE_ID)
+    agency_id: strawberry.ID = strawberry.field(
+        description="The agency (ExternalAgency global ID).")
+    redirect_reason: str = strawberry.field(description="Why (sent to the client).")
 
 
 @strawberry.type(description="Result of logging a clarification.")
@@ -182,98 +213,98 @@ def _intake(data: ReceiveMessageInput) -> IntakeData:
     if data.reply is not None:
         reply = ReplyChoice(
             data.reply.preferred_channel,
-            _id(data.reply.preferred_contact_id, "ContactPoint", "reply.preferredContactId"),
+            decode_optional_id(data.reply.preferred_contact_id, "ContactPoint",
+                               "reply.preferredContactId"),
             data.reply.additional_channel,
-            _id(data.reply.additional_contact_id, "ContactPoint", "reply.additionalContactId"))
+            decode_optional_id(data.reply.additional_contact_id, "ContactPoint",
+                               "reply.additionalContactId"))
     return IntakeData(
-        client_id=_id(data.client_id, "Client", "clientId"), channel=data.channel,
+        client_id=decode_id(data.client_id, "Client", "clientId"), channel=data.channel,
         body=data.body, subject=data.subject, received_at=data.received_at,
-        contact_id=_id(data.contact_id, "ContactPoint", "contactId"), form=data.form,
-        category=data.category, edms_number=data.edms_number, edms_link=data.edms_link,
-        edms_registered_at=data.edms_registered_at, reply=reply,
+        contact_id=decode_optional_id(data.contact_id, "ContactPoint", "contactId"),
+        form=data.form, category=data.category, edms_number=data.edms_number,
+        edms_link=data.edms_link, edms_registered_at=data.edms_registered_at, reply=reply,
         attachments=[AttachmentData(a.file_name, a.content_type, a.size_bytes, a.storage_key)
                      for a in data.attachments or []],
     )
 
 
-def _payload(info: Info, result: Any, errors: list[UserError]) -> MessagePayload:
-    staff = actor_of(info).is_staff
-    return MessagePayload(message=message_from_model(result, staff) if result else None,
-                          errors=errors)
+def _payload(result: Any, errors: list[UserError]) -> MessagePayload:
+    return MessagePayload(message=Message.from_model(result) if result else None, errors=errors)
 
 
-async def _answer_payload(info: Info, result: Any, errors: list[UserError]) -> AnswerPayload:
+async def _answer_payload(result: Any, errors: list[UserError]) -> AnswerPayload:
     if result is None:
         return AnswerPayload(answer=None, message=None, errors=errors)
     # Read fresh, not through the request's loader: the message changed just now.
     [row] = await queries.by_ids([result.message_id])
-    return AnswerPayload(answer=Answer.from_row({
-        "id": result.id, "text": result.text, "outcome": result.outcome,
-        "method": result.method, "drafted_at": result.drafted_at, "sent_at": result.sent_at,
-        "findings": result.findings, "edms_number": result.edms_number,
-        "edms_link": result.edms_link}, True),
-        message=Message.from_row(row, actor_of(info).is_staff), errors=errors)
+    return AnswerPayload(answer=Answer.from_model(result), message=Message.from_row(row),
+                         errors=errors)
 
 
 @strawberry.type
 class MessageMutations:
     @strawberry.mutation(description="Take in a message; it is assessed at once (sphere, "
                          "urgency, abuse) and its deadline set.")
-    async def receive_message(self, info: Info, input: ReceiveMessageInput) -> MessagePayload:
-        result, errors = await attempt(service.receive(actor_of(info), _intake(input),
-                                                       info.context.settings))
-        return _payload(info, result, errors)
+    async def receive_message(self, info: Info, input: ReceiveMessageInput
+                              ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.receive(
+            actor_of(info), _intake(input), info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="59-FZ: register (number, terms) and tell the client.")
-    async def register_message(self, info: Info, id: strawberry.ID) -> MessagePayload:
-        result, errors = await attempt(service.register(
-            actor_of(info), _id(id, "Message", "id"), info.context.settings))
-        return _payload(info, result, errors)
+    async def register_message(self, info: Info, input: RegisterMessageInput
+                               ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.register(
+            actor_of(info), _message(input.message_id), info.context.settings))
+        return _payload(result, errors)
 
-    @strawberry.mutation(description="Route to a department/executor.")
-    async def assign_message(self, info: Info, input: AssignMessageInput) -> MessagePayload:
-        result, errors = await attempt(service.assign(
-            actor_of(info), _id(input.id, "Message", "id"),
-            _id(input.department_id, "Department", "departmentId"), input.executor,
-            info.context.settings))
-        return _payload(info, result, errors)
+    @strawberry.mutation(description="Route to a department and/or an executor.")
+    async def assign_message(self, info: Info, input: AssignMessageInput
+                             ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.assign(
+            actor_of(info), _message(input.message_id),
+            decode_optional_id(input.department_id, "Department", "departmentId"),
+            input.executor_subject, info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="The executor takes it into work.")
-    async def start_message_work(self, info: Info, id: strawberry.ID) -> MessagePayload:
-        result, errors = await attempt(service.start_work(
-            actor_of(info), _id(id, "Message", "id"), info.context.settings))
-        return _payload(info, result, errors)
+    async def start_message_work(self, info: Info, input: StartMessageWorkInput
+                                 ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.start_work(
+            actor_of(info), _message(input.message_id), info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="R-2.3: confirm the suggested sphere or choose another.")
-    async def classify_message(self, info: Info, id: strawberry.ID, sphere_id: strawberry.ID
-                               ) -> MessagePayload:
-        result, errors = await attempt(service.classify_message(
-            actor_of(info), _id(id, "Message", "id"), _id(sphere_id, "Sphere", "sphereId"),
-            info.context.settings))
-        return _payload(info, result, errors)
+    async def classify_message(self, info: Info, input: ClassifyMessageInput
+                               ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.classify_message(
+            actor_of(info), _message(input.message_id),
+            decode_id(input.sphere_id, "Sphere", "sphereId"), info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="R-2.4: decide urgency.")
     async def set_message_urgency(self, info: Info, input: SetMessageUrgencyInput
-                                  ) -> MessagePayload:
-        result, errors = await attempt(service.set_urgency(
-            actor_of(info), _id(input.id, "Message", "id"), input.urgent, input.due_date,
-            input.note, info.context.settings))
-        return _payload(info, result, errors)
+                                  ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.set_urgency(
+            actor_of(info), _message(input.message_id), input.urgent, input.urgent_due_date,
+            input.urgency_note, info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="R-2.5: decide on abuse.")
     async def decide_message_abuse(self, info: Info, input: DecideMessageAbuseInput
-                                   ) -> MessagePayload:
-        result, errors = await attempt(service.decide_abuse(
-            actor_of(info), _id(input.id, "Message", "id"), input.confirmed, input.note,
+                                   ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: service.decide_abuse(
+            actor_of(info), _message(input.message_id), input.confirmed, input.note,
             info.context.settings))
-        return _payload(info, result, errors)
+        return _payload(result, errors)
 
     @strawberry.mutation(description="R-2.7: log a clarification.")
     async def log_clarification(self, info: Info, input: LogClarificationInput
-                                ) -> ClarificationPayload:
-        result, errors = await attempt(handling.clarify(
-            actor_of(info), _id(input.message_id, "Message", "messageId"),
-            _id(input.contact_id, "ContactPoint", "contactId"), input.note,
+                                ) -> ClarificationPayload | None:
+        result, errors = await attempt(lambda: handling.clarify(
+            actor_of(info), _message(input.message_id),
+            decode_id(input.contact_id, "ContactPoint", "contactId"), input.note,
             occurred_at=input.occurred_at, question=input.question,
             settings=info.context.settings))
         row = None
@@ -285,37 +316,40 @@ class MessageMutations:
         return ClarificationPayload(clarification=row, errors=errors)
 
     @strawberry.mutation(description="59-FZ: extend the answer term once (+30 days) with a notice.")
-    async def extend_message_deadline(self, info: Info, id: strawberry.ID, reason: str
-                                      ) -> MessagePayload:
-        result, errors = await attempt(handling.extend(
-            actor_of(info), _id(id, "Message", "id"), reason, info.context.settings))
-        return _payload(info, result, errors)
+    async def extend_message_deadline(self, info: Info, input: ExtendMessageDeadlineInput
+                                      ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: handling.extend(
+            actor_of(info), _message(input.message_id), input.extension_reason,
+            info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="R-2.6: redirect to a competent agency; the client is told.")
-    async def redirect_message(self, info: Info, id: strawberry.ID, agency_id: strawberry.ID,
-                               reason: str) -> MessagePayload:
-        result, errors = await attempt(handling.redirect(
-            actor_of(info), _id(id, "Message", "id"), _id(agency_id, "ExternalAgency", "agencyId"),
-            reason, info.context.settings))
-        return _payload(info, result, errors)
+    async def redirect_message(self, info: Info, input: RedirectMessageInput
+                               ) -> MessagePayload | None:
+        result, errors = await attempt(lambda: handling.redirect(
+            actor_of(info), _message(input.message_id),
+            decode_id(input.agency_id, "ExternalAgency", "agencyId"), input.redirect_reason,
+            info.context.settings))
+        return _payload(result, errors)
 
     @strawberry.mutation(description="Save the answer draft; returns the plain-language findings.")
-    async def draft_answer(self, info: Info, input: DraftAnswerInput) -> AnswerPayload:
-        result, errors = await attempt(handling.draft_answer(
-            actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,
-            input.outcome, info.context.settings))
-        return await _answer_payload(info, result, errors)
+    async def draft_answer(self, info: Info, input: DraftAnswerInput) -> AnswerPayload | None:
+        result, errors = await attempt(lambda: handling.draft_answer(
+            actor_of(info), _message(input.message_id), input.text, input.outcome,
+            info.context.settings))
+        return await _answer_payload(result, errors)
 
     @strawberry.mutation(description="R-2.9/R-2.10: send the answer by the client's channels "
                          "with the survey link. Refused while a blocking finding stands (R-2.8).")
-    async def send_answer(self, info: Info, message_id: strawberry.ID) -> AnswerPayload:
-        result, errors = await attempt(handling.send_answer(
-            actor_of(info), _id(message_id, "Message", "messageId"), info.context.settings))
-        return await _answer_payload(info, result, errors)
+    async def send_answer(self, info: Info, input: SendAnswerInput) -> AnswerPayload | None:
+        result, errors = await attempt(lambda: handling.send_answer(
+            actor_of(info), _message(input.message_id), info.context.settings))
+        return await _answer_payload(result, errors)
 
     @strawberry.mutation(description="R-5.3: record the oral answer to an internal oral request.")
-    async def record_oral_answer(self, info: Info, input: RecordOralAnswerInput) -> AnswerPayload:
-        result, errors = await attempt(handling.answer_oral(
-            actor_of(info), _id(input.message_id, "Message", "messageId"), input.text,
-            input.outcome, info.context.settings))
-        return await _answer_payload(info, result, errors)
+    async def record_oral_answer(self, info: Info, input: RecordOralAnswerInput
+                                 ) -> AnswerPayload | None:
+        result, errors = await attempt(lambda: handling.answer_oral(
+            actor_of(info), _message(input.message_id), input.text, input.outcome,
+            info.context.settings))
+        return await _answer_payload(result, errors)

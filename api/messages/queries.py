@@ -14,7 +14,7 @@ from api.messages.types import (
     AbuseFlag,
     AbuseStatusEnum,
     AudienceEnum,
-    DeadlineAlert,
+    DeadlineAlertConnection,
     Message,
     MessageConnection,
     MessageStatusEnum,
@@ -23,11 +23,17 @@ from api.messages.types import (
     load_message,
 )
 from api.permissions import actor_of
-from api.relay import FIRST_DESCRIPTION, Connection, bad_input, decode_id, page_size
-from domain.directory import service as directory
+from api.relay import (
+    AFTER_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    bad_input,
+    decode_id,
+    decode_optional_id,
+    page_size,
+)
+from domain.directory import queries as directory
 from domain.errors import DomainError
 from domain.messages import queries
-from domain.pagination import encode_cursor
 from domain.texts import check_plain_language, classify, detect_abuse
 from domain.validation import TEXT_MAX, clean_text
 
@@ -44,7 +50,8 @@ class MessageFilter:
         default=None, description="Confirmed sphere (global ID).")
     department_id: strawberry.ID | None = strawberry.field(
         default=None, description="Assigned department (global ID).")
-    executor: str | None = strawberry.field(default=None, description="A staff subject.")
+    executor_subject: str | None = strawberry.field(
+        default=None, description="The executor's token subject (`StaffMember.subject`).")
     urgent: bool | None = strawberry.field(default=None, description="Staff's urgency decision.")
     abuse_status: AbuseStatusEnum | None = strawberry.field(
         default=None, description="Abuse assessment state.")
@@ -56,33 +63,20 @@ class MessageFilter:
         default=None, description="Exact registration number.")
 
 
-def _decode(value: strawberry.ID | None, type_name: str, field: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return decode_id(value, type_name, field)
-    except DomainError:
-        return "invalid"  # matches nothing
-
-
 def _filter(flt: MessageFilter | None) -> queries.MessageFilter:
+    """The filter with its IDs decoded: a value that is not a global ID of its type is
+    INVALID_ID (a BAD_USER_INPUT on the field); an unknown record simply matches nothing."""
     if flt is None:
         return queries.MessageFilter()
     return queries.MessageFilter(
         statuses=tuple(flt.statuses) if flt.statuses else None, audience=flt.audience,
-        client_id=_decode(flt.client_id, "Client", "clientId"),
-        sphere_id=_decode(flt.sphere_id, "Sphere", "sphereId"),
-        department_id=_decode(flt.department_id, "Department", "departmentId"),
-        executor=flt.executor, urgent=flt.urgent, abuse_status=flt.abuse_status,
+        client_id=decode_optional_id(flt.client_id, "Client", "filter.clientId"),
+        sphere_id=decode_optional_id(flt.sphere_id, "Sphere", "filter.sphereId"),
+        department_id=decode_optional_id(flt.department_id, "Department", "filter.departmentId"),
+        executor=flt.executor_subject, urgent=flt.urgent, abuse_status=flt.abuse_status,
         overdue=flt.overdue, due_before=flt.due_before,
         registration_number=flt.registration_number,
     )
-
-
-def connection(rows: list[dict], has_next: bool, after: str | None, staff: bool
-               ) -> MessageConnection:
-    cursors = [encode_cursor(r["received_at"], r["id"]) for r in rows]
-    return MessageConnection.of([Message.from_row(r, staff) for r in rows], cursors, has_next, after)
 
 
 @strawberry.type(description="What the checkers say about a text.")
@@ -97,45 +91,56 @@ class TextCheck:
 class MessageQueries:
     @strawberry.field(description="One message by ID; null when missing or not visible (clients "
                       "see their own, executors their department's).")
-    async def message(self, info: Info, id: strawberry.ID) -> Message | None:
+    async def message(
+        self, info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(
+            description="The message's global ID.")],
+    ) -> Message | None:
         try:
-            return await load_message(info, decode_id(id, "Message", "id"))
+            node_id = decode_id(id, "Message", "id")
         except DomainError:
-            return None
+            return None  # like node(id:): not a Message ID, so no such message
+        return await load_message(info, node_id)
 
     @strawberry.field(description="Messages, newest received first. Clients get their own; "
                       "executors theirs and their department's; operators and heads all.")
     async def messages(
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None, filter: MessageFilter | None = None,
-    ) -> MessageConnection:
-        actor = actor_of(info)
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+        filter: Annotated[MessageFilter | None, strawberry.argument(
+            description="Conditions, combined with AND; omit for all you may see.")] = None,
+    ) -> MessageConnection | None:
+        size = page_size(info, first)
         try:
-            rows, has_next = await queries.page(actor, _filter(filter), page_size(info, first),
-                                                after)
+            rows, has_next = await queries.page(actor_of(info), _filter(filter), size, after)
         except DomainError as exc:
             raise bad_input(exc) from None
-        return connection(rows, has_next, after, actor.is_staff)
+        return MessageConnection.from_rows(rows, has_next, after)
 
     @strawberry.field(description="Deadline alerts (warnings and escalations), newest first, "
                       "for the messages you may see.")
     async def deadline_alerts(
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
-        after: str | None = None,
-    ) -> Connection[DeadlineAlert]:
+        after: Annotated[str | None, strawberry.argument(description=AFTER_DESCRIPTION)] = None,
+    ) -> DeadlineAlertConnection | None:
+        size = page_size(info, first)
         try:
-            rows, has_next = await queries.alerts_page(actor_of(info), page_size(info, first),
-                                                       after)
+            rows, has_next = await queries.alerts_page(actor_of(info), size, after)
         except DomainError as exc:
             raise bad_input(exc) from None
-        cursors = [encode_cursor(r["created_at"], r["id"]) for r in rows]
-        return Connection.of([DeadlineAlert.from_row(r) for r in rows], cursors, has_next, after)
+        return DeadlineAlertConnection.from_rows(rows, has_next, after)
 
     @strawberry.field(description="Run the checkers on a text while it is being written: plain "
                       "language (with the refusal rule when `refusal`), abuse, spheres.")
-    async def check_text(self, info: Info, text: str, refusal: bool = False) -> TextCheck:
+    async def check_text(
+        self, info: Info,
+        text: Annotated[str, strawberry.argument(description="The text being written.")],
+        refusal: Annotated[bool, strawberry.argument(
+            description="The text refuses: also check that it explains its grounds plainly "
+            "(R-2.8).")] = False,
+    ) -> TextCheck | None:
         try:
             clean = clean_text(text, "text", max_length=TEXT_MAX, multiline=True) or ""
         except DomainError as exc:
@@ -155,12 +160,11 @@ async def client_messages(
     client_id: str, info: Info, first: int | None, after: str | None,
 ) -> MessageConnection:
     """``Client.messages``: the client's messages, newest first, batched across clients."""
-    actor = actor_of(info)
     loader = info.context.loader(MessagesByClientLoader)
-    loader.actor = actor
+    loader.actor = actor_of(info)
     key = ClientMessagesKey(client_id, page_size(info, first), after)
     try:
         rows, has_next = await loader.load(key)
     except DomainError as exc:
         raise bad_input(exc) from None
-    return connection(rows, has_next, after, actor.is_staff)
+    return MessageConnection.from_rows(rows, has_next, after)

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from domain.clients.models import Channel, ContactKind
+from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
 from domain.deliveries.models import (
     FINAL_PURPOSES,
@@ -44,6 +44,7 @@ from domain.deliveries.models import (
     Purpose,
     RouteReason,
 )
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 

@@ -67,7 +67,8 @@ class SphereKeyword(Model):
     """One term of a sphere's keyword dictionary, matched by stem (domain.texts.keywords)."""
 
     id = fields.BigIntField(primary_key=True)
-    sphere = fields.ForeignKeyField("okno.Sphere", related_name="keywords", on_delete=fields.CASCADE)
+    sphere = fields.ForeignKeyField("okno.Sphere", related_name="keywords",
+                                    on_delete=fields.CASCADE)
     term = fields.CharField(max_length=200)
     weight = fields.FloatField(default=1.0)
     created_at = fields.DatetimeField(auto_now_add=True)

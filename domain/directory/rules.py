@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from domain.errors import DomainError, ErrorCode
@@ -38,7 +39,7 @@ def keyword_term(value: str | None, field: str = "term") -> str:
 def keyword_weight(value: float | None, field: str = "weight") -> float:
     if value is None:
         return 1.0
-    if value != value or not MIN_WEIGHT <= value <= MAX_WEIGHT:  # NaN included
+    if math.isnan(value) or not MIN_WEIGHT <= value <= MAX_WEIGHT:
         raise DomainError(
             ErrorCode.INVALID, f"Вес — число от {MIN_WEIGHT} до {MAX_WEIGHT:g}.", field
         )

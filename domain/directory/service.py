@@ -1,6 +1,5 @@
-"""Directory use cases: spheres and their keyword dictionaries, external agencies, staff.
-
-Reads are cheap dict rows; writes are admin-only, one transaction each.
+"""Directory use cases (writes): spheres and their keyword dictionaries, external agencies,
+departments, staff. Admin-only, one transaction each; reads are in ``queries.py``.
 """
 
 from __future__ import annotations
@@ -16,15 +15,12 @@ from domain.directory import rules
 from domain.directory.defaults import SPHERES
 from domain.directory.models import Department, ExternalAgency, Sphere, SphereKeyword, StaffMember
 from domain.errors import DomainError, ErrorCode, ValidationFailed, not_found
-from domain.texts.keywords import Term
+from domain.ids import as_row_number, parse_uuid
 from domain.transaction import transaction
 from domain.validation import SHORT_MAX, clean_text, normalise_email, normalise_phone
 
 UNSET: Any = object()
 
-SPHERE_COLUMNS = ("id", "code", "name", "description", "position", "active", "created_at",
-                  "updated_at")
-KEYWORD_COLUMNS = ("id", "sphere_id", "term", "weight", "created_at")
 AGENCY_COLUMNS = ("id", "name", "competence", "email", "phone", "postal_address", "website",
                   "sphere_id", "active", "created_at", "updated_at")
 STAFF_COLUMNS = ("id", "subject", "full_name", "email", "department_id", "supervisor", "active",
@@ -34,13 +30,6 @@ STAFF_COLUMNS = ("id", "subject", "full_name", "email", "department_id", "superv
 def _admin(actor: Actor) -> None:
     if actor.role not in (Role.ADMIN, Role.SYSTEM):
         raise DomainError(ErrorCode.FORBIDDEN, "Справочники меняет только администратор.")
-
-
-def parse_uuid(value: Any, field: str, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise not_found(what, field) from None
 
 
 def _collect(errors: list[DomainError], fn, *args) -> Any:
@@ -69,24 +58,6 @@ async def ensure_spheres() -> int:
                 [SphereKeyword(sphere_id=sphere.id, term=t, weight=1.0) for t in seed.keywords])
             created += 1
     return created
-
-
-async def dictionaries() -> dict[str, list[Term]]:
-    """Every active sphere's terms, for ``domain.texts.keywords.classify``."""
-    rows = await SphereKeyword.filter(sphere__active=True).values("sphere__code", "term", "weight")
-    out: dict[str, list[Term]] = {}
-    for row in rows:
-        out.setdefault(row["sphere__code"], []).append(Term(row["term"], row["weight"]))
-    return out
-
-
-async def spheres(active_only: bool = False) -> list[dict]:
-    query = Sphere.filter(active=True) if active_only else Sphere.all()
-    return await query.order_by("position", "name").values(*SPHERE_COLUMNS)
-
-
-async def sphere_by_code(code: str) -> Sphere | None:
-    return await Sphere.get_or_none(code=code)
 
 
 async def get_sphere(value: Any, field: str = "sphereId") -> Sphere:
@@ -151,15 +122,10 @@ async def create_sphere(actor: Actor, data: SphereData) -> Sphere:
 
 async def update_sphere(actor: Actor, sphere_id: Any, data: SphereData) -> Sphere:
     _admin(actor)
-    sphere = await get_sphere(sphere_id, "id")
+    sphere = await get_sphere(sphere_id, "sphereId")
     _apply_sphere(sphere, data)
     await _save_unique(sphere, "Сфера с таким кодом или названием уже есть.", "code")
     return sphere
-
-
-async def keywords_of(sphere_ids: list[Any]) -> list[dict]:
-    return await SphereKeyword.filter(sphere_id__in=sphere_ids).order_by("term").values(
-        *KEYWORD_COLUMNS)
 
 
 async def add_keyword(actor: Actor, sphere_id: Any, term: str, weight: float | None = None
@@ -182,11 +148,8 @@ async def add_keyword(actor: Actor, sphere_id: Any, term: str, weight: float | N
 
 async def remove_keyword(actor: Actor, keyword_id: Any) -> int:
     _admin(actor)
-    try:
-        kid = int(str(keyword_id))
-    except ValueError:
-        raise not_found("Ключевое слово", "keywordId") from None
-    if not 0 < kid < 2**63:
+    kid = as_row_number(keyword_id)
+    if kid is None:
         raise not_found("Ключевое слово", "keywordId")
     async with transaction():
         found = await SphereKeyword.get_or_none(id=kid)
@@ -266,7 +229,8 @@ async def _apply_agency(agency: ExternalAgency, data: AgencyData) -> None:
         agency.active = bool(data.active)
     for name, field in (("name", "name"), ("competence", "competence")):
         if not getattr(agency, name) and not any(e.field == field for e in errors):
-            errors.append(DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field))
+            errors.append(DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.",
+                                      field))
     if errors:
         raise ValidationFailed(errors)
 
@@ -288,38 +252,30 @@ async def get_agency(value: Any, field: str = "agencyId") -> ExternalAgency:
 
 async def update_agency(actor: Actor, agency_id: Any, data: AgencyData) -> ExternalAgency:
     _admin(actor)
-    agency = await get_agency(agency_id, "id")
+    agency = await get_agency(agency_id, "agencyId")
     await _apply_agency(agency, data)
     await _save_unique(agency, "Ведомство с таким названием уже есть.", "name")
     return agency
 
 
 async def delete_agency(actor: Actor, agency_id: Any) -> uuid.UUID:
-    """Delete an agency no message was redirected to; otherwise deactivate it instead."""
+    """Delete an agency nothing refers to; otherwise deactivate it instead.
+
+    The references (messages redirected there, and whatever later areas add) are
+    ``RESTRICT`` foreign keys, so the database says whether it is in use: the directory
+    never reads the areas above it."""
     _admin(actor)
-    from domain.messages.models import Message
-
-    async with transaction():
-        agency = await get_agency(agency_id, "id")
-        if await Message.exists(redirected_to_id=agency.id):
-            raise DomainError(
-                ErrorCode.INVALID_STATE,
-                "В это ведомство уже переадресовывали обращения. Отключите его вместо удаления.",
-                "id",
-            )
-        await agency.delete()
+    agency = await get_agency(agency_id, "agencyId")
+    try:
+        async with transaction():
+            await agency.delete()
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "В это ведомство уже переадресовывали обращения. Отключите его вместо удаления.",
+            "agencyId",
+        ) from None
     return agency.id
-
-
-async def agencies(active_only: bool, sphere_id: Any = None, search: str | None = None
-                   ) -> list[dict]:
-    query = ExternalAgency.filter(active=True) if active_only else ExternalAgency.all()
-    if sphere_id is not None:
-        query = query.filter(sphere_id=parse_uuid(sphere_id, "sphereId", "Сфера"))
-    text = clean_text(search, "search", max_length=200)
-    if text:
-        query = query.filter(name__icontains=text)
-    return await query.order_by("name").limit(500).values(*AGENCY_COLUMNS)
 
 
 # -- staff ---------------------------------------------------------------------------------
@@ -355,23 +311,7 @@ async def upsert_staff_member(
     return member
 
 
-async def staff_member(subject: str) -> StaffMember | None:
-    return await StaffMember.get_or_none(subject=subject, active=True)
-
-
-async def supervisors_of(department_id: Any) -> list[str]:
-    if department_id is None:
-        return []
-    return list(await StaffMember.filter(
-        department_id=department_id, supervisor=True, active=True
-    ).values_list("subject", flat=True))
-
-
 # -- departments ---------------------------------------------------------------------------
-
-
-async def departments() -> list[dict]:
-    return await Department.all().order_by("name").limit(1000).values("id", "name", "parent_id")
 
 
 async def save_department(actor: Actor, name: str, parent_id: Any = None,
@@ -388,9 +328,9 @@ async def save_department(actor: Actor, name: str, parent_id: Any = None,
         department = Department(name=clean, parent_id=parent)
     else:
         department = await Department.get_or_none(
-            id=parse_uuid(department_id, "id", "Подразделение"))
+            id=parse_uuid(department_id, "departmentId", "Подразделение"))
         if department is None:
-            raise not_found("Подразделение", "id")
+            raise not_found("Подразделение", "departmentId")
         if parent == department.id:
             raise DomainError(ErrorCode.INVALID, "Подразделение не может входить в себя.",
                               "parentId")

@@ -20,7 +20,7 @@ import orjson
 from tortoise.expressions import F, Q
 
 from domain import redis
-from domain.directory.models import StaffMember
+from domain.directory import queries as directory
 from domain.messages import rules
 from domain.messages.models import AlertKind, Audience, DeadlineAlert, Message
 from domain.transaction import after_commit, transaction
@@ -103,22 +103,19 @@ async def sweep(now: dt.datetime | None = None, *, batch: int = 500, keep: bool 
 
 
 async def _alert_batch(rows: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
-    """Alerts for one batch: three statements for the reads, one insert, two updates."""
+    """Alerts for one batch: three statements for the reads, one insert and one read-back
+    of the new alerts' IDs (subscribers get them as Node IDs), two updates."""
     ids = [r["id"] for r in rows]
     existing = {
         (str(a["message_id"]), a["kind"], a["due_at"])
         for a in await DeadlineAlert.filter(message_id__in=ids).values("message_id", "kind",
                                                                         "due_at")
     }
-    departments = {r["department_id"] for r in rows if r["department_id"]}
-    heads: dict[str, list[str]] = {}
-    if departments:
-        for member in await StaffMember.filter(
-            department_id__in=departments, supervisor=True, active=True
-        ).values("department_id", "subject"):
-            heads.setdefault(str(member["department_id"]), []).append(member["subject"])
+    heads = await directory.heads_by_department(
+        list({r["department_id"] for r in rows if r["department_id"]}))
     new: list[DeadlineAlert] = []
     payloads: list[dict[str, Any]] = []
+    keys: list[tuple[str, str, dt.datetime]] = []
     warned, overdue = [], []
     for row in rows:
         kind = AlertKind.OVERDUE if now >= row["due_at"] else AlertKind.WARNING
@@ -141,8 +138,15 @@ async def _alert_batch(rows: list[dict[str, Any]], now: dt.datetime) -> list[dic
             "departmentId": department, "registrationNumber": row["registration_number"],
             "executor": row["executor"], "createdAt": now.isoformat(),
         })
+        keys.append((str(row["id"]), str(kind), row["due_at"]))
     if new:
         await DeadlineAlert.bulk_create(new)
+        ids = {(str(a["message_id"]), a["kind"], a["due_at"]): a["id"]
+               for a in await DeadlineAlert.filter(
+                   message_id__in=[a.message_id for a in new], created_at=now
+               ).values("id", "message_id", "kind", "due_at")}
+        for payload, key in zip(payloads, keys, strict=True):
+            payload["id"] = ids.get(key)
     # A warned message is next looked at when its deadline passes; an overdue one never
     # again, until a step gives it a new deadline.
     if warned:

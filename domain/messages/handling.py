@@ -14,14 +14,17 @@ import datetime as dt
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel, ContactKind, ContactPoint
+from domain.clients.models import ContactKind, ContactPoint
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
+from domain.directory import queries as directory_queries
 from domain.directory import service as directory
-from domain.directory.models import Sphere, StaffMember
+from domain.directory.models import Sphere
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
+from domain.ids import parse_uuid
 from domain.messages import access, deadlines, rules
 from domain.messages.models import (
     AbuseStatus,
@@ -86,7 +89,7 @@ async def clarify(
         access.require_handler(actor, m)
         rules.next_status(m.status, "clarify")
         contact = await ContactPoint.get_or_none(
-            id=access.parse_id(contact_id, "contactId", "Контакт"), client_id=m.client_id)
+            id=parse_uuid(contact_id, "contactId", "Контакт"), client_id=m.client_id)
         if contact is None:  # only the contacts the client gave (R-2.7)
             raise not_found("Контакт", "contactId")
         channel = CHANNEL_OF_CONTACT[contact.kind]
@@ -111,16 +114,16 @@ async def extend(actor: Actor, message_id: Any, reason: str,
     """59-FZ: the answer term is extended once, by N days, with a notice to the client."""
     access.require(actor, access.HEADS)
     ctx = await context(settings)
-    reason = clean_text(reason, "reason", max_length=1000, multiline=True, required=True)
+    reason = clean_text(reason, "extensionReason", max_length=1000, multiline=True, required=True)
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         rules.next_status(m.status, "extend")
         if m.audience != Audience.EXTERNAL or m.urgent or not m.answer_due_date:
             raise DomainError(ErrorCode.INVALID, "Продлить можно только срок ответа на обычное "
-                              "(несрочное) обращение гражданина или организации.", "id")
+                              "(несрочное) обращение гражданина или организации.", "messageId")
         if m.extended:
             raise DomainError(ErrorCode.ALREADY_EXTENDED, "Срок ответа уже продлевали: по закону "
-                              "его продлевают только один раз.", "id")
+                              "его продлевают только один раз.", "messageId")
         old = m.answer_due_date
         m.answer_due_date = rules.extended_due(old, ctx.calendar, ctx.settings)
         m.extended, m.extension_reason = True, reason
@@ -145,12 +148,13 @@ async def redirect(actor: Actor, message_id: Any, agency_id: Any, reason: str,
     if not actor.is_staff:
         raise access.forbid()
     ctx = await context(settings)
-    reason = clean_text(reason, "reason", max_length=2000, multiline=True, required=True)
+    reason = clean_text(reason, "redirectReason", max_length=2000, multiline=True, required=True)
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         m.status = rules.next_status(m.status, "redirect")
         if m.audience != Audience.EXTERNAL:
-            raise DomainError(ErrorCode.INVALID, "Запросы сотрудников не переадресуются.", "id")
+            raise DomainError(ErrorCode.INVALID, "Запросы сотрудников не переадресуются.",
+                              "messageId")
         agency = await directory.get_agency(agency_id)
         if not agency.active:
             raise DomainError(ErrorCode.INVALID, "Это ведомство отключено в справочнике.",
@@ -216,17 +220,10 @@ async def draft_answer(actor: Actor, message_id: Any, text: str, outcome: Answer
     return answer
 
 
-async def _executor_name(subject: str | None) -> str | None:
-    if not subject:
-        return None
-    member = await StaffMember.get_or_none(subject=subject)
-    return member.full_name if member else None
-
-
 def _ready_to_close(m: Message) -> None:
     if m.abuse_status == AbuseStatus.SUSPECTED:
         raise DomainError(ErrorCode.ABUSE_UNRESOLVED, "Сначала решите, есть ли в обращении "
-                          "оскорбления или угрозы.", "id")
+                          "оскорбления или угрозы.", "messageId")
     if m.audience == Audience.EXTERNAL and m.sphere_id is None:
         raise DomainError(ErrorCode.SPHERE_REQUIRED, "Перед ответом укажите сферу обращения.",
                           "sphereId")
@@ -257,7 +254,7 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
         if answer is None:
             raise DomainError(ErrorCode.REQUIRED, "Сначала подготовьте текст ответа.", "text")
         if answer.sent_at is not None:
-            raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже отправлен.", "id")
+            raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже отправлен.", "messageId")
         _ready_to_close(m)
         answer.findings = _check_text(answer.text, answer.outcome, ctx.settings)
         blocking = [f for f in answer.findings if f["severity"] == "blocking"]
@@ -268,7 +265,7 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
         await deliveries.send(
             m.client_id, Purpose.ANSWER, "answer",
             {"message_number": number_of(m), "answer_text": answer.text,
-             "executor_name": await _executor_name(m.executor),
+             "executor_name": await directory_queries.staff_name(m.executor),
              "survey_url": invitation.link},
             source=("message", m.id), idempotency_key=f"answer:{m.id}", actor=actor,
             **await _legal(m))
@@ -297,10 +294,11 @@ async def answer_oral(actor: Actor, message_id: Any, text: str,
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         if m.form != RequestForm.ORAL:
-            raise DomainError(ErrorCode.INVALID, "Устно отвечают только на устные запросы.", "id")
+            raise DomainError(ErrorCode.INVALID, "Устно отвечают только на устные запросы.",
+                              "messageId")
         m.status = rules.next_status(m.status, "answer_oral")
         if await Answer.exists(message_id=m.id, sent_at__isnull=False):
-            raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже дан.", "id")
+            raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже дан.", "messageId")
         await Answer.filter(message_id=m.id).delete()
         answer = await Answer.create(
             message_id=m.id, text=text, outcome=outcome, method=AnswerMethod.ORAL,

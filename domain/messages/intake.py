@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel
-from domain.errors import DomainError, ErrorCode, ValidationFailed, not_found
+from domain.enums import Channel
+from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.ids import parse_uuid
 from domain.messages.models import InternalCategory, RequestForm
 from domain.validation import TEXT_MAX, clean_text
 
@@ -82,13 +83,6 @@ class CleanIntake:
     reply: ReplyChoice | None
 
 
-def _uuid(value: Any, field_name: str, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise not_found(what, field_name) from None
-
-
 def _moment(value: dt.datetime | None, now: dt.datetime, field_name: str) -> dt.datetime:
     if value is None:
         return now
@@ -143,11 +137,11 @@ def clean_intake(actor: Actor, data: IntakeData, now: dt.datetime) -> CleanIntak
             errors.append(exc)
             return None
 
-    client_id = attempt(_uuid, data.client_id, "clientId", "Клиент")
+    client_id = attempt(parse_uuid, data.client_id, "clientId", "Клиент")
     body = attempt(lambda: clean_text(data.body, "body", max_length=TEXT_MAX, multiline=True,
                                       required=True))
     subject = attempt(lambda: clean_text(data.subject, "subject", max_length=500))
-    contact_id = (attempt(_uuid, data.contact_id, "contactId", "Контакт")
+    contact_id = (attempt(parse_uuid, data.contact_id, "contactId", "Контакт")
                   if data.contact_id is not None else None)
     edms_number = attempt(lambda: clean_text(data.edms_number, "edmsNumber", max_length=100))
     edms_link = attempt(lambda: clean_text(data.edms_link, "edmsLink", max_length=1000))

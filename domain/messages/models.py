@@ -16,7 +16,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 
 
 class MessageStatus(StrEnum):
@@ -74,6 +74,20 @@ class AnswerMethod(StrEnum):
     ORAL = "oral"  # internal oral requests (R-5.3): told in person or by phone, recorded
 
 
+class UrgencyReasonCode(StrEnum):
+    """R-2.4: why urgency is suggested (``rules.suggest_urgency``)."""
+
+    ASKS_URGENT = "asks_urgent"  # the client asks for haste
+    LIFE_HEALTH = "life_health"  # a threat to life or health
+    UTILITIES_OUTAGE = "utilities_outage"  # heating, water, power or gas is out
+    HOUSING_LOSS = "housing_loss"  # the client may lose their home
+    NEAR_DATE = "near_date"  # the text names a close date
+    NO_MEANS = "no_means"  # no money for food or living
+    PROFILE_SEGMENT = "profile_segment"  # a vulnerable group in the client's profile
+    LIFE_SITUATION = "life_situation"  # a hard life situation in the profile
+    REPEATED = "repeated"  # earlier appeals on the same subject
+
+
 class AlertKind(StrEnum):
     WARNING = "warning"  # one working day before the deadline, to the executor
     OVERDUE = "overdue"  # past the deadline, to the supervisor
@@ -81,7 +95,8 @@ class AlertKind(StrEnum):
 
 class Message(Model):
     id = fields.UUIDField(primary_key=True)
-    client = fields.ForeignKeyField("okno.Client", related_name="messages", on_delete=fields.RESTRICT)
+    client = fields.ForeignKeyField("okno.Client", related_name="messages",
+                                    on_delete=fields.RESTRICT)
     audience = fields.CharEnumField(Audience, max_length=10)
     form = fields.CharEnumField(RequestForm, max_length=10, default=RequestForm.WRITTEN)
     category = fields.CharEnumField(InternalCategory, max_length=20, null=True)
@@ -153,7 +168,7 @@ class Message(Model):
 
     class Meta:
         table = "message"
-        indexes = [
+        indexes = (
             # Every list is newest-received first, keyed (received_at, id), per filter.
             Index(fields=("received_at", "id")),
             Index(fields=("client_id", "received_at", "id")),
@@ -164,14 +179,15 @@ class Message(Model):
             Index(fields=("due_at", "id")),
             Index(fields=("next_alert_at", "id")),  # the deadline sweep
             Index(fields=("client_id", "sphere_id", "received_at")),  # repeated appeals
-        ]
+        )
 
 
 class Attachment(Model):
     """A file that came with a message: metadata only, the bytes live in object storage."""
 
     id = fields.UUIDField(primary_key=True)
-    message = fields.ForeignKeyField("okno.Message", related_name="attachments", on_delete=fields.CASCADE)
+    message = fields.ForeignKeyField("okno.Message", related_name="attachments",
+                                     on_delete=fields.CASCADE)
     file_name = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=200)
     size_bytes = fields.BigIntField()
@@ -180,7 +196,7 @@ class Attachment(Model):
 
     class Meta:
         table = "message_attachment"
-        indexes = [Index(fields=("message_id", "created_at"))]
+        indexes = (Index(fields=("message_id", "created_at")),)
 
 
 class Clarification(Model):
@@ -203,7 +219,7 @@ class Clarification(Model):
 
     class Meta:
         table = "message_clarification"
-        indexes = [Index(fields=("message_id", "occurred_at"))]
+        indexes = (Index(fields=("message_id", "occurred_at")),)
 
 
 class Answer(Model):
@@ -233,7 +249,8 @@ class DeadlineAlert(Model):
     idempotent (a second run, or a second worker, finds the row and says nothing)."""
 
     id = fields.BigIntField(primary_key=True)
-    message = fields.ForeignKeyField("okno.Message", related_name="alerts", on_delete=fields.CASCADE)
+    message = fields.ForeignKeyField("okno.Message", related_name="alerts",
+                                     on_delete=fields.CASCADE)
     kind = fields.CharEnumField(AlertKind, max_length=10)
     due_kind = fields.CharEnumField(DeadlineKind, max_length=20)
     due_at = fields.DatetimeField()
@@ -246,7 +263,8 @@ class DeadlineAlert(Model):
     class Meta:
         table = "message_deadline_alert"
         unique_together = (("message", "kind", "due_at"),)
-        indexes = [Index(fields=("created_at", "id")), Index(fields=("department_id", "created_at"))]
+        indexes = (Index(fields=("created_at", "id")),
+                   Index(fields=("department_id", "created_at")))
 
 
 class RegistrationCounter(Model):

@@ -7,8 +7,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.expressions import Subquery
+
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
+from domain.history.service import newest_ids_per_client, split_pages
+from domain.ids import as_uuid
 from domain.messages import access
 from domain.messages.models import (
     AbuseStatus,
@@ -60,13 +64,6 @@ class MessageFilter:
     registration_number: str | None = None
 
 
-def _uuid(value: Any, field: str) -> uuid.UUID | None:
-    try:
-        return access.parse_id(value, field, "Запись")
-    except DomainError:
-        return None
-
-
 async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
                now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Newest received first; every filter has an index ending in (received_at, id)."""
@@ -79,7 +76,7 @@ async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
     for value, name in ((flt.client_id, "client_id"), (flt.sphere_id, "sphere_id"),
                         (flt.department_id, "department_id")):
         if value is not None:
-            parsed = _uuid(value, name)
+            parsed = as_uuid(value)
             nothing = nothing or parsed is None
             query = query.filter(**{name: parsed})
     if nothing:  # an unknown or forged ID matches nothing, like an ID of nothing
@@ -89,7 +86,7 @@ async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
     if flt.audience:
         query = query.filter(audience=flt.audience)
     if flt.executor:
-        query = query.filter(executor=clean_text(flt.executor, "executor", max_length=200))
+        query = query.filter(executor=clean_text(flt.executor, "executorSubject", max_length=200))
     if flt.urgent is not None:
         query = query.filter(urgent=flt.urgent)
     if flt.abuse_status:
@@ -111,26 +108,65 @@ async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
     return await newest_first(query, "received_at", first, after, MESSAGE_COLUMNS, uuid.UUID)
 
 
+async def first_pages_of_clients(client_ids: list[str], first: int
+                                 ) -> dict[str, tuple[list[dict[str, Any]], bool]]:
+    """The first page of each client's messages in two statements (for viewers who see
+    them all: no visibility filter here)."""
+    found_ids = await newest_ids_per_client("message", "received_at", client_ids, first + 1)
+    rows = (await Message.filter(id__in=found_ids).order_by(
+        "client_id", "-received_at", "-id").values(*MESSAGE_COLUMNS) if found_ids else [])
+    return split_pages(rows, client_ids, first)
+
+
+# What a row that hangs off a message carries so that ``access.can_see`` can judge it.
+_MESSAGE_ACCESS = {"client_id": "message__client_id", "executor": "message__executor",
+                   "message_department_id": "message__department_id"}
+
+
 async def by_ids(ids: list[Any]) -> list[dict[str, Any]]:
-    return await Message.filter(id__in=ids).values(*MESSAGE_COLUMNS)
+    """Messages by ID, each with ``department_staff`` for ``access.can_see``."""
+    rows = await Message.filter(id__in=ids).values(*MESSAGE_COLUMNS)
+    return await access.with_department_staff(rows)
 
 
-async def answers_of(ids: list[Any]) -> list[dict[str, Any]]:
-    return await Answer.filter(message_id__in=ids).values(*ANSWER_COLUMNS)
+async def _parts_by_ids(model: Any, columns: tuple[str, ...], ids: list[Any]
+                        ) -> list[dict[str, Any]]:
+    rows = await model.filter(id__in=ids).values(*columns, **_MESSAGE_ACCESS)
+    return await access.with_department_staff(rows, "message_department_id")
 
 
-async def attachments_of(ids: list[Any]) -> list[dict[str, Any]]:
-    return await Attachment.filter(message_id__in=ids).order_by("created_at").values(
+async def answers_by_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    return await _parts_by_ids(Answer, ANSWER_COLUMNS, ids)
+
+
+async def attachments_by_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    return await _parts_by_ids(Attachment, ATTACHMENT_COLUMNS, ids)
+
+
+async def clarifications_by_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    return await _parts_by_ids(Clarification, CLARIFICATION_COLUMNS, ids)
+
+
+async def alerts_by_ids(ids: list[Any]) -> list[dict[str, Any]]:
+    return await _parts_by_ids(DeadlineAlert, ALERT_COLUMNS, ids)
+
+
+async def answers_of(message_ids: list[Any]) -> list[dict[str, Any]]:
+    return await Answer.filter(message_id__in=message_ids).values(*ANSWER_COLUMNS)
+
+
+async def attachments_of(message_ids: list[Any]) -> list[dict[str, Any]]:
+    return await Attachment.filter(message_id__in=message_ids).order_by("created_at").values(
         *ATTACHMENT_COLUMNS)
 
 
-async def clarifications_of(ids: list[Any]) -> list[dict[str, Any]]:
-    return await Clarification.filter(message_id__in=ids).order_by("occurred_at").values(
-        *CLARIFICATION_COLUMNS)
+async def clarifications_of(message_ids: list[Any]) -> list[dict[str, Any]]:
+    return await Clarification.filter(message_id__in=message_ids).order_by(
+        "occurred_at").values(*CLARIFICATION_COLUMNS)
 
 
-async def alerts_of(ids: list[Any]) -> list[dict[str, Any]]:
-    return await DeadlineAlert.filter(message_id__in=ids).order_by("created_at").values(
+async def alerts_of(message_ids: list[Any]) -> list[dict[str, Any]]:
+    return await DeadlineAlert.filter(message_id__in=message_ids).order_by("created_at").values(
         *ALERT_COLUMNS)
 
 
@@ -141,6 +177,5 @@ async def alerts_page(actor: Actor, first: int, after: str | None
     query = DeadlineAlert.all()
     condition = await access.visibility(actor)
     if condition is not None:
-        visible = Message.filter(condition).values("id")
-        query = query.filter(message_id__in=visible)
+        query = query.filter(message_id__in=Subquery(Message.filter(condition).values("id")))
     return await newest_first(query, "created_at", first, after, ALERT_COLUMNS, int)

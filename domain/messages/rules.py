@@ -20,6 +20,7 @@ from domain.messages.models import (
     InternalCategory,
     MessageStatus,
     RequestForm,
+    UrgencyReasonCode,
 )
 
 if TYPE_CHECKING:
@@ -54,9 +55,11 @@ STATUS_RU = {
 }
 ACTION_RU = {
     "register": "зарегистрировать", "assign": "назначить исполнителя",
-    "start_work": "взять в работу", "classify": "указать сферу", "set_urgency": "решить о срочности",
+    "start_work": "взять в работу", "classify": "указать сферу",
+    "set_urgency": "решить о срочности",
     "decide_abuse": "решить об оскорблениях", "clarify": "уточнить у клиента",
-    "extend": "продлить срок", "draft_answer": "подготовить ответ", "send_answer": "отправить ответ",
+    "extend": "продлить срок", "draft_answer": "подготовить ответ",
+    "send_answer": "отправить ответ",
     "answer_oral": "записать устный ответ", "redirect": "переадресовать",
     "close_abusive": "закрыть как оскорбительное",
 }
@@ -69,7 +72,7 @@ def next_status(status: MessageStatus, action: str) -> MessageStatus:
         raise DomainError(
             ErrorCode.ILLEGAL_TRANSITION,
             f"Нельзя {ACTION_RU[action]}: обращение сейчас в состоянии «{STATUS_RU[status]}».",
-            "id",
+            "messageId",
         )
     return target or status
 
@@ -144,12 +147,13 @@ def check_urgent_due(
             ErrorCode.DEADLINE_TOO_LATE,
             f"Срок ответа на срочное обращение — не позже {limit:%d.%m.%Y} "
             f"({settings.message_urgent_max_working_days} рабочих дней с даты поступления).",
-            "dueDate",
+            "urgentDueDate",
         )
     if due < today:
-        raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "dueDate")
+        raise DomainError(ErrorCode.INVALID, "Срок не может быть в прошлом.", "urgentDueDate")
     if not calendar.is_working_day(due):
-        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.", "dueDate")
+        raise DomainError(ErrorCode.INVALID, "Срок должен приходиться на рабочий день.",
+                          "urgentDueDate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +225,12 @@ INTERNAL_PREFIX = "ВН"
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    code: str
+    code: UrgencyReasonCode
     text: str  # Russian, shown to staff deciding
     weight: int
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "text": self.text, "weight": self.weight}
+        return {"code": str(self.code), "text": self.text, "weight": self.weight}
 
 
 _TEXT_SIGNALS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
@@ -234,17 +238,18 @@ _TEXT_SIGNALS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("asks_urgent", "Клиент просит ответить срочно",
          r"срочн|неотложн|экстренн|немедленн|безотлагательн|как\s+можно\s+(?:скорее|быстрее)"),
         ("life_health", "Речь об угрозе жизни или здоровью",
-         r"угроз\w*\s+(?:жизни|здоровью)|умира|при\s+смерти|тяжело\s+бол|онколог|инсульт|инфаркт|"
-         r"операци|(?:нет|без|закончил\w*)\s+лекарств|инсулин|реанимац"),
+         (r"угроз\w*\s+(?:жизни|здоровью)|умира|при\s+смерти|тяжело\s+бол|онколог|инсульт|"
+          r"инфаркт|операци|(?:нет|без|закончил\w*)\s+лекарств|инсулин|реанимац")),
         ("utilities_outage", "Авария или отключение отопления, воды, света, газа",
-         r"(?:нет|без)\s+(?:отоплени|горячей\s+воды|холодной\s+воды|воды|света|газа|электричеств)|"
-         r"отключили\s+(?:отоплени|воду|свет|газ|электричеств)|прорыв\w*\s+труб|затопил|авари|"
-         r"обрушени|обрушил|замерза"),
+         (r"(?:нет|без)\s+(?:отоплени|горячей\s+воды|холодной\s+воды|воды|света|газа|"
+          r"электричеств)|отключили\s+(?:отоплени|воду|свет|газ|электричеств)|прорыв\w*\s+труб|"
+          r"затопил|авари|обрушени|обрушил|замерза")),
         ("housing_loss", "Клиент может остаться без жилья",
          r"выселя|выселени|остал\w*\s+без\s+жиль|негде\s+жить|сгорел\w*\s+(?:дом|квартир)|пожар"),
         ("near_date", "В тексте назван близкий срок",
-         r"до\s+завтра|завтра\s+(?:суд|последний)|до\s+конца\s+(?:недели|дня)|последний\s+день|"
-         r"срок\s+истека|истекает\s+срок|через\s+(?:день|два\s+дня|три\s+дня|неделю)"),
+         (r"до\s+завтра|завтра\s+(?:суд|последний)|до\s+конца\s+(?:недели|дня)|"
+          r"последний\s+день|срок\s+истека|истекает\s+срок|"
+          r"через\s+(?:день|два\s+дня|три\s+дня|неделю)")),
         ("no_means", "Нет средств на еду или жизнь",
          r"нечем\s+(?:кормить|платить|жить)|нет\s+денег\s+на\s+(?:еду|жизнь|лекарств)|голода"),
     )
@@ -258,7 +263,8 @@ SEGMENT_RU = {
 LIFE_SITUATION_RU = {
     "birth_of_child": "рождение ребёнка", "job_loss": "потеря работы", "moving": "переезд",
     "retirement": "выход на пенсию", "illness": "болезнь", "loss_of_breadwinner":
-    "потеря кормильца", "emergency": "чрезвычайная ситуация", "housing_problem": "жилищная проблема",
+    "потеря кормильца", "emergency": "чрезвычайная ситуация",
+    "housing_problem": "жилищная проблема",
 }
 VULNERABLE_SEGMENTS = frozenset({"pensioner", "large_family", "disabled", "veteran",
                                  "low_income", "svo_participant"})
@@ -291,18 +297,19 @@ def suggest_urgency(
     reasons: list[Reason] = []
     for code, label, pattern in _TEXT_SIGNALS:
         if pattern.search(low):
-            reasons.append(Reason(code, label, 2))
+            reasons.append(Reason(UrgencyReasonCode(code), label, 2))
     vulnerable = [s for s in segments if s in VULNERABLE_SEGMENTS]
     if vulnerable:
         names = ", ".join(SEGMENT_RU.get(s, s) for s in vulnerable)
-        reasons.append(Reason("profile_segment", f"Группа клиента: {names}", 1))
+        reasons.append(Reason(UrgencyReasonCode.PROFILE_SEGMENT, f"Группа клиента: {names}", 1))
     hard = [s for s in life_situations if s in HARD_SITUATIONS]
     if hard:
         names = ", ".join(LIFE_SITUATION_RU.get(s, s) for s in hard)
-        reasons.append(Reason("life_situation", f"Жизненная ситуация: {names}", 1))
+        reasons.append(Reason(UrgencyReasonCode.LIFE_SITUATION, f"Жизненная ситуация: {names}", 1))
     if repeated > 0:
         reasons.append(Reason(
-            "repeated", f"Повторное обращение по тому же вопросу (раньше: {repeated})",
+            UrgencyReasonCode.REPEATED,
+            f"Повторное обращение по тому же вопросу (раньше: {repeated})",
             1 if repeated == 1 else 2,
         ))
     score = sum(r.weight for r in reasons)
@@ -319,7 +326,8 @@ def legal_answer_channel(arrival, audience: Audience, reply_contact_kind=None):
     is the kind of the appeal's contact), else into the personal account of the site or app
     it came through. Other arrivals (messengers, the EDMS) and internal requests fix no
     channel: the client's own choice decides (R-2.9)."""
-    from domain.clients.models import Channel, ContactKind
+    from domain.clients.models import ContactKind
+    from domain.enums import Channel
 
     if audience != Audience.EXTERNAL:
         return None

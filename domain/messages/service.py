@@ -19,15 +19,18 @@ from domain.actor import Actor, Role
 from domain.calendar.service import load_calendar
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind, ClientTag, ContactPoint, TagKind
+from domain.clients.models import ClientKind, ClientTag, ContactPoint, TagKind
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
+from domain.directory import queries as directory_queries
 from domain.directory import service as directory
 from domain.directory.models import Department, Sphere, StaffMember
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
+from domain.ids import parse_uuid
 from domain.messages import access, deadlines, rules
 from domain.messages.intake import IntakeData, clean_intake
 from domain.messages.models import (
@@ -44,8 +47,17 @@ from domain.texts import classify, detect_abuse
 from domain.transaction import transaction
 from domain.validation import clean_text
 
-__all__ = ["IntakeData", "receive", "register", "assign", "start_work", "classify_message",
-           "set_urgency", "decide_abuse", "context"]
+__all__ = [
+    "IntakeData",
+    "assign",
+    "classify_message",
+    "context",
+    "decide_abuse",
+    "receive",
+    "register",
+    "set_urgency",
+    "start_work",
+]
 
 
 @dataclass
@@ -106,7 +118,7 @@ async def _repeated(client_id: Any, sphere_id: Any, since: dt.datetime) -> int:
 async def assess(m: Message, ctx: Ctx) -> None:
     """Run the detectors: sphere suggestion (R-2.3), abuse (R-2.5), urgency (R-2.4)."""
     text = f"{m.subject or ''}\n{m.body}"
-    ranked = classify(text, await directory.dictionaries())
+    ranked = classify(text, await directory_queries.dictionaries())
     m.sphere_suggestions = [
         {"code": r.sphere, "confidence": r.confidence, "matched": list(r.matched)} for r in ranked]
     if ranked:
@@ -254,7 +266,7 @@ async def assign(actor: Actor, message_id: Any, department_id: Any = None,
     """Route to a department and (optionally) an executor from the staff directory."""
     access.require(actor, access.REGISTRARS)
     ctx = await context(settings)
-    executor = clean_text(executor, "executor", max_length=200)
+    executor = clean_text(executor, "executorSubject", max_length=200)
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         status = rules.next_status(m.status, "assign")
@@ -262,10 +274,10 @@ async def assign(actor: Actor, message_id: Any, department_id: Any = None,
         if executor:
             member = await StaffMember.get_or_none(subject=executor, active=True)
             if member is None:
-                raise not_found("Исполнитель", "executor")
+                raise not_found("Исполнитель", "executorSubject")
         dep_id = None
         if department_id is not None:
-            dep_id = access.parse_id(department_id, "departmentId", "Подразделение")
+            dep_id = parse_uuid(department_id, "departmentId", "Подразделение")
             if not await Department.exists(id=dep_id):
                 raise not_found("Подразделение", "departmentId")
         elif member is not None:
@@ -321,7 +333,7 @@ async def set_urgency(actor: Actor, message_id: Any, urgent: bool, due_date: dt.
     if not actor.is_staff:
         raise access.forbid()
     ctx = await context(settings)
-    note = clean_text(note, "note", max_length=1000, multiline=True)
+    note = clean_text(note, "urgencyNote", max_length=1000, multiline=True)
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         rules.next_status(m.status, "set_urgency")
@@ -331,7 +343,7 @@ async def set_urgency(actor: Actor, message_id: Any, urgent: bool, due_date: dt.
         if urgent:
             if due_date is None:
                 raise DomainError(ErrorCode.REQUIRED, "Укажите срок ответа на срочное обращение.",
-                                  "dueDate")
+                                  "urgentDueDate")
             rules.check_urgent_due(due_date, rules.local_date(m.received_at, ctx.calendar),
                                    ctx.today, ctx.calendar, ctx.settings)
         m.urgent, m.urgent_due_date = urgent, due_date if urgent else None

@@ -29,10 +29,11 @@ from api.auth import mint_token
 from api.relay import encode_id
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import AuthorityBasis, Channel, ClientKind, ContactKind
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind
 from domain.deliveries.models import Delivery
 from domain.directory import service as directory
 from domain.directory.models import Sphere
+from domain.enums import Channel
 from domain.history import exports, retention
 from domain.messages import deadlines, handling
 from domain.messages import rules as message_rules
@@ -251,11 +252,12 @@ async def external_agency(scene: Scene) -> Made:
 
 
 async def staff_member(scene: Scene) -> Made:
-    """The staff directory is read by heads (``staffMembers``)."""
+    """The staff directory is read by all staff (operators pick executors from it)."""
     await scene.base()
-    data = await scene.fetch("{ staffMembers { id subject } }")
-    [gid] = [m["id"] for m in data["staffMembers"] if m["subject"] == "exec-1"]
-    return Made(gid, MANAGERS)
+    data = await scene.fetch("{ staffMembers(first: 100) { edges { node { id subject } } } }")
+    [gid] = [e["node"]["id"] for e in data["staffMembers"]["edges"]
+             if e["node"]["subject"] == "exec-1"]
+    return Made(gid, ALL_STAFF)
 
 
 async def history_export(scene: Scene) -> Made:
@@ -316,7 +318,7 @@ async def clarification(scene: Scene) -> Made:
     await handling.clarify(EXECUTOR, m.id, base["phone"], "Уточнил номер квартиры",
                            occurred_at=moment, settings=scene.settings)
     part = await scene.message_part("clarifications { id }")
-    return Made(part["clarifications"][0]["id"], MESSAGE_READERS)
+    return Made(part["clarifications"][0]["id"], MESSAGE_STAFF)  # the log is staff-only
 
 
 async def deadline_alert(scene: Scene) -> Made:

@@ -13,8 +13,9 @@ import pytest
 from domain import redis
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind
+from domain.clients.models import ClientKind
 from domain.directory.models import Department, StaffMember
+from domain.enums import Channel
 from domain.messages import deadlines, handling, service
 from domain.messages.intake import IntakeData
 from domain.messages.models import AlertKind, AnswerOutcome, DeadlineAlert, DeadlineKind, Message
@@ -122,9 +123,10 @@ async def test_new_deadline_gets_new_alerts_and_closed_get_none(staff, settings)
 
 async def _sphere():
     from domain.directory import service as directory
+    from domain.directory.models import Sphere
 
     await directory.ensure_spheres()
-    return (await directory.sphere_by_code("transport")).id
+    return (await Sphere.get(code="transport")).id
 
 
 async def test_unassigned_escalates_to_supervisors(settings):

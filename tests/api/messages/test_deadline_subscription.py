@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from strawberry import relay
 
 from domain import redis
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.messages import deadlines, service
 from domain.messages.intake import IntakeData
 from tests.conftest import token
@@ -21,7 +22,8 @@ from tests.domain.messages.messages_world import OPERATOR, World
 from tests.support.live import connect, live_servers, receive, wait_for_listeners
 
 SUBSCRIBE = """subscription($mine: Boolean!) { deadlineAlert(mine: $mine) {
-  kind dueKind dueAt recipients message { registrationNumber executorSubject } } }"""
+  id kind dueKind dueAt recipientSubjects recipients { fullName } toSupervisors
+  message { registrationNumber executorSubject } } }"""
 ZONE = ZoneInfo("Europe/Ulyanovsk")
 
 
@@ -62,12 +64,14 @@ async def test_alerts_reach_their_recipients_live(settings, server, world: World
         await deadlines.sweep(local(2026, 12, 1, 10))
         warning = (await receive(executor))["payload"]["data"]["deadlineAlert"]
         assert warning["kind"] == "WARNING" and warning["dueKind"] == "ANSWER"
-        assert warning["recipients"] == ["exec-1"]
+        assert warning["recipientSubjects"] == ["exec-1"] and not warning["toSupervisors"]
+        assert warning["recipients"] == [{"fullName": "Петров Пётр Петрович"}]
+        assert relay.GlobalID.from_id(warning["id"]).type_name == "DeadlineAlert"
         assert warning["message"] == {"registrationNumber": m.registration_number,
                                       "executorSubject": "exec-1"}
         await deadlines.sweep(local(2026, 12, 3, 10))
         overdue = (await receive(head))["payload"]["data"]["deadlineAlert"]
-        assert overdue["kind"] == "OVERDUE" and overdue["recipients"] == ["head-1"]
+        assert overdue["kind"] == "OVERDUE" and overdue["recipientSubjects"] == ["head-1"]
         with pytest.raises(asyncio.TimeoutError):
             await receive(stranger, timeout=0.5)
         with pytest.raises(asyncio.TimeoutError):  # `mine`: the escalation was not theirs

@@ -16,16 +16,17 @@ FIELDS = """id registrationNumber status audience channel subject receivedAt
   answer { text sentAt findings { code } } attachments { fileName } alerts { kind }"""
 RECEIVE = f"""mutation($input: ReceiveMessageInput!) {{ receiveMessage(input: $input) {{
   message {{ {FIELDS} }} errors {{ code field message }} }} }}"""
-REGISTER = """mutation($id: ID!) { registerMessage(id: $id) { message { status registrationNumber
+REGISTER = """mutation($id: ID!) { registerMessage(input: {messageId: $id}) {
+  message { status registrationNumber
   deadline { kind } } errors { code field message } } }"""
 ASSIGN = """mutation($input: AssignMessageInput!) { assignMessage(input: $input) {
   message { status executorSubject } errors { code field message } } }"""
-START = """mutation($id: ID!) { startMessageWork(id: $id) { message { status }
+START = """mutation($id: ID!) { startMessageWork(input: {messageId: $id}) { message { status }
   errors { code message } } }"""
 DRAFT = """mutation($input: DraftAnswerInput!) { draftAnswer(input: $input) {
   answer { text findings { code severity fragment message } } message { status }
   errors { code field message } } }"""
-SEND = """mutation($id: ID!) { sendAnswer(messageId: $id) { answer { sentAt }
+SEND = """mutation($id: ID!) { sendAnswer(input: {messageId: $id}) { answer { sentAt }
   message { status deadline { kind } } errors { code field message } } }"""
 LIST = f"""query($filter: MessageFilter, $first: Int, $after: String) {{
   messages(filter: $filter, first: $first, after: $after) {{
@@ -50,14 +51,15 @@ async def test_intake_over_graphql(gql, world: World):
     """R-1.4, R-2.3, R-2.4, R-2.5: intake returns the assessed message: sphere suggestion,
     urgency reasons, abuse status, the registration deadline, the channel choice."""
     message = await receive(gql, world, reply={
-        "preferredChannel": "EMAIL", "preferredContactId": world.gid("ContactPoint", world.email.id)},
+        "preferredChannel": "EMAIL",
+        "preferredContactId": world.gid("ContactPoint", world.email.id)},
         attachments=[{"fileName": "фото.jpg", "contentType": "image/jpeg", "sizeBytes": 2048,
                       "storageKey": "s3://okno/1"}])
     assert message["status"] == "RECEIVED" and message["replyChannel"] == "EMAIL"
     assert message["suggestedSphere"]["code"] == "housing"
     assert message["sphereSuggestions"][0]["matched"] == ["отопление", "управляющая компания"]
     assert message["urgencySuggested"] is True
-    assert message["urgencyReasons"][0]["code"] == "utilities_outage"
+    assert message["urgencyReasons"][0]["code"] == "UTILITIES_OUTAGE"
     assert message["abuseStatus"] == "NONE" and message["deadline"]["kind"] == "REGISTRATION"
     assert message["client"]["displayName"] == "Иванов Иван Иванович"
     assert message["attachments"] == [{"fileName": "фото.jpg"}]
@@ -66,13 +68,17 @@ async def test_intake_over_graphql(gql, world: World):
 @pytest.mark.parametrize(("change", "code", "field"), [
     ({"body": "bad\u0000text"}, "FORBIDDEN_CHARACTERS", "body"),
     ({"body": "x" * 10_000_000}, "TOO_LONG", "body"),
-    ({"clientId": "forged"}, "NOT_FOUND", "clientId"),
+    ({"clientId": "forged"}, "INVALID_ID", "clientId"),
+    ({"clientId": "00000000-0000-0000-0000-000000000000"}, "INVALID_ID", "clientId"),
+    ({"contactId": "00000000-0000-0000-0000-000000000000"}, "INVALID_ID", "contactId"),
+    ({"reply": {"preferredChannel": "EMAIL",
+                "preferredContactId": "00000000-0000-0000-0000-000000000000"}}, "INVALID_ID",
+     "reply.preferredContactId"),
     ({"clientId": "Q2xpZW50OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA=="}, "NOT_FOUND",
      "clientId"),
     ({"contactId": "Q29udGFjdFBvaW50OnNvbWV0aGluZw=="}, "NOT_FOUND", "contactId"),
     ({"channel": "SOCIAL"}, "INVALID", "channel"),
     ({"receivedAt": "2099-01-01T00:00:00+00:00"}, "INVALID", "receivedAt"),
-    ({"receivedAt": "0001-01-01T00:00:00+05:00"}, "INVALID", "receivedAt"),
     ({"channel": "EDMS"}, "REQUIRED", "edmsNumber"),
     ({"attachments": [{"fileName": "a", "contentType": "bad type", "sizeBytes": 1,
                        "storageKey": "k"}]}, "INVALID", "attachments.0.contentType"),
@@ -97,7 +103,8 @@ async def test_lifecycle_over_graphql_with_illegal_steps(gql, world: World):
     assert reg["status"] == "REGISTERED" and reg["deadline"]["kind"] == "ANSWER"
     body = await gql(REGISTER, {"id": mid}, as_="operator")
     assert body["data"]["registerMessage"]["errors"][0]["code"] == "ILLEGAL_TRANSITION"
-    body = await gql(ASSIGN, {"input": {"id": mid, "executor": "exec-1"}}, as_="operator")
+    body = await gql(ASSIGN, {"input": {"messageId": mid, "executorSubject": "exec-1"}},
+                     as_="operator")
     assert body["data"]["assignMessage"]["message"] == {"status": "ASSIGNED",
                                                         "executorSubject": "exec-1"}
     body = await gql(START, {"id": mid}, as_="executor", subject="exec-2")  # another department
@@ -113,7 +120,8 @@ async def test_lifecycle_over_graphql_with_illegal_steps(gql, world: World):
     body = await gql(SEND, {"id": mid}, as_="executor", subject="exec-1")
     assert body["data"]["sendAnswer"]["errors"][0]["code"] == "SPHERE_REQUIRED"
     housing = await world.sphere("housing")
-    body = await gql("""mutation($id: ID!, $s: ID!) { classifyMessage(id: $id, sphereId: $s) {
+    body = await gql("""mutation($id: ID!, $s: ID!) {
+        classifyMessage(input: {messageId: $id, sphereId: $s}) {
         message { sphere { code } } errors { code } } }""",
                      {"id": mid, "s": world.gid("Sphere", housing.id)}, as_="executor",
                      subject="exec-1")
@@ -137,7 +145,7 @@ async def test_client_sees_only_their_own(gql, world: World):
                                          "channel": "POSTAL", "body": "Прошу починить дорогу."}},
                      as_="operator")
     theirs = body["data"]["receiveMessage"]["message"]["id"]
-    as_client = dict(as_="client", subject=str(world.client.id))
+    as_client = {"as_": "client", "subject": str(world.client.id)}
     listed = await gql(LIST, {}, **as_client)
     nodes = [e["node"] for e in listed["data"]["messages"]["edges"]]
     assert [n["id"] for n in nodes] == [mine["id"]]
@@ -145,7 +153,8 @@ async def test_client_sees_only_their_own(gql, world: World):
     assert nodes[0]["deadline"]["kind"] == "REGISTRATION"
     body = await gql("query($id: ID!) { message(id: $id) { id } }", {"id": theirs}, **as_client)
     assert body["data"]["message"] is None
-    body = await gql("""query($id: ID!) { client(id: $id) { messages { edges { node { id } } } } }""",
+    body = await gql("""query($id: ID!) { client(id: $id) {
+        messages { edges { node { id } } } } }""",
                      {"id": world.gid("Client", world.client.id)}, **as_client)
     assert [e["node"]["id"] for e in body["data"]["client"]["messages"]["edges"]] == [mine["id"]]
     body = await gql(RECEIVE, {"input": {"clientId": world.gid("Client", world.client.id),
@@ -174,11 +183,16 @@ async def test_filters_and_pages(gql, world: World):
     assert overdue["data"]["messages"]["edges"] == []
     soon = await gql(LIST, {"filter": {"dueBefore": "2099-01-01T00:00:00Z"}}, as_="operator")
     assert len(soon["data"]["messages"]["edges"]) == 3
-    forged = await gql(LIST, {"filter": {"sphereId": "nonsense"}}, as_="operator")
-    assert forged["data"]["messages"]["edges"] == []
+    unknown = await gql(LIST, {"filter": {"sphereId": world.gid("Sphere", world.client.id)}},
+                        as_="operator")
+    assert unknown["data"]["messages"]["edges"] == []
+    for raw in ("nonsense", str(world.client.id)):  # not a global ID: said so, on this field
+        bad = await gql(LIST, {"filter": {"sphereId": raw}}, as_="operator", expect_errors=True)
+        assert bad["data"]["messages"] is None
+        assert bad["errors"][0]["extensions"]["reason"] == "INVALID_ID"
     bad = await gql(LIST, {"after": "garbage"}, as_="operator", expect_errors=True)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    for flt in ({"dueBefore": "0001-01-01T00:00:00+05:00"}, {"executor": "a\u0000b"},
+    for flt in ({"executorSubject": "a\u0000b"},
                 {"registrationNumber": "x" * 1000}):
         bad = await gql(LIST, {"filter": flt}, as_="operator", expect_errors=True)
         assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", flt

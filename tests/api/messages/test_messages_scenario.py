@@ -28,7 +28,8 @@ async def ok(gql, query: str, variables: dict, field: str, **who) -> dict:
 async def test_email_appeal_to_survey_report(gql, world: World, settings):
     """R-1.4, R-2.3, R-2.4, R-2.9, R-2.10, R-9: the full path of one appeal."""
     # 1. The email arrives; the operator takes it in, with the citizen's channel choice.
-    received = await ok(gql, """mutation($input: ReceiveMessageInput!) { receiveMessage(input: $input)
+    received = await ok(gql, """mutation($input: ReceiveMessageInput!) {
+        receiveMessage(input: $input)
         { message { id status suggestedSphere { id code } urgencySuggested
                     urgencyReasons { code } receivedAt } errors { code field message } } }""",
         {"input": {"clientId": world.gid("Client", world.client.id), "channel": "EMAIL",
@@ -42,22 +43,26 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
     message = received["message"]
     mid = message["id"]
     assert message["status"] == "RECEIVED" and message["suggestedSphere"]["code"] == "housing"
-    assert message["urgencySuggested"] and message["urgencyReasons"] == [{"code": "utilities_outage"}]
+    assert message["urgencySuggested"]
+    assert message["urgencyReasons"] == [{"code": "UTILITIES_OUTAGE"}]
 
     # 2. Registration: a number and the 59-FZ term; the client is notified.
-    registered = await ok(gql, """mutation($id: ID!) { registerMessage(id: $id) {
+    registered = await ok(gql, """mutation($id: ID!) { registerMessage(input: {messageId: $id}) {
         message { registrationNumber status } errors { code } } }""", {"id": mid},
         "registerMessage", **OPERATOR)
     number = registered["message"]["registrationNumber"]
     assert number.startswith("ОГ-")
     await ok(gql, """mutation($in: AssignMessageInput!) { assignMessage(input: $in) {
-        message { status } errors { code } } }""", {"in": {"id": mid, "executor": "exec-1"}},
+        message { status } errors { code } } }""",
+        {"in": {"messageId": mid, "executorSubject": "exec-1"}},
         "assignMessage", **OPERATOR)
-    await ok(gql, """mutation($id: ID!) { startMessageWork(id: $id) { message { status }
+    await ok(gql, """mutation($id: ID!) { startMessageWork(input: {messageId: $id}) {
+        message { status }
         errors { code } } }""", {"id": mid}, "startMessageWork", **EXECUTOR)
 
     # 3. The executor confirms the suggested sphere (R-2.3) ...
-    await ok(gql, """mutation($id: ID!, $s: ID!) { classifyMessage(id: $id, sphereId: $s) {
+    await ok(gql, """mutation($id: ID!, $s: ID!) {
+        classifyMessage(input: {messageId: $id, sphereId: $s}) {
         message { sphere { code } } errors { code } } }""",
         {"id": mid, "s": message["suggestedSphere"]["id"]}, "classifyMessage", **EXECUTOR)
 
@@ -67,13 +72,14 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
     due = cal.add_working_days(received_on, 5)
     too_late = (await gql("""mutation($in: SetMessageUrgencyInput!) { setMessageUrgency(input: $in)
         { message { urgent } errors { code field } } }""",
-        {"in": {"id": mid, "urgent": True, "dueDate": (due + dt.timedelta(days=7)).isoformat()}},
+        {"in": {"messageId": mid, "urgent": True,
+                "urgentDueDate": (due + dt.timedelta(days=7)).isoformat()}},
         **EXECUTOR))["data"]["setMessageUrgency"]
-    assert too_late["errors"] == [{"code": "DEADLINE_TOO_LATE", "field": "dueDate"}]
+    assert too_late["errors"] == [{"code": "DEADLINE_TOO_LATE", "field": "urgentDueDate"}]
     urgent = await ok(gql, """mutation($in: SetMessageUrgencyInput!) { setMessageUrgency(input: $in)
         { message { urgent deadline { kind date } } errors { code field } } }""",
-        {"in": {"id": mid, "urgent": True, "dueDate": due.isoformat(),
-                "note": "Ребёнок в холодной квартире"}}, "setMessageUrgency", **EXECUTOR)
+        {"in": {"messageId": mid, "urgent": True, "urgentDueDate": due.isoformat(),
+                "urgencyNote": "Ребёнок в холодной квартире"}}, "setMessageUrgency", **EXECUTOR)
     assert urgent["message"]["deadline"] == {"kind": "URGENT", "date": due.isoformat()}
 
     # 5. The answer: drafted, checked (no findings), sent.
@@ -82,7 +88,7 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
         {"in": {"messageId": mid, "text": ANSWER, "outcome": "RESOLVED"}}, "draftAnswer",
         **EXECUTOR)
     assert draft["answer"]["findings"] == []
-    sent = await ok(gql, """mutation($id: ID!) { sendAnswer(messageId: $id) {
+    sent = await ok(gql, """mutation($id: ID!) { sendAnswer(input: {messageId: $id}) {
         answer { sentAt } message { status deadline { kind } } errors { code message } } }""",
         {"id": mid}, "sendAnswer", **EXECUTOR)
     assert sent["message"] == {"status": "ANSWERED", "deadline": None}
@@ -137,7 +143,7 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
         edges { node { kind } } } } }""", {"id": world.gid("Client", world.client.id)},
                          as_="operator"))["data"]["client"]["history"]["edges"]
     kinds = [e["node"]["kind"] for e in history]
-    for kind in ("message_received", "message_registered", "message_assigned",
-                 "message_classified", "message_urgency", "message_answered", "survey_invited",
-                 "survey_responded", "delivery"):
+    for kind in ("MESSAGE_RECEIVED", "MESSAGE_REGISTERED", "MESSAGE_ASSIGNED",
+                 "MESSAGE_CLASSIFIED", "MESSAGE_URGENCY", "MESSAGE_ANSWERED", "SURVEY_INVITED",
+                 "SURVEY_RESPONDED", "DELIVERY"):
         assert kind in kinds, kind

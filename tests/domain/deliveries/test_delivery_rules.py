@@ -6,12 +6,13 @@ import itertools
 
 import pytest
 
-from domain.clients.models import Channel, ContactKind
+from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL
 from domain.deliveries import rules
 from domain.deliveries.channels import ADAPTERS
 from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason
 from domain.deliveries.rules import Contact, Preference, plan
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 E = Contact("e1", ContactKind.EMAIL, "ivanov@example.ru", verified=True, primary=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.domain.messages.messages_world import World, build_world
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.domain.messages.messages_world import ADMIN, EXECUTOR, HEAD, OPERATOR, OTHER_EXECUTOR, World, local
 
 from domain.calendar.work_calendar import WorkCalendar
-from domain.clients.models import Channel, ChannelPreference
+from domain.clients.models import ChannelPreference
+from domain.enums import Channel
 from domain.deliveries.models import Delivery, RouteReason
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.history.models import InteractionEvent
@@ -24,6 +24,15 @@ from domain.messages.models import (
     MessageStatus,
 )
 from domain.surveys.models import SurveyInvitation
+from tests.domain.messages.messages_world import (
+    ADMIN,
+    EXECUTOR,
+    HEAD,
+    OPERATOR,
+    OTHER_EXECUTOR,
+    World,
+    local,
+)
 
 HEATING = "Здравствуйте! В нашем доме третий день нет отопления. Управляющая компания не отвечает."
 PLAIN_ANSWER = ("Мы проверили ваш дом. Управляющая компания включит отопление завтра до 12:00. "
@@ -105,7 +114,8 @@ async def test_full_answer_flow(world: World, settings):
         "message_status", "message_classified", "message_answered",
     ]
     timeline = [e.kind for e in await InteractionEvent.filter(
-        client_id=world.client.id, source_type__in=["delivery", "survey_invitation"]).order_by("id")]
+        client_id=world.client.id, source_type__in=["delivery", "survey_invitation"]
+    ).order_by("id")]
     assert timeline == ["delivery", "survey_invited", "delivery"]
 
 
@@ -230,16 +240,24 @@ async def test_redirect_with_notice_by_chosen_channels(world: World):
     assert "message_redirected" in await kinds(m)
 
 
-async def test_clarification_logged_only_in_working_hours(world: World):
+async def test_clarification_logged_only_in_working_hours(world: World, settings):
     """R-2.7: the executor logs the contact used and the time; only the client's own
-    contacts, only inside the Government's working hours."""
+    contacts, only inside the Government's working hours. (Calls are logged within 30 days,
+    so the days are found relative to today: a working day and a day off of the last weeks.)"""
     m = await in_work(world)
-    inside = local(2026, 11, 2, 10, 15)  # Monday morning
+    cal = WorkCalendar.default(settings)
+    today = rules.local_date(dt.datetime.now(dt.UTC), cal)
+    recent = [today - dt.timedelta(days=n) for n in range(2, 21)]
+    workday = next(d for d in recent if cal.is_working_day(d))
+    day_off = next(d for d in recent if not cal.is_working_day(d))
+    inside = local(workday.year, workday.month, workday.day, 10, 15)  # a working morning
     row = await handling.clarify(EXECUTOR, m.id, world.phone.id, "Уточнил номер квартиры",
                                  occurred_at=inside)
     assert row.channel == Channel.PHONE and row.contact_value == world.phone.value
     assert row.occurred_at == inside
-    for outside in (local(2026, 11, 2, 13, 15), local(2026, 11, 2, 21), local(2026, 11, 4, 11)):
+    ymd = (workday.year, workday.month, workday.day)
+    for outside in (local(*ymd, 13, 15), local(*ymd, 21),  # lunch, evening
+                    local(day_off.year, day_off.month, day_off.day, 11)):
         with pytest.raises(DomainError) as caught:
             await handling.clarify(EXECUTOR, m.id, world.phone.id, "Звонок", occurred_at=outside)
         assert caught.value.code == ErrorCode.OUTSIDE_WORKING_HOURS
@@ -283,7 +301,8 @@ async def test_refusal_grounded_only_in_law_is_blocked(world: World):
     assert any(f["code"] == "refusal_legal_only" for f in draft.findings)
     with pytest.raises(DomainError) as caught:
         await handling.send_answer(EXECUTOR, m.id)
-    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS and "своими словами" in caught.value.message
+    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS
+    assert "своими словами" in caught.value.message
     await handling.draft_answer(
         EXECUTOR, m.id, "Мы не можем назначить субсидию, потому что расходы на ЖКХ у вашей "
         "семьи меньше 22% дохода. Если доход уменьшится, подайте заявление снова.",

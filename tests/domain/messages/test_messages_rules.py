@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.domain.messages.messages_world import local
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.errors import DomainError, ErrorCode
@@ -19,6 +18,7 @@ from domain.messages.models import (
     RequestForm,
 )
 from domain.settings import Settings
+from tests.domain.messages.messages_world import local
 
 S = MessageStatus
 CAL = WorkCalendar.default(Settings(_env_file=None))
@@ -68,7 +68,8 @@ def test_urgent_limit_is_five_working_days():
     with pytest.raises(DomainError) as caught:
         rules.check_urgent_due(dt.date(2026, 11, 11), dt.date(2026, 11, 2),
                                dt.date(2026, 11, 2), CAL, SETTINGS)
-    assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE and caught.value.field == "dueDate"
+    assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE
+    assert caught.value.field == "urgentDueDate"
     with pytest.raises(DomainError):  # a day off is no deadline
         rules.check_urgent_due(dt.date(2026, 11, 4), dt.date(2026, 11, 2), dt.date(2026, 11, 2),
                                CAL, SETTINGS)
@@ -92,10 +93,12 @@ def test_internal_terms_per_category():
 
 
 def _inputs(**changes):
-    base = dict(status=S.REGISTERED, audience=Audience.EXTERNAL, form=RequestForm.WRITTEN,
-                abuse_status=AbuseStatus.NONE, urgent=None, received_at=local(2026, 11, 2, 10),
-                registration_due_date=dt.date(2026, 11, 5), answer_due_date=dt.date(2026, 12, 2),
-                urgent_due_date=None, abuse_notice_due_date=None, internal_due_date=None)
+    base = {"status": S.REGISTERED, "audience": Audience.EXTERNAL, "form": RequestForm.WRITTEN,
+                "abuse_status": AbuseStatus.NONE, "urgent": None,
+                "received_at": local(2026, 11, 2, 10),
+                "registration_due_date": dt.date(2026, 11, 5),
+                "answer_due_date": dt.date(2026, 12, 2),
+                "urgent_due_date": None, "abuse_notice_due_date": None, "internal_due_date": None}
     base.update(changes)
     return rules.DeadlineInputs(**base)
 
@@ -181,7 +184,8 @@ def test_legal_answer_channel(arrival, contact_kind, expected):
     """59-FZ art. 10 p. 4, R-2.9: an electronic appeal (email, web form, mobile app) is
     answered electronically to the address given in it, a letter by post; other arrivals and
     internal requests by the client's choice."""
-    from domain.clients.models import Channel, ContactKind
+    from domain.clients.models import ContactKind
+    from domain.enums import Channel
 
     kind = ContactKind(contact_kind) if contact_kind else None
     got = rules.legal_answer_channel(Channel(arrival), Audience.EXTERNAL, kind)

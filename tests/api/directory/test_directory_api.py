@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from api.relay import encode_id
 from tests.domain.messages.messages_world import World
 
 SPHERES = "query { spheres { id code name keywords { id term weight } } }"
@@ -30,13 +31,17 @@ async def test_spheres_seeded_and_keywords_editable(gql, world: World):
     body = await gql('query($t: String!) { checkText(text: $t) { spheres { code } } }',
                      {"t": "Когда зальют каток во дворе?"}, as_="operator")
     assert body["data"]["checkText"]["spheres"][0]["code"] == "culture_sport"
-    body = await gql("""mutation($id: ID!) { removeSphereKeyword(keywordId: $id) { removedId
-        errors { code } } }""", {"id": keyword["id"]})
+    remove = """mutation($id: ID!) { removeSphereKeyword(input: {keywordId: $id}) { removedId
+        errors { code field } } }"""
+    body = await gql(remove, {"id": keyword["id"]})
     assert body["data"]["removeSphereKeyword"]["removedId"] == keyword["id"]
     for forged in ("99999999999999999999999", "-1", "x"):
-        body = await gql("""mutation($id: ID!) { removeSphereKeyword(keywordId: $id) {
-            removedId errors { code } } }""", {"id": forged})
-        assert body["data"]["removeSphereKeyword"]["errors"] == [{"code": "NOT_FOUND"}]
+        body = await gql(remove, {"id": encode_id("SphereKeyword", forged)})
+        assert body["data"]["removeSphereKeyword"]["errors"] == [
+            {"code": "NOT_FOUND", "field": "keywordId"}]
+        body = await gql(remove, {"id": forged})  # not a global ID at all
+        assert body["data"]["removeSphereKeyword"]["errors"] == [
+            {"code": "INVALID_ID", "field": "keywordId"}]
     body = await gql("""mutation($input: SetSphereKeywordsInput!) { setSphereKeywords(input: $input)
         { sphere { keywords { term } } errors { code } } }""",
                      {"input": {"sphereId": culture["id"], "keywords": [
@@ -61,7 +66,7 @@ async def test_sphere_crud(gql, world: World):
     body = await gql("""mutation { createSphere(input: {code: "health", name: "Дубль"}) {
         sphere { id } errors { code field } } }""")
     assert body["data"]["createSphere"]["errors"][0]["code"] == "DUPLICATE"
-    body = await gql("""mutation($id: ID!) { updateSphere(input: {id: $id, active: false}) {
+    body = await gql("""mutation($id: ID!) { updateSphere(input: {sphereId: $id, active: false}) {
         sphere { active } errors { code } } }""", {"id": sphere["id"]})
     assert body["data"]["updateSphere"]["sphere"]["active"] is False
     active = (await gql(SPHERES, as_="operator"))["data"]["spheres"]
@@ -83,17 +88,20 @@ async def test_external_agencies_crud(gql, world: World):
                                         "website": "ftp://x"}})
     fields = {e["field"] for e in body["data"]["createExternalAgency"]["errors"]}
     assert fields == {"name", "email", "website"}
-    body = await gql("""mutation($id: ID!) { updateExternalAgency(input: {id: $id, email: "info@tfoms73.ru"})
+    body = await gql("""mutation($id: ID!) {
+        updateExternalAgency(input: {agencyId: $id, email: "info@tfoms73.ru"})
         { agency { email } errors { code } } }""", {"id": agency["id"]})
     assert body["data"]["updateExternalAgency"]["agency"]["email"] == "info@tfoms73.ru"
-    listed = await gql('query { externalAgencies(search: "фонд") { name } }', as_="operator")
-    assert len(listed["data"]["externalAgencies"]) == 2
-    body = await gql("""mutation($id: ID!) { deleteExternalAgency(id: $id) { removedId
-        errors { code } } }""", {"id": agency["id"]})
+    listed = await gql('query { externalAgencies(search: "фонд") { edges { node { name } } } }',
+                       as_="operator")
+    assert len(listed["data"]["externalAgencies"]["edges"]) == 2
+    delete = """mutation($id: ID!) { deleteExternalAgency(input: {agencyId: $id}) { removedId
+        errors { code field } } }"""
+    body = await gql(delete, {"id": agency["id"]})
     assert body["data"]["deleteExternalAgency"]["removedId"] == agency["id"]
-    body = await gql("""mutation($id: ID!) { deleteExternalAgency(id: $id) { removedId
-        errors { code } } }""", {"id": agency["id"]})
-    assert body["data"]["deleteExternalAgency"]["errors"][0]["code"] == "NOT_FOUND"
+    body = await gql(delete, {"id": agency["id"]})
+    assert body["data"]["deleteExternalAgency"]["errors"] == [
+        {"code": "NOT_FOUND", "field": "agencyId"}]
 
 
 async def test_departments_and_staff(gql, world: World):
@@ -106,9 +114,10 @@ async def test_departments_and_staff(gql, world: World):
                      {"d": dep["id"]})
     member = body["data"]["saveStaffMember"]["staffMember"]
     assert member == {"subject": "hr-1", "supervisor": True, "department": {"name": "Отдел кадров"}}
-    staff = await gql("query($d: ID) { staffMembers(departmentId: $d) { subject } }",
+    staff = await gql("query($d: ID) { staffMembers(departmentId: $d) { edges { node { subject }"
+                      " } } }",
                       {"d": dep["id"]}, as_="supervisor")
-    assert staff["data"]["staffMembers"] == [{"subject": "hr-1"}]
+    assert staff["data"]["staffMembers"]["edges"] == [{"node": {"subject": "hr-1"}}]
     names = [d["name"] for d in (await gql("query { departments { name } }",
                                            as_="operator"))["data"]["departments"]]
     assert "Отдел кадров" in names

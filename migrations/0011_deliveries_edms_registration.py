@@ -1,3 +1,6 @@
+"""R-8 and R-6.2: the outgoing EDMS link of an answer and of a delivery, and the FIXED route
+(mailings by email only)."""
+
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
@@ -5,7 +8,7 @@ from domain.deliveries.models import RouteReason
 
 
 class Migration(migrations.Migration):
-    dependencies = [('okno', '0009_clients_search')]
+    dependencies = [('okno', '0010_history_event_public_id')]
 
     initial = False
 
