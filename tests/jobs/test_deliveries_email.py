@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from arq import Retry
 
-from domain.clients.models import Channel
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history.models import InteractionEvent
 from jobs import deliveries as delivery_jobs

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from domain.clients import service as clients
-from domain.clients.models import Channel, ChannelPreference, ContactKind
+from domain.clients.models import ChannelPreference, ContactKind
+from domain.enums import Channel
 from tests.domain.messages.messages_world import ADMIN, World
 from tests.support.deliveries import MailRecorder, SmtpServer, run_worker
 
@@ -31,23 +32,24 @@ async def ok(gql, query: str, variables: dict, field: str, **who) -> dict:
 
 async def answered(gql, world: World, mid: str) -> None:
     """Registration, assignment, sphere, the answer: as staff drive it."""
-    await ok(gql, """mutation($id: ID!) { registerMessage(id: $id) { message { status }
-        errors { code } } }""", {"id": mid}, "registerMessage", **OPERATOR)
+    await ok(gql, """mutation($id: ID!) { registerMessage(input: {messageId: $id}) {
+        message { status } errors { code } } }""", {"id": mid}, "registerMessage", **OPERATOR)
     await ok(gql, """mutation($in: AssignMessageInput!) { assignMessage(input: $in) {
-        message { status } errors { code } } }""", {"in": {"id": mid, "executor": "exec-1"}},
-        "assignMessage", **OPERATOR)
-    await ok(gql, """mutation($id: ID!) { startMessageWork(id: $id) { message { status }
-        errors { code } } }""", {"id": mid}, "startMessageWork", **EXECUTOR)
+        message { status } errors { code } } }""",
+        {"in": {"messageId": mid, "executorSubject": "exec-1"}}, "assignMessage", **OPERATOR)
+    await ok(gql, """mutation($id: ID!) { startMessageWork(input: {messageId: $id}) {
+        message { status } errors { code } } }""", {"id": mid}, "startMessageWork", **EXECUTOR)
     sphere = await world.sphere("housing")
-    await ok(gql, """mutation($id: ID!, $s: ID!) { classifyMessage(id: $id, sphereId: $s) {
+    await ok(gql, """mutation($id: ID!, $s: ID!) {
+        classifyMessage(input: {messageId: $id, sphereId: $s}) {
         message { status } errors { code } } }""", {"id": mid, "s": world.gid("Sphere", sphere.id)},
         "classifyMessage", **EXECUTOR)
     await ok(gql, """mutation($in: DraftAnswerInput!) { draftAnswer(input: $in) {
         answer { id } errors { code } } }""",
         {"in": {"messageId": mid, "text": ANSWER, "outcome": "RESOLVED"}}, "draftAnswer",
         **EXECUTOR)
-    await ok(gql, """mutation($id: ID!) { sendAnswer(messageId: $id) { answer { sentAt }
-        errors { code message } } }""", {"id": mid}, "sendAnswer", **EXECUTOR)
+    await ok(gql, """mutation($id: ID!) { sendAnswer(input: {messageId: $id}) {
+        answer { sentAt } errors { code message } } }""", {"id": mid}, "sendAnswer", **EXECUTOR)
 
 
 async def answer_rows(gql, mid: str) -> list[dict]:
