@@ -136,6 +136,8 @@ class Delivery(Model):
     sent_at = fields.DatetimeField(null=True)
     printed_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)  # failed or cancelled
+    # when the retention sweep anonymised it (``retention.py``); not looked at again.
+    swept_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "delivery"
@@ -149,4 +151,5 @@ class Delivery(Model):
             Index(fields=("purpose", "created_at")),
             Index(fields=("source_type", "source_id")),
             Index(fields=("status", "next_attempt_at")),  # the sweep
+            Index(fields=("swept_at", "created_at")),  # the retention sweep
         ]

@@ -99,3 +99,11 @@ async def first_pages(client_ids: list[str], first: int
     found = await Delivery.filter(id__in=ids).order_by(
         "client_id", "-created_at", "-id").values(*LIST_COLUMNS) if ids else []
     return history.split_pages(found, client_ids, first)
+
+
+async def of_sources(source_type: str, source_ids: Iterable[Any]) -> list[dict[str, Any]]:
+    """The deliveries these records caused, with their bodies, oldest first (a client's
+    history export shows each notice as sent: R-1.5)."""
+    wanted = [str(i) for i in source_ids]
+    return await Delivery.filter(source_type=source_type, source_id__in=wanted).order_by(
+        "created_at", "id").values(*LIST_COLUMNS, "body_text") if wanted else []
