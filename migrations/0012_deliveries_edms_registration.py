@@ -8,7 +8,7 @@ from domain.deliveries.models import RouteReason
 
 
 class Migration(migrations.Migration):
-    dependencies = [('okno', '0010_history_event_public_id')]
+    dependencies = [('okno', '0011_history_retention_cases')]
 
     initial = False
 
