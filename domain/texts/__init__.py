@@ -1,7 +1,8 @@
 """Russian-text analysis shared by messages and social (pure: no database, no framework).
 
 - ``abuse.detect_abuse(text)`` — R-2.5: obscene language (masked spellings too), insults,
-  threats to life and health, each flag with its evidence span in the original text.
+  threats to life and health, each flag with its evidence span in the original text;
+  words attributed to someone else are set aside (``report.reported``).
 - ``plain_language.check_plain_language(text, refusal=...)`` — R-2.2/R-2.8: long
   sentences, office clichés, passive voice, unexplained legal references, abbreviations;
   a refusal grounded only in a legal reference is a *blocking* finding.

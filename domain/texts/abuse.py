@@ -2,9 +2,14 @@
 
 The detector only *suggests*: staff confirm before a message is treated as abusive,
 so it aims at high recall on real abuse, including deliberately masked spellings
-(«xуй» with a Latin x, «п1зда», «х*й», «б.л.я.д.ь», «п и з д е ц», «бляяяять»,
-«blyad»), while keeping ordinary words that merely contain a similar substring
-(«хлебный», «оскорбление», «рубля», «Херсон», «застрахуйте») out.
+(«xуй» with a Latin x, «п1зда», «х*й», «бл@ть», «п!здец», «б.л.я.д.ь», «п и з д е ц»,
+«бляяяять», «blyad») and short interjections («ёпт», «бл», «нах», «пздц»), while keeping
+ordinary words that merely contain a similar substring («хлебный», «оскорбление», «рубля»,
+«Херсон», «застрахуйте», «бл. 3») out.
+
+Words the writer attributes to someone else — «сосед назвал меня …», «мне написали:
+«…»» — are not the writer's abuse (``reported.py``): their evidence goes to
+``report.reported`` for staff to see, not to ``report.flags``.
 
     report = detect_abuse("…")
     report.abusive            # any flag at all
@@ -13,9 +18,11 @@ so it aims at high recall on real abuse, including deliberately masked spellings
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from domain.texts.lexicon import (
+    INTERJECTION,
     LATIN_EXCEPTIONS,
     THREAT_PHRASES,
     WORD_ENTRIES,
@@ -23,6 +30,7 @@ from domain.texts.lexicon import (
     Entry,
 )
 from domain.texts.normalize import Piece, flat, spaced_runs, words
+from domain.texts.reported import reported_spans
 
 __all__ = ["AbuseFlag", "AbuseKind", "AbuseReport", "detect_abuse"]
 
@@ -47,6 +55,9 @@ class AbuseFlag:
 @dataclass(frozen=True, slots=True)
 class AbuseReport:
     flags: tuple[AbuseFlag, ...] = field(default_factory=tuple)
+    # Evidence inside words the writer attributes to someone else («сосед назвал меня …»):
+    # shown to staff, but not abuse by the writer.
+    reported: tuple[AbuseFlag, ...] = field(default_factory=tuple)
 
     @property
     def abusive(self) -> bool:
@@ -114,18 +125,48 @@ def _threat_flags(text: str) -> list[AbuseFlag]:
     return flags
 
 
+def _interjection_flags(text: str) -> list[AbuseFlag]:
+    return [AbuseFlag(AbuseKind.OBSCENE, "блядь", m.start(), m.end(), m.group(), masked=False,
+                      confidence=0.8) for m in INTERJECTION.finditer(text)]
+
+
+def _split_reported(
+    text: str, flags: tuple[AbuseFlag, ...],
+) -> tuple[tuple[AbuseFlag, ...], tuple[AbuseFlag, ...]]:
+    """Flags inside words attributed to someone else go aside; the rest are the writer's."""
+    merged: list[list[int]] = []
+    for start, end in reported_spans(text) if flags else []:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [s for s, _ in merged]
+    own, reported = [], []
+    for flag in flags:
+        i = bisect.bisect_right(starts, flag.start) - 1
+        inside = i >= 0 and flag.end <= merged[i][1]
+        (reported if inside else own).append(flag)
+    return tuple(own), tuple(reported)
+
+
 def _dedupe(flags: list[AbuseFlag]) -> tuple[AbuseFlag, ...]:
     """One flag per overlapping span and kind: the most confident, then the widest."""
     ordered = sorted(flags, key=lambda f: (f.start, -f.confidence, -(f.end - f.start)))
     kept: list[AbuseFlag] = []
+    # Sorted by start, a flag overlaps a kept one of its kind exactly when the furthest end
+    # kept so far for that kind lies past its start: linear, however many flags there are.
+    reach: dict[AbuseKind, int] = {}
     for flag in ordered:
-        if any(k.kind == flag.kind and k.start < flag.end and flag.start < k.end for k in kept):
+        if reach.get(flag.kind, -1) > flag.start:
             continue
         kept.append(flag)
+        reach[flag.kind] = max(reach.get(flag.kind, -1), flag.end)
     return tuple(sorted(kept, key=lambda f: f.start))
 
 
 def detect_abuse(text: str | None) -> AbuseReport:
     if not text:
         return AbuseReport()
-    return AbuseReport(_dedupe(_word_flags(text) + _threat_flags(text)))
+    found = _dedupe(_word_flags(text) + _threat_flags(text) + _interjection_flags(text))
+    own, reported = _split_reported(text, found)
+    return AbuseReport(own, reported)

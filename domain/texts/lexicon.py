@@ -87,7 +87,10 @@ WORD_ENTRIES: tuple[Entry, ...] = (
     _entry(O, "хуй", rf"^{_P}?ху(?:[йяюеи]|ли$|ле$)"),
     _entry(O, "хер", r"^(?:на|по|за|ни)?хер(?:$|а$|ом$|ы$|ня|ни|ню|ов|ач|ну|ово)"),
     _entry(O, "пизда", r"^\w{0,6}?п[ие]зд"),
-    _entry(O, "ебать", rf"^{_PE}?еб(?:а|у|л|н|и|е|ы|к|ош|ищ|ец|ь)"),
+    _entry(O, "пизда", r"^пздц"),
+    # «ёб», «ёбт», «уёбок», «долбоёб»: the bare root and its clipped forms too.
+    _entry(O, "ебать", rf"^{_PE}?еб(?:а|у|л|н|и|е|ы|к|ош|ищ|ец|ь|ок|т|$)"),
+    _entry(O, "ёпт", r"^еп(?:т|та|ть|тыть|тить|тать)$"),
     _entry(O, "блядь", r"^(?:вы|за|на|по)?бля(?:$|д|т|х$)"),
     _entry(O, "мудак", r"^(?:за|от)?муд(?:а[кч]|ил|озвон|ень|охат|ох)"),
     _entry(O, "пидор", r"^пид(?:[оа]р|р)"),
@@ -96,6 +99,9 @@ WORD_ENTRIES: tuple[Entry, ...] = (
     _entry(O, "манда", r"^манд(?:а|ы|е|у|ой|ав[оа]ш\w*)$"),
     _entry(O, "сука", r"^сук(?:а|и|е|у|ой|ам|ами|ах|ин|ина|ины|иному|ины)$"),
     _entry(O, "сука", r"^суч(?:ар|ий$|ка$|ки$|ку$|кой$)"),
+    _entry(O, "сука", r"^(?:сцук(?:а|и|е|у|о|ой)|суко)$"),
+    # Clipped «на хуй». Not «пох» («похуй»): «пох. книга» is a village council's register.
+    _entry(O, "хуй", r"^нах$"),
     _entry(O, "гондон", r"^г[оа]н[дт]он"),
     _entry(O, "дрочить", r"^(?:за|по|на|от|вз|на)?дроч(?!ен)"),
     _entry(I, "шлюха", r"^шлюх"),
@@ -123,6 +129,11 @@ WORD_ENTRIES: tuple[Entry, ...] = (
     _entry(I, "ничтожество", r"^ничтожеств"),
     _entry(I, "дармоед", r"^дармоед"),
 )
+
+# «бл» cut short: an interjection when a comma, «!», the end or a lower-case word follows,
+# never before a full stop or a number («корп. 2, бл. 3» is a building block). Runs over
+# the original text, as case tells the interjection from an abbreviation.
+INTERJECTION = re.compile(r"(?<![\w@*#%$])[бБ][лЛ](?=\s*[,!?…]|\s*$|\s+[а-яё])")
 
 # Latin-only words that transliterate into a root by accident (brands, names).
 LATIN_EXCEPTIONS = frozenset({"ebay", "ebook", "ebooks", "ebitda"})

@@ -43,7 +43,8 @@ WILDCARDS = frozenset("*#%_")
 _SEPARATORS = frozenset(".,-‐‑–—'\"`~+|/\\()[]{}<>!?:;«»“”„^=")
 _ELLIPSIS = "…"
 # «Е.Б.», «Е.Б.Иванова»: initials, not a word broken up by dots.
-_INITIALS = re.compile(r"^(?:[A-ZА-ЯЁ]\.){1,2}(?:[A-ZА-ЯЁ][a-zа-яё]|$)")
+# «Е.Б» too: the last dot was trimmed off with the word's edge punctuation.
+_INITIALS = re.compile(r"^(?:[A-ZА-ЯЁ]\.){1,2}(?:[A-ZА-ЯЁ][a-zа-яё]|$)|^[A-ZА-ЯЁ]\.[A-ZА-ЯЁ]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,26 @@ def _read_mixed(raw: str, offset: int) -> tuple[list[list[tuple[str, int, int]]]
     return [p for p in parts if p], masked
 
 
+# Symbols that stand for *any* hidden letter, besides the look-alike they may also be:
+# «бл@ть» (@ for я), «с@ка» (@ for у), «ху$ня» ($ for й). «!» and «?» only between two
+# letters of the same case: «п!здец», but not «Помогите!Срочно» typed without a space.
+_MASKS = frozenset("@$")
+_MASKS_BETWEEN = frozenset("!?")
+
+
+def _hidden_letters(core: str) -> str:
+    """``core`` with masking symbols read as wildcards (same length: offsets carry over)."""
+    out = list(core)
+    for i, ch in enumerate(core):
+        if ch in _MASKS:
+            out[i] = "*"
+        elif ch in _MASKS_BETWEEN and 0 < i < len(core) - 1:
+            left, right = core[i - 1], core[i + 1]
+            if left.isalpha() and right.isalpha() and left.islower() == right.islower():
+                out[i] = "*"
+    return "".join(out)
+
+
 def _transliterate(raw: str, offset: int) -> list[tuple[str, int, int]]:
     """A Latin-only chunk read as Russian transliteration: «blyad» → «бляд»."""
     out: list[tuple[str, int, int]] = []
@@ -205,17 +226,22 @@ def words(text: str) -> Iterator[Word]:
         pieces: list[Piece] = []
         has_cyr = any(lower_cyr(ch) in CYRILLIC for ch in core)
         if has_cyr or any(ch in WILDCARDS or ch.isdigit() for ch in core) and not core.isascii():
-            parts, masked = _read_mixed(core, offset)
-            joined = [c for part in parts for c in part]
-            if len(parts) > 1 and not _INITIALS.match(core):
-                # «х.у.й»: the separators were inserted; read the chunk as one word ...
-                piece = _piece(joined, True)
-                if piece:
-                    pieces.append(piece)
-            for part in parts:  # ... and each part on its own («слово,слово»)
-                piece = _piece(part, masked)
-                if piece:
-                    pieces.append(piece)
+            readings = [core]
+            hidden = _hidden_letters(core)
+            if hidden != core:  # «бл@ть», «п!здец»: the symbol hides a letter
+                readings.append(hidden)
+            for reading in readings:
+                parts, masked = _read_mixed(reading, offset)
+                joined = [c for part in parts for c in part]
+                if len(parts) > 1 and not _INITIALS.match(core):
+                    # «х.у.й»: the separators were inserted; read the chunk as one word ...
+                    piece = _piece(joined, True)
+                    if piece:
+                        pieces.append(piece)
+                for part in parts:  # ... and each part on its own («слово,слово»)
+                    piece = _piece(part, masked)
+                    if piece:
+                        pieces.append(piece)
         else:
             for chars, masked in ((_transliterate(core, offset), True),
                                   (_lookalike_only(core, offset), True)):
