@@ -10,6 +10,15 @@ advice the executor may weigh.
 
     findings = check_plain_language(text, refusal=True)
     [f for f in findings if f.blocking]  # must be fixed before sending
+
+R-2.8 fits the wording to the reader (``TextAudience``): a person gets the rules above; a
+person whose segment or life situation calls for simpler words gets shorter sentences, no
+abbreviations at all and no legal references even explained (in a refusal or a stated
+reason a reference is blocking: the grounds must stand without it); an organisation may
+be given references without an explanation when they name the article.
+
+A *stated reason* (``reason=True``: why a message is redirected, why its term is
+extended) is grounds too: one given only as a legal reference is blocking.
 """
 
 from __future__ import annotations
@@ -22,6 +31,15 @@ from domain.texts.normalize import flat
 from domain.texts.sentences import Sentence, split_sentences
 
 DEFAULT_MAX_WORDS = 25
+SIMPLE_MAX_WORDS = 15  # R-2.8: for readers who need simpler words
+
+
+class TextAudience(StrEnum):
+    """Who reads the text (R-2.8): the checker's limits and advice depend on it."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    SIMPLE_WORDS = "simple_words"  # a person whose segment or life situation needs simpler words
 
 
 class FindingCode(StrEnum):
@@ -32,6 +50,10 @@ class FindingCode(StrEnum):
     ABBREVIATION = "abbreviation"
     REFUSAL_LEGAL_ONLY = "refusal_legal_only"  # R-2.8: grounds are only a legal reference
     REFUSAL_NO_GROUNDS = "refusal_no_grounds"  # R-2.8: a refusal that gives no grounds
+    REASON_LEGAL_ONLY = "reason_legal_only"  # a stated reason that is only a legal reference
+    # R-2.8: grounds (a refusal, a stated reason) for a reader who needs simpler words lean
+    # on a legal act
+    GROUNDS_LEGAL_REFERENCE = "grounds_legal_reference"
 
 
 class Severity(StrEnum):
@@ -176,6 +198,11 @@ _KNOWN_ABBREVIATIONS = frozenset({
     "PDF", "ФЗ", "ЗО", "СВО", "ЕПГУ", "ЧС", "ЖК", "НК", "ГК", "ТК", "КОАП", "ПФР", "СФР",
 })
 _ABBREVIATION_RE = re.compile(r"(?<![\w-])[А-ЯЁ]{2,6}(?![\w-])")
+# Everyday words even for readers who need simpler words.
+_EVERYDAY_ABBREVIATIONS = frozenset({"СМС", "SMS"})
+# An article (or its part or point) is named: «ст. 56», «статья 12», «п. 3».
+_ARTICLE_RE = re.compile(r"(?<![а-яa-z])(?:ст(?:\.|атья|атьи|атье|атью|атьей)|стст\.|п\.|пп\.|"
+                         r"пункт\w*|ч\.|част\w+)\s*\d", re.IGNORECASE)
 
 
 def legal_references(text: str) -> list[tuple[int, int]]:
@@ -248,20 +275,63 @@ def _plain_grounds(text: str, sentences: list[Sentence], refs: list[tuple[int, i
     return False
 
 
-def check_refusal(text: str) -> list[Finding]:
-    """R-2.8: a refusal states its grounds so that no legal act need be read."""
+def _own_words(text: str, refs: list[tuple[int, int]]) -> int:
+    """How many words of ``text`` say something beyond pointing at a legal act."""
+    chars = list(text)
+    for start, end in refs:
+        for k in range(start, min(end, len(chars))):
+            chars[k] = " "
+    return len(re.findall(r"[а-яa-z]{3,}", _LEGAL_FILLER.sub(" ", flat("".join(chars)))))
+
+
+def _grounds_reference(text: str, span: tuple[int, int], what: str) -> Finding:
+    start, end = span
+    return Finding(
+        FindingCode.GROUNDS_LEGAL_REFERENCE, Severity.BLOCKING, start, end, text[start:end],
+        f"Этому читателю нужны самые простые слова: {what} не должна опираться на правовой "
+        "акт даже со ссылкой в скобках. Уберите ссылку и объясните своими словами, что "
+        "произошло и что человек может сделать. Если он попросит, ссылку дадим отдельно.",
+    )
+
+
+def check_reason(text: str, audience: TextAudience = TextAudience.PERSON) -> list[Finding]:
+    """A stated reason (redirect, extension) gives it in the reader's own words."""
+    refs = legal_references(text)
+    if audience == TextAudience.SIMPLE_WORDS and refs:
+        return [_grounds_reference(text, span, "причина") for span in refs]
+    if refs and _own_words(text, refs) < 2:
+        start, end = refs[0]
+        return [Finding(
+            FindingCode.REASON_LEGAL_ONLY, Severity.BLOCKING, start, end, text[start:end],
+            "Причина указана только ссылкой на правовой акт. Объясните своими словами, почему "
+            "так сделали и что это значит для человека; ссылку можно оставить в скобках.",
+        )]
+    return []
+
+
+def check_refusal(text: str, audience: TextAudience = TextAudience.PERSON) -> list[Finding]:
+    """R-2.8: a refusal states its grounds so that no legal act need be read, in words
+    fitted to the reader."""
     sentences = split_sentences(text)
     refs = legal_references(text)
     if _plain_grounds(text, sentences, refs):
+        if audience == TextAudience.SIMPLE_WORDS:
+            return [_grounds_reference(text, span, "причина отказа") for span in refs]
         return []
     if refs:
         start, end = refs[0]
-        return [Finding(
-            FindingCode.REFUSAL_LEGAL_ONLY, Severity.BLOCKING, start, end, text[start:end],
-            "Причина отказа указана только ссылкой на правовой акт. Объясните своими словами, "
-            "почему мы отказываем и что человек может сделать: читателю не нужно открывать "
-            "закон, чтобы понять ответ. Ссылку можно оставить в скобках после объяснения.",
-        )]
+        if audience == TextAudience.ORGANISATION:
+            advice = ("Причина отказа указана только ссылкой на правовой акт. Статью можно "
+                      "оставить, но скажите одним-двумя предложениями, что она требует в этом "
+                      "случае и почему организация под это требование не подходит.")
+        else:
+            advice = ("Причина отказа указана только ссылкой на правовой акт. Объясните своими "
+                      "словами, почему мы отказываем и что человек может сделать: читателю не "
+                      "нужно открывать закон, чтобы понять ответ.")
+            if audience == TextAudience.PERSON:
+                advice += " Ссылку можно оставить в скобках после объяснения."
+        return [Finding(FindingCode.REFUSAL_LEGAL_ONLY, Severity.BLOCKING, start, end,
+                        text[start:end], advice)]
     anchor = _REFUSAL_RE.search(flat(text))
     start, end = (anchor.start(), anchor.end()) if anchor else (0, min(len(text), 60))
     return [Finding(
@@ -271,22 +341,57 @@ def check_refusal(text: str) -> list[Finding]:
     )]
 
 
+def _reference_finding(
+    text: str, span: tuple[int, int], sentences: list[Sentence], audience: TextAudience,
+) -> Finding | None:
+    start, end = span
+    fragment = text[start:end]
+    if audience == TextAudience.SIMPLE_WORDS:
+        return Finding(
+            FindingCode.LEGAL_REFERENCE, Severity.ADVICE, start, end, fragment,
+            "Этому читателю ссылки на правовые акты мешают, даже с объяснением. Скажите "
+            "своими словами, что нужно знать и сделать, а ссылку уберите.",
+        )
+    if audience == TextAudience.ORGANISATION:
+        if _ARTICLE_RE.search(fragment):
+            return None  # an organisation may be given the article itself
+        return Finding(
+            FindingCode.LEGAL_REFERENCE, Severity.ADVICE, start, end, fragment,
+            "Ссылка на правовой акт без статьи. Назовите статью и пункт или объясните, что "
+            "в акте сказано для этого случая.",
+        )
+    if _explained(text, span, sentences):
+        return None
+    return Finding(
+        FindingCode.LEGAL_REFERENCE, Severity.ADVICE, start, end, fragment,
+        "Ссылка на правовой акт без объяснения. Расскажите простыми словами, что в нём "
+        "сказано и что это значит для читателя; саму ссылку можно дать в скобках.",
+    )
+
+
 def check_plain_language(
-    text: str, *, refusal: bool = False, max_sentence_words: int = DEFAULT_MAX_WORDS
+    text: str, *, refusal: bool = False, reason: bool = False,
+    max_sentence_words: int = DEFAULT_MAX_WORDS,
+    audience: TextAudience = TextAudience.PERSON,
+    simple_max_sentence_words: int = SIMPLE_MAX_WORDS,
 ) -> list[Finding]:
-    """Every finding in ``text``, by position; with ``refusal=True`` also the R-2.8 check."""
+    """Every finding in ``text``, by position, for ``audience``; with ``refusal=True`` also
+    the R-2.8 refusal check, with ``reason=True`` the stated-reason check."""
     findings: list[Finding] = []
     low = flat(text)
     sentences = split_sentences(text)
+    simple = audience == TextAudience.SIMPLE_WORDS
+    limit = min(max_sentence_words, simple_max_sentence_words) if simple else max_sentence_words
 
     for sentence in sentences:
         count = len(sentence.words)
-        if count > max_sentence_words:
+        if count > limit:
             findings.append(Finding(
                 FindingCode.LONG_SENTENCE, Severity.ADVICE, sentence.start, sentence.end,
                 sentence.text,
                 f"Длинное предложение: {count} слов. Разделите его на два-три коротких: "
-                f"одна мысль — одно предложение, не длиннее {max_sentence_words} слов.",
+                f"одна мысль — одно предложение, не длиннее {limit} слов."
+                + (" Этому читателю нужны особенно короткие предложения." if simple else ""),
             ))
 
     taken: list[tuple[int, int]] = []
@@ -310,19 +415,23 @@ def check_plain_language(
             "кто и что делает: «Мы рассмотрели ваше обращение», «Министерство выплатит…».",
         ))
 
+    grounds: list[Finding] = []
+    if refusal:
+        grounds.extend(check_refusal(text, audience))
+    if reason:
+        grounds.extend(check_reason(text, audience))
+    blocked = {(f.start, f.end) for f in grounds}
     refs = legal_references(text)
-    for start, end in refs:
-        if not _explained(text, (start, end), sentences):
-            findings.append(Finding(
-                FindingCode.LEGAL_REFERENCE, Severity.ADVICE, start, end, text[start:end],
-                "Ссылка на правовой акт без объяснения. Расскажите простыми словами, что в нём "
-                "сказано и что это значит для читателя; саму ссылку можно дать в скобках.",
-            ))
+    for span in refs:
+        finding = _reference_finding(text, span, sentences, audience)
+        if finding is not None and span not in blocked:  # no advice where a block stands
+            findings.append(finding)
 
     seen: set[str] = set()
     for m in _ABBREVIATION_RE.finditer(text):
         word = m.group()
-        if word in _KNOWN_ABBREVIATIONS or word in seen or any(s <= m.start() < e for s, e in refs):
+        known = word in _EVERYDAY_ABBREVIATIONS if simple else word in _KNOWN_ABBREVIATIONS
+        if known or word in seen or any(s <= m.start() < e for s, e in refs):
             continue
         seen.add(word)
         around = text[max(0, m.start() - 3):m.end() + 3]
@@ -330,10 +439,11 @@ def check_plain_language(
             continue
         findings.append(Finding(
             FindingCode.ABBREVIATION, Severity.ADVICE, m.start(), m.end(), word,
-            f"Сокращение «{word}» может быть непонятно. При первом упоминании напишите "
-            "полностью, а сокращение дайте в скобках.",
+            f"Сокращение «{word}» может быть непонятно. "
+            + ("Этому читателю лучше написать полностью, без сокращения."
+               if simple else "При первом упоминании напишите полностью, а сокращение дайте "
+               "в скобках."),
         ))
 
-    if refusal:
-        findings.extend(check_refusal(text))
+    findings.extend(grounds)
     return sorted(findings, key=lambda f: (f.start, f.code))
