@@ -124,6 +124,9 @@ class Settings(BaseSettings):
         365, description="R-2.4: earlier appeals within N days on the same sphere count as history")
     message_max_sentence_words: int = Field(
         25, description="R-2.2: the plain-language checker flags longer sentences")
+    message_simple_max_sentence_words: int = Field(
+        15, description="R-2.8: the same limit for readers whose segment or life situation "
+        "needs simpler words")
 
     # Deliveries (outbox): email through SMTP above; SMS and messengers through an HTTP
     # gateway, or, with no gateway URL, a development adapter writing var/outbox/*.jsonl.

@@ -191,12 +191,20 @@ class DraftAnswerInput:
     outcome: AnswerOutcomeEnum = strawberry.field(description="REFUSAL triggers the R-2.8 check.")
 
 
-@strawberry.input(description="R-5.3: record the oral answer to an internal oral request.")
+@strawberry.input(description="R-5.3: record the oral answer to an internal oral request. "
+                  "R-5.4: when it could not be served orally, set `outcome: NOT_SERVED_ORALLY` "
+                  "with the other channels offered and the employee's choice.")
 class RecordOralAnswerInput:
     message_id: strawberry.ID = strawberry.field(description="The oral request (global ID).")
     text: str = strawberry.field(description="What was answered.")
     outcome: AnswerOutcomeEnum = strawberry.field(
         default=AnswerOutcome.RESOLVED, description="What the answer did.")
+    offered_channels: list[ChannelEnum] | None = strawberry.field(
+        default=None, description="R-5.4: the other channels offered (at least one, not the "
+        "one the request came by); only with NOT_SERVED_ORALLY.")
+    chosen_channel: ChannelEnum | None = strawberry.field(
+        default=None, description="R-5.4: the channel the employee chose, one of "
+        "`offeredChannels`; null when they did not choose.")
 
 
 @strawberry.type(description="Result of an answer mutation: the answer (with findings) and the "
@@ -312,7 +320,8 @@ class MessageMutations:
             row = Clarification.from_row({
                 "id": result.id, "channel": result.channel, "contact_value": result.contact_value,
                 "occurred_at": result.occurred_at, "note": result.note,
-                "written_request": result.written_request, "actor_subject": result.actor_subject})
+                "written_request": result.written_request, "actor_subject": result.actor_subject,
+                "findings": result.findings})
         return ClarificationPayload(clarification=row, errors=errors)
 
     @strawberry.mutation(description="59-FZ: extend the answer term once (+30 days) with a notice.")
@@ -351,5 +360,6 @@ class MessageMutations:
                                  ) -> AnswerPayload | None:
         result, errors = await attempt(lambda: handling.answer_oral(
             actor_of(info), _message(input.message_id), input.text, input.outcome,
-            info.context.settings))
+            info.context.settings, offered_channels=input.offered_channels,
+            chosen_channel=input.chosen_channel))
         return await _answer_payload(result, errors)

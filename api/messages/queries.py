@@ -20,6 +20,7 @@ from api.messages.types import (
     MessageStatusEnum,
     PlainLanguageFinding,
     SphereSuggestion,
+    TextAudienceEnum,
     load_message,
 )
 from api.permissions import actor_of
@@ -34,7 +35,7 @@ from api.relay import (
 from domain.directory import queries as directory
 from domain.errors import DomainError
 from domain.messages import queries
-from domain.texts import check_plain_language, classify, detect_abuse
+from domain.texts import TextAudience, check_plain_language, classify, detect_abuse
 from domain.validation import TEXT_MAX, clean_text
 
 
@@ -133,20 +134,31 @@ class MessageQueries:
         return DeadlineAlertConnection.from_rows(rows, has_next, after)
 
     @strawberry.field(description="Run the checkers on a text while it is being written: plain "
-                      "language (with the refusal rule when `refusal`), abuse, spheres.")
+                      "language (with the refusal rule when `refusal`, the stated-reason rule "
+                      "when `reason`, fitted to `audience`), abuse, spheres.")
     async def check_text(
         self, info: Info,
         text: Annotated[str, strawberry.argument(description="The text being written.")],
         refusal: Annotated[bool, strawberry.argument(
             description="The text refuses: also check that it explains its grounds plainly "
             "(R-2.8).")] = False,
+        audience: Annotated[TextAudienceEnum | None, strawberry.argument(
+            description="R-2.8: who will read it; draftAnswer uses the client's segment. "
+            "Defaults to PERSON.")] = None,
+        reason: Annotated[bool, strawberry.argument(
+            description="The text is a stated reason (a redirect or extension notice).")
+        ] = False,
     ) -> TextCheck | None:
         try:
             clean = clean_text(text, "text", max_length=TEXT_MAX, multiline=True) or ""
         except DomainError as exc:
             raise bad_input(exc) from None
-        limit = info.context.settings.message_max_sentence_words
-        findings = check_plain_language(clean, refusal=refusal, max_sentence_words=limit)
+        settings = info.context.settings
+        findings = check_plain_language(
+            clean, refusal=refusal, reason=reason,
+            audience=TextAudience(audience) if audience else TextAudience.PERSON,
+            max_sentence_words=settings.message_max_sentence_words,
+            simple_max_sentence_words=settings.message_simple_max_sentence_words)
         ranked = classify(clean, await directory.dictionaries())
         return TextCheck(
             findings=[PlainLanguageFinding.from_dict(f.as_dict()) for f in findings],

@@ -49,7 +49,7 @@ from domain.messages.models import (
     UrgencyReasonCode,
 )
 from domain.pagination import encode_cursor
-from domain.texts import AbuseKind, FindingCode, Severity
+from domain.texts import AbuseKind, FindingCode, Severity, TextAudience
 
 MessageStatusEnum = strawberry.enum(MessageStatus, description="Where a message is in its "
                                     "lifecycle: RECEIVED → REGISTERED → ASSIGNED → IN_WORK → "
@@ -136,6 +136,8 @@ _describe(AnswerOutcomeEnum, {
     AnswerOutcome.PARTIAL: "Partly met.",
     AnswerOutcome.REFUSAL: "Refused: the grounds must be explained plainly (R-2.8).",
     AnswerOutcome.INFORMATION: "The requested information is given.",
+    AnswerOutcome.NOT_SERVED_ORALLY: "R-5.4: an oral request that could not be served orally; "
+    "other channels were offered (recordOralAnswer only).",
 })
 _describe(AnswerMethodEnum, {
     AnswerMethod.WRITTEN: "Sent through the client's channels.",
@@ -159,10 +161,15 @@ _describe(FindingCodeEnum, {
     FindingCode.REFUSAL_LEGAL_ONLY: "R-2.8: a refusal grounded only in a legal reference "
     "(blocking).",
     FindingCode.REFUSAL_NO_GROUNDS: "R-2.8: a refusal that gives no grounds (blocking).",
+    FindingCode.REASON_LEGAL_ONLY: "A stated reason (redirect, extension) given only as a legal "
+    "reference (blocking).",
+    FindingCode.GROUNDS_LEGAL_REFERENCE: "R-2.8: a refusal or stated reason for a reader who "
+    "needs simpler words leans on a legal act (blocking).",
 })
 _describe(SeverityEnum, {
     Severity.ADVICE: "May be weighed and left.",
-    Severity.BLOCKING: "Stops the answer from being sent.",
+    Severity.BLOCKING: "Stops the text (an answer, a notice's reason or question) from being "
+    "sent: REFUSAL_GROUNDS.",
 })
 _describe(UrgencyReasonCodeEnum, {
     UrgencyReasonCode.ASKS_URGENT: "The client asks for haste.",
@@ -180,6 +187,18 @@ _describe(UrgencyReasonCodeEnum, {
 def _staff(info: Info) -> bool:
     actor = info.context.actor
     return actor is not None and actor.is_staff
+
+
+TextAudienceEnum = strawberry.enum(
+    TextAudience, description="R-2.8: who reads a text, for the plain-language checker: "
+    "PERSON; ORGANISATION (articles of legal acts may be named without an explanation); "
+    "SIMPLE_WORDS, a person whose segment or life situation needs simpler words (shorter "
+    "sentences, no abbreviations, no legal references in refusals and reasons).")
+_describe(TextAudienceEnum, {
+    TextAudience.PERSON: "A citizen: the default.",
+    TextAudience.ORGANISATION: "An organisation or an entrepreneur.",
+    TextAudience.SIMPLE_WORDS: "A person whose segment or life situation needs simpler words.",
+})
 
 
 @strawberry.type(description="A plain-language finding (R-2.2, R-2.8): a span of the text and "
@@ -282,6 +301,8 @@ class Clarification(RowNode, relay.Node):
     written_request: bool = strawberry.field(description="A written request was also sent.")
     actor_subject: str = strawberry.field(
         description="Who contacted the client: their token subject (see `actor`).")
+    findings: list[PlainLanguageFinding] = strawberry.field(
+        description="R-2.2 advice on the written question as sent (empty without one).")
 
     @classmethod
     def visible(cls, actor: Actor | None, row: dict) -> bool:
@@ -291,7 +312,8 @@ class Clarification(RowNode, relay.Node):
     def from_row(cls, r: dict) -> Clarification:
         return cls(id=str(r["id"]), channel=r["channel"], contact_value=r["contact_value"],
                    occurred_at=r["occurred_at"], note=r["note"],
-                   written_request=r["written_request"], actor_subject=r["actor_subject"])
+                   written_request=r["written_request"], actor_subject=r["actor_subject"],
+                   findings=[PlainLanguageFinding.from_dict(f) for f in r.get("findings") or []])
 
     @strawberry.field(description="Who contacted the client, from the staff directory.")
     async def actor(self, info: Info) -> StaffMember | None:
@@ -447,6 +469,9 @@ class Message(RowNode, relay.Node):
     extension_reason: str | None = strawberry.field(description="Why the term was extended.")
     redirect_reason: str | None = strawberry.field(
         description="R-2.6: why it was redirected, as told to the client.")
+    chosen_channel: ChannelEnum | None = strawberry.field(
+        description="R-5.4: of the channels offered when an oral request could not be served "
+        "orally, the one the employee chose; null when none was chosen.")
     closed_at: dt.datetime | None = strawberry.field(
         description="When it was answered, redirected or closed; null while open.")
     created_at: dt.datetime = strawberry.field(description="When the record was created.")
@@ -473,8 +498,9 @@ class Message(RowNode, relay.Node):
             registration_due_date=r["registration_due_date"],
             answer_due_date=r["answer_due_date"], redirect_due_date=r["redirect_due_date"],
             extended=r["extended"], extension_reason=r["extension_reason"],
-            redirect_reason=r["redirect_reason"], closed_at=r["closed_at"],
-            created_at=r["created_at"], updated_at=r["updated_at"], row=r,
+            redirect_reason=r["redirect_reason"], chosen_channel=r["chosen_channel"],
+            closed_at=r["closed_at"], created_at=r["created_at"], updated_at=r["updated_at"],
+            row=r,
         )
 
     @classmethod
@@ -553,6 +579,27 @@ class Message(RowNode, relay.Node):
         if not _staff(info):
             return []
         return [AbuseFlag.from_dict(f) for f in (self.row["abuse_flags"] or [])]
+
+    @strawberry.field(description="R-5.4: the other channels offered when an oral request "
+                      "could not be served orally (empty otherwise).")
+    def offered_channels(self) -> list[ChannelEnum]:
+        return list(self.row["offered_channels"] or [])
+
+    @strawberry.field(description="R-2.2/R-2.8: advice on the redirect reason as sent, for the "
+                      "client's segment (staff; empty for clients and when none).")
+    def redirect_reason_findings(self, info: Info) -> list[PlainLanguageFinding]:
+        return self._notice_findings(info, "redirect")
+
+    @strawberry.field(description="R-2.2/R-2.8: advice on the extension reason as sent, for the "
+                      "client's segment (staff; empty for clients and when none).")
+    def extension_reason_findings(self, info: Info) -> list[PlainLanguageFinding]:
+        return self._notice_findings(info, "extension")
+
+    def _notice_findings(self, info: Info, notice: str) -> list[PlainLanguageFinding]:
+        if not _staff(info):
+            return []
+        found = (self.row["notice_findings"] or {}).get(notice) or []
+        return [PlainLanguageFinding.from_dict(f) for f in found]
 
     @strawberry.field(description="R-2.6: where it was redirected.")
     async def redirected_to(self, info: Info) -> ExternalAgency | None:

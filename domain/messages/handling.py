@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.actor import Actor
 from domain.clients.models import ContactKind, ContactPoint
+from domain.clients.rules import CHANNEL_RU
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
 from domain.directory import queries as directory_queries
@@ -25,7 +26,7 @@ from domain.errors import DomainError, ErrorCode, not_found
 from domain.history.kinds import EventKind
 from domain.history.models import Direction
 from domain.ids import parse_uuid
-from domain.messages import access, deadlines, rules
+from domain.messages import access, deadlines, rules, wording
 from domain.messages.models import (
     AbuseStatus,
     Answer,
@@ -40,7 +41,6 @@ from domain.messages.service import context, number_of, record
 from domain.settings import Settings
 from domain.surveys import service as surveys
 from domain.surveys.models import SurveyPurpose
-from domain.texts import check_plain_language
 from domain.transaction import transaction
 from domain.validation import TEXT_MAX, clean_text
 
@@ -54,13 +54,13 @@ CHANNEL_OF_CONTACT = {
 async def clarify(
     actor: Actor, message_id: Any, contact_id: Any, note: str, *,
     occurred_at: dt.datetime | None = None, question: str | None = None,
-    settings: Settings | None = None,
+    settings: Settings | None = None, now: dt.datetime | None = None,
 ) -> Clarification:
     """R-2.7: the executor contacted the client, with the client's own contacts, in working
     hours; logged with the contact used and the time. With ``question`` a written
-    clarification request also goes to the client now."""
+    clarification request also goes to the client now (``now``: the clock, for tests)."""
     access.require(actor, access.HANDLERS)
-    ctx = await context(settings)
+    ctx = await context(settings, now)
     note = clean_text(note, "note", max_length=5000, multiline=True, required=True)
     question = clean_text(question, "question", max_length=5000, multiline=True)
     moment = occurred_at or ctx.now
@@ -93,13 +93,19 @@ async def clarify(
         if contact is None:  # only the contacts the client gave (R-2.7)
             raise not_found("Контакт", "contactId")
         channel = CHANNEL_OF_CONTACT[contact.kind]
+        findings = None
+        if question:  # R-2.2: the client reads the question
+            findings = wording.check(question, await wording.audience_of(m.client_id),
+                                     ctx.settings)
+            wording.refuse_blocking(findings, "question")
         row = await Clarification.create(
             message_id=m.id, contact_id=contact.id, channel=channel, contact_value=contact.value,
             occurred_at=moment.astimezone(dt.UTC), note=note, written_request=bool(question),
-            actor_subject=actor.subject)
+            actor_subject=actor.subject, findings=findings)
         await record(m, EventKind.MESSAGE_CLARIFIED, "Исполнитель уточнил вопрос у клиента",
                      actor, direction=Direction.OUTBOUND, channel=channel,
-                     details={"contact": contact.value, "at": moment.isoformat()})
+                     details={"contact": contact.value, "at": moment.isoformat(),
+                              **(wording.summary(findings) if findings is not None else {})})
         if question:
             await deliveries.send(
                 m.client_id, Purpose.CLARIFICATION_REQUEST, "clarification_request",
@@ -124,6 +130,8 @@ async def extend(actor: Actor, message_id: Any, reason: str,
         if m.extended:
             raise DomainError(ErrorCode.ALREADY_EXTENDED, "Срок ответа уже продлевали: по закону "
                               "его продлевают только один раз.", "messageId")
+        findings = await _notice_findings(m, "extension", reason, "extensionReason",
+                                          ctx.settings)
         old = m.answer_due_date
         m.answer_due_date = rules.extended_due(old, ctx.calendar, ctx.settings)
         m.extended, m.extension_reason = True, reason
@@ -131,7 +139,8 @@ async def extend(actor: Actor, message_id: Any, reason: str,
         await m.save()
         await record(m, EventKind.MESSAGE_EXTENDED,
                      f"Срок ответа продлён до {m.answer_due_date:%d.%m.%Y}", actor,
-                     details={"from": str(old), "to": str(m.answer_due_date), "reason": reason})
+                     details={"from": str(old), "to": str(m.answer_due_date), "reason": reason,
+                              **wording.summary(findings)})
         await deliveries.send(
             m.client_id, Purpose.EXTENSION_NOTICE, "extension_notice",
             {"message_number": number_of(m), "new_deadline": m.answer_due_date,
@@ -159,13 +168,16 @@ async def redirect(actor: Actor, message_id: Any, agency_id: Any, reason: str,
         if not agency.active:
             raise DomainError(ErrorCode.INVALID, "Это ведомство отключено в справочнике.",
                               "agencyId")
+        findings = await _notice_findings(m, "redirect", reason, "redirectReason",
+                                          ctx.settings)
         m.redirected_to_id, m.redirect_reason, m.closed_at = agency.id, reason, ctx.now
         late = bool(m.redirect_due_date and ctx.today > m.redirect_due_date)
         deadlines.refresh(m, ctx.calendar, ctx.settings)
         await m.save()
         await record(m, EventKind.MESSAGE_REDIRECTED, f"Обращение переадресовано: {agency.name}",
                      actor, details={"agencyId": str(agency.id), "late": late,
-                                     "dueDate": str(m.redirect_due_date)})
+                                     "dueDate": str(m.redirect_due_date),
+                                     **wording.summary(findings)})
         contacts = ", ".join(x for x in (agency.phone, agency.email, agency.website,
                                          agency.postal_address) if x)
         await deliveries.send(
@@ -187,10 +199,22 @@ async def _legal(m: Message) -> dict[str, Any]:
             "legal_contact_id": m.contact_id if channel is not None else None}
 
 
-def _check_text(text: str, outcome: AnswerOutcome, settings: Settings) -> list[dict]:
-    findings = check_plain_language(text, refusal=outcome == AnswerOutcome.REFUSAL,
-                                    max_sentence_words=settings.message_max_sentence_words)
-    return [f.as_dict() for f in findings]
+async def _notice_findings(m: Message, notice: str, text: str, field: str,
+                           settings: Settings) -> list[dict]:
+    """R-2.2/R-2.8: a reason staff typed into a notice is checked like the answer, for the
+    client's segment; a blocking finding refuses the step, advice is kept on the message."""
+    findings = wording.check(text, await wording.audience_of(m.client_id), settings,
+                             reason=True)
+    wording.refuse_blocking(findings, field)
+    m.notice_findings = {**(m.notice_findings or {}), notice: findings}
+    return findings
+
+
+async def _check_text(m: Message, text: str, outcome: AnswerOutcome,
+                      settings: Settings) -> list[dict]:
+    """R-2.2, and R-2.8 for a refusal, in words fitted to the client's segment."""
+    return wording.check(text, await wording.audience_of(m.client_id), settings,
+                         refusal=outcome == AnswerOutcome.REFUSAL)
 
 
 async def draft_answer(actor: Actor, message_id: Any, text: str, outcome: AnswerOutcome,
@@ -204,7 +228,10 @@ async def draft_answer(actor: Actor, message_id: Any, text: str, outcome: Answer
         m = await access.get_message_for(actor, message_id, lock=True)
         access.require_handler(actor, m)
         rules.next_status(m.status, "draft_answer")
-        findings = _check_text(text, outcome, ctx.settings)
+        if outcome == AnswerOutcome.NOT_SERVED_ORALLY:
+            raise DomainError(ErrorCode.INVALID, "Этот итог только для устных запросов.",
+                              "outcome")
+        findings = await _check_text(m, text, outcome, ctx.settings)
         answer = await Answer.get_or_none(message_id=m.id)
         if answer is None:
             answer = await Answer.create(
@@ -256,7 +283,7 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
         if answer.sent_at is not None:
             raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже отправлен.", "messageId")
         _ready_to_close(m)
-        answer.findings = _check_text(answer.text, answer.outcome, ctx.settings)
+        answer.findings = await _check_text(m, answer.text, answer.outcome, ctx.settings)
         blocking = [f for f in answer.findings if f["severity"] == "blocking"]
         if blocking:
             await answer.save(update_fields=["findings", "updated_at"])
@@ -282,11 +309,47 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
     return answer
 
 
+def _offered(m: Message, outcome: AnswerOutcome, offered: list[Channel] | None,
+             chosen: Channel | None) -> list[Channel]:
+    """R-5.4: the other channels offered when an oral request could not be served orally,
+    and the client's choice among them."""
+    offered = list(dict.fromkeys(Channel(c) for c in offered or ()))
+    if outcome != AnswerOutcome.NOT_SERVED_ORALLY:
+        if offered or chosen is not None:
+            raise DomainError(ErrorCode.INVALID, "Другие способы связи указывают, только если "
+                              "запрос не удалось решить устно.",
+                              "offeredChannels" if offered else "chosenChannel")
+        return []
+    if not offered:
+        raise DomainError(ErrorCode.REQUIRED, "Укажите, какие другие способы связи предложили "
+                          "сотруднику.", "offeredChannels")
+    if m.channel in offered:
+        raise DomainError(ErrorCode.INVALID, f"Предложите другой способ связи: запрос уже пришёл "
+                          f"так ({CHANNEL_RU[m.channel]}).", "offeredChannels")
+    if chosen is not None and Channel(chosen) not in offered:
+        raise DomainError(ErrorCode.INVALID, "Выбранный способ связи должен быть среди "
+                          "предложенных.", "chosenChannel")
+    return offered
+
+
+def _oral_summary(outcome: AnswerOutcome, offered: list[Channel], chosen: Channel | None) -> str:
+    if outcome != AnswerOutcome.NOT_SERVED_ORALLY:
+        return "Дан устный ответ на запрос"
+    names = ", ".join(CHANNEL_RU[c] for c in offered)
+    choice = f"выбран: {CHANNEL_RU[chosen]}" if chosen else "способ пока не выбран"
+    return (f"Запрос не удалось решить устно. Предложены другие способы связи: {names}; "
+            f"{choice}.")
+
+
 async def answer_oral(actor: Actor, message_id: Any, text: str,
                       outcome: AnswerOutcome = AnswerOutcome.RESOLVED,
-                      settings: Settings | None = None) -> Answer:
+                      settings: Settings | None = None, *,
+                      offered_channels: list[Channel] | None = None,
+                      chosen_channel: Channel | None = None) -> Answer:
     """R-5.3: an internal oral request is answered orally, at once or by the end of the
-    working day; the answer is recorded and the employee is invited to rate it."""
+    working day; the answer is recorded and the employee is invited to rate it. R-5.4: when
+    it cannot be served orally (``NOT_SERVED_ORALLY``), the record names the other channels
+    offered and the employee's choice."""
     if not actor.is_staff:
         raise access.forbid()
     ctx = await context(settings)
@@ -299,6 +362,8 @@ async def answer_oral(actor: Actor, message_id: Any, text: str,
         m.status = rules.next_status(m.status, "answer_oral")
         if await Answer.exists(message_id=m.id, sent_at__isnull=False):
             raise DomainError(ErrorCode.ALREADY_ANSWERED, "Ответ уже дан.", "messageId")
+        offered = _offered(m, outcome, offered_channels, chosen_channel)
+        chosen = Channel(chosen_channel) if chosen_channel is not None else None
         await Answer.filter(message_id=m.id).delete()
         answer = await Answer.create(
             message_id=m.id, text=text, outcome=outcome, method=AnswerMethod.ORAL,
@@ -306,6 +371,8 @@ async def answer_oral(actor: Actor, message_id: Any, text: str,
         deadline_at = m.due_at
         m.closed_at = ctx.now
         m.executor = m.executor or actor.subject
+        if offered:
+            m.offered_channels, m.chosen_channel = [str(c) for c in offered], chosen
         deadlines.refresh(m, ctx.calendar, ctx.settings)
         await m.save()
         invitation = await surveys.invite_and_notify(
@@ -314,7 +381,10 @@ async def answer_oral(actor: Actor, message_id: Any, text: str,
             executor=m.executor, about=f"запрос № {number_of(m)}")
         answer.survey_invitation_id = invitation.id
         await answer.save(update_fields=["survey_invitation_id", "updated_at"])
-        await record(m, EventKind.MESSAGE_ANSWERED, "Дан устный ответ на запрос", actor,
-                     direction=Direction.OUTBOUND, channel=m.channel,
-                     details={"late": bool(deadline_at and ctx.now > deadline_at)})
+        details: dict[str, Any] = {"late": bool(deadline_at and ctx.now > deadline_at)}
+        if offered:
+            details |= {"offeredChannels": [str(c) for c in offered],
+                        "chosenChannel": str(chosen) if chosen else None}
+        await record(m, EventKind.MESSAGE_ANSWERED, _oral_summary(outcome, offered, chosen),
+                     actor, direction=Direction.OUTBOUND, channel=m.channel, details=details)
     return answer

@@ -67,6 +67,8 @@ class AnswerOutcome(StrEnum):
     PARTIAL = "partial"
     REFUSAL = "refusal"  # applies
     INFORMATION = "information"  # requested information given
+    # an oral request that could not be served orally; other channels were offered
+    NOT_SERVED_ORALLY = "not_served_orally"
 
 
 class AnswerMethod(StrEnum):
@@ -161,6 +163,13 @@ class Message(Model):
         "okno.ExternalAgency", related_name="messages", null=True, on_delete=fields.RESTRICT
     )
     redirect_reason = fields.CharField(max_length=2000, null=True)
+    # the plain-language findings of the texts staff typed into notices, by notice
+    # ({"redirect": [...], "extension": [...]}), as for the answer.
+    notice_findings = fields.JSONField(null=True)
+    # an oral request that could not be served orally: the other channels offered
+    # (a list of Channel values) and the one the client chose (null: none chosen).
+    offered_channels = fields.JSONField(null=True)
+    chosen_channel = fields.CharEnumField(Channel, max_length=20, null=True)
     closed_at = fields.DatetimeField(null=True)
     # when the retention sweep anonymised the case (history's sweep through
     # ``archive.py``); set, the case is not looked at again.
@@ -218,6 +227,8 @@ class Clarification(Model):
     occurred_at = fields.DatetimeField()
     note = fields.TextField()
     written_request = fields.BooleanField(default=False)  # a clarification request was sent
+    # plain-language findings of the written question, when one was sent.
+    findings = fields.JSONField(null=True)
     actor_subject = fields.CharField(max_length=200)
     created_at = fields.DatetimeField(auto_now_add=True)
 

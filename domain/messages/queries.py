@@ -36,7 +36,8 @@ MESSAGE_COLUMNS = (
     "abuse_status", "abuse_flags", "abuse_notice_due_date", "abuse_notice_sent_at",
     "registration_due_date", "answer_due_date", "redirect_due_date", "extended",
     "extension_reason", "due_kind", "due_date", "due_at", "escalated_at", "redirected_to_id",
-    "redirect_reason", "closed_at", "created_at", "updated_at",
+    "redirect_reason", "notice_findings", "offered_channels", "chosen_channel", "closed_at",
+    "created_at", "updated_at",
 )
 ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "drafted_by",
                   "drafted_at", "sent_at", "sent_by", "survey_invitation_id", "edms_number",
@@ -44,7 +45,7 @@ ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "
 ATTACHMENT_COLUMNS = ("id", "message_id", "file_name", "content_type", "size_bytes",
                       "storage_key", "created_at")
 CLARIFICATION_COLUMNS = ("id", "message_id", "contact_id", "channel", "contact_value",
-                         "occurred_at", "note", "written_request", "actor_subject")
+                         "occurred_at", "note", "written_request", "actor_subject", "findings")
 ALERT_COLUMNS = ("id", "message_id", "kind", "due_kind", "due_at", "recipients",
                  "department_id", "created_at")
 

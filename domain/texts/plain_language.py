@@ -420,7 +420,9 @@ def check_plain_language(
         grounds.extend(check_refusal(text, audience))
     if reason:
         grounds.extend(check_reason(text, audience))
-    blocked = {(f.start, f.end) for f in grounds}
+    # A reference a simpler-words reader may not be given is blocked: no advice beside it.
+    blocked = {(f.start, f.end) for f in grounds
+               if f.code == FindingCode.GROUNDS_LEGAL_REFERENCE}
     refs = legal_references(text)
     for span in refs:
         finding = _reference_finding(text, span, sentences, audience)
