@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind, ContactKind
+from domain.clients.models import ClientKind, ContactKind
 from domain.deliveries.models import Delivery
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history.models import InteractionEvent
 from domain.messages import handling, service
@@ -55,7 +56,8 @@ async def test_redirect_reason_checked_like_the_answer(world: World):
     m = await appeal(world.client.id, world.email.id, "Прошу пересчитать пенсию.")
     with pytest.raises(DomainError) as caught:
         await handling.redirect(OPERATOR, m.id, world.agency.id, BARE_LAW)
-    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS and caught.value.field == "reason"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.REFUSAL_GROUNDS,
+                                                       "redirectReason")
     assert (await Message.get(id=m.id)).status == MessageStatus.IN_WORK
     assert not await Delivery.exists(source_id=str(m.id), purpose="redirect_notice")
 
@@ -73,7 +75,8 @@ async def test_extension_reason_checked_like_the_answer(world: World):
     before = m.answer_due_date
     with pytest.raises(DomainError) as caught:
         await handling.extend(HEAD, m.id, "Согласно ч. 2 ст. 12 Федерального закона № 59-ФЗ.")
-    assert caught.value.code == ErrorCode.REFUSAL_GROUNDS and caught.value.field == "reason"
+    assert (caught.value.code, caught.value.field) == (ErrorCode.REFUSAL_GROUNDS,
+                                                       "extensionReason")
     m = await Message.get(id=m.id)
     assert not m.extended and m.answer_due_date == before
     m = await handling.extend(HEAD, m.id, "Нужно выехать на участок и осмотреть газопровод, "
