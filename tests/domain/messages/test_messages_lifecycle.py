@@ -160,10 +160,11 @@ async def test_urgent_deadline_set_by_staff_within_five_working_days(world: Worl
     assert m.urgent and m.due_kind == DeadlineKind.URGENT and m.due_date == limit
     m = await service.set_urgency(EXECUTOR, m.id, False)
     assert m.due_kind == DeadlineKind.ANSWER
+    m = await service.set_urgency(EXECUTOR, m.id, True, limit)
+    assert m.due_kind == DeadlineKind.URGENT
     with pytest.raises(DomainError) as caught:  # extension is for ordinary appeals only
-        await service.set_urgency(EXECUTOR, m.id, True, limit)
         await handling.extend(HEAD, m.id, "Нужна проверка на месте")
-    assert caught.value.code == ErrorCode.INVALID
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "messageId")
 
 
 async def test_repeated_appeals_raise_urgency(world: World):
@@ -348,10 +349,11 @@ async def test_internal_requests_terms_and_oral_answer(world: World, settings):
         await service.receive(OPERATOR, IntakeData(client_id=world.employee.id,
                                                    channel=Channel.WEB, body="Вопрос"))
     assert caught.value.code == ErrorCode.REQUIRED
-    with pytest.raises(DomainError):  # citizens do not make oral internal requests
+    with pytest.raises(DomainError) as caught:  # citizens do not make oral internal requests
         await service.receive(OPERATOR, IntakeData(client_id=world.client.id,
                                                    channel=Channel.PHONE, body="Вопрос",
                                                    form="oral"))
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "form")
 
 
 async def test_visibility_by_role_and_department(world: World):
@@ -378,9 +380,10 @@ async def test_visibility_by_role_and_department(world: World):
     citizen_msg = await service.receive(world.citizen(), IntakeData(
         client_id=world.client.id, channel=Channel.WEB, body="Спасибо за помощь с отоплением!"))
     assert citizen_msg.created_by == str(world.client.id)
-    with pytest.raises(DomainError):  # not for someone else
+    with pytest.raises(DomainError) as caught:  # not for someone else
         await service.receive(world.citizen(), IntakeData(
             client_id=stranger.id, channel=Channel.WEB, body="Вопрос"))
+    assert (caught.value.code, caught.value.field) == (ErrorCode.NOT_FOUND, "clientId")
 
 
 @pytest.mark.parametrize(("body", "code"), [

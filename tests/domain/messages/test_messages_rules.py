@@ -70,9 +70,10 @@ def test_urgent_limit_is_five_working_days():
                                dt.date(2026, 11, 2), CAL, SETTINGS)
     assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE
     assert caught.value.field == "urgentDueDate"
-    with pytest.raises(DomainError):  # a day off is no deadline
+    with pytest.raises(DomainError) as caught:  # a day off is no deadline
         rules.check_urgent_due(dt.date(2026, 11, 4), dt.date(2026, 11, 2), dt.date(2026, 11, 2),
                                CAL, SETTINGS)
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "urgentDueDate")
 
 
 def test_abuse_notice_due_in_seven_working_days():
