@@ -35,7 +35,8 @@ MESSAGE_COLUMNS = (
     "urgency_suggested", "urgency_reasons", "urgent", "urgent_due_date", "urgency_note",
     "abuse_status", "abuse_flags", "abuse_notice_due_date", "abuse_notice_sent_at",
     "registration_due_date", "answer_due_date", "redirect_due_date", "extended",
-    "extension_reason", "due_kind", "due_date", "due_at", "escalated_at", "redirected_to_id",
+    "extension_reason", "terms", "due_kind", "due_date", "due_at", "escalated_at",
+    "redirected_to_id",
     "redirect_reason", "closed_at", "created_at", "updated_at",
 )
 ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "drafted_by",

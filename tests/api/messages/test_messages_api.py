@@ -100,7 +100,7 @@ async def test_lifecycle_over_graphql_with_illegal_steps(gql, world: World):
     assert body["data"]["startMessageWork"]["errors"][0]["code"] == "ILLEGAL_TRANSITION"
     body = await gql(REGISTER, {"id": mid}, as_="operator")
     reg = body["data"]["registerMessage"]["message"]
-    assert reg["status"] == "REGISTERED" and reg["deadline"]["kind"] == "ANSWER"
+    assert reg["status"] == "REGISTERED" and reg["deadline"]["kind"] == "REDIRECT"
     body = await gql(REGISTER, {"id": mid}, as_="operator")
     assert body["data"]["registerMessage"]["errors"][0]["code"] == "ILLEGAL_TRANSITION"
     body = await gql(ASSIGN, {"input": {"messageId": mid, "executorSubject": "exec-1"}},

@@ -85,7 +85,10 @@ async def test_full_answer_flow(world: World, settings):
     assert m.registration_number.startswith("ОГ-")
     cal = WorkCalendar.default(settings)
     today = rules.local_date(dt.datetime.now(dt.UTC), cal)
-    assert m.answer_due_date == cal.legal_due_date(today, 30) and m.due_kind == DeadlineKind.ANSWER
+    assert m.answer_due_date == cal.legal_due_date(today, 30)
+    # 59-FZ: registered, the redirect term (7 days) and the answer term (30 days) both run.
+    assert [t["kind"] for t in m.terms] == ["redirect", "answer"]
+    assert m.due_kind == DeadlineKind.REDIRECT and m.due_date == m.redirect_due_date
     notice = await Delivery.get(source_id=str(m.id), purpose="receipt_notice")
     assert m.registration_number in notice.body_text
     await service.assign(OPERATOR, m.id, world.department.id, "exec-1")
@@ -317,7 +320,8 @@ async def test_edms_import_is_registered_with_its_number(world: World):
                       edms_number="73-ОГ/1234", edms_link="https://edms.ulgov.ru/doc/1234")
     m = await service.receive(OPERATOR, data)
     assert m.status == MessageStatus.REGISTERED and m.registration_number == "73-ОГ/1234"
-    assert m.due_kind == DeadlineKind.ANSWER and m.edms_link.endswith("/1234")
+    assert m.due_kind == DeadlineKind.REDIRECT and m.edms_link.endswith("/1234")
+    assert [t["kind"] for t in m.terms] == ["redirect", "answer"]
     with pytest.raises(DomainError) as caught:
         await service.receive(OPERATOR, data)
     assert caught.value.code == ErrorCode.DUPLICATE
