@@ -26,8 +26,8 @@ from domain.clients.models import Channel
 from domain.deliveries import rendering
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason, Template
 from domain.deliveries.outbox import _key, _purpose, hand_off, now
-from domain.transaction import transaction
 from domain.errors import DomainError
+from domain.transaction import transaction
 from domain.validation import normalise_email
 
 
