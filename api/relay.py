@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -9,6 +10,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import Info
+from strawberry.types.cast import cast as strawberry_cast
 
 from domain.errors import DomainError, invalid_id
 
@@ -89,3 +91,16 @@ def decode_optional_id(value: Any, type_name: str, field: str) -> str | None:
 
 def encode_id(type_name: str, node_id: Any) -> strawberry.ID:
     return strawberry.ID(str(relay.GlobalID(type_name, str(node_id))))
+
+
+async def resolve_node_of(info: Info, type_name: str, node_id: str) -> relay.Node | None:
+    """The object ``node(id:)`` would return for this type and ID: the owning area's
+    loader and its visibility check decide, so what the caller may not see is null."""
+    definition = info.schema.get_type_by_name(type_name)
+    origin = getattr(definition, "origin", None)
+    if origin is None or not hasattr(origin, "resolve_node"):
+        return None
+    found = origin.resolve_node(node_id, info=info, required=False)
+    if inspect.isawaitable(found):
+        found = await found
+    return None if found is None else strawberry_cast(origin, found)

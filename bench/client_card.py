@@ -82,9 +82,10 @@ async def prepare(clients: int, events: int) -> list[str]:
                                         additional_channel, chosen_via, updated_at)
         SELECT cp.client_id, 'email', cp.id, 'web', 'web', now()
         FROM contact_point cp WHERE cp.kind = 'email';
-        INSERT INTO interaction_event (client_id, kind, channel, direction, occurred_at, summary,
-                                       anonymised)
-        SELECT c.id, (ARRAY['message_received','message_answered','call','delivery'])[1 + g % 4],
+        INSERT INTO interaction_event (public_id, client_id, kind, channel, direction,
+                                       occurred_at, summary, anonymised)
+        SELECT gen_random_uuid(), c.id,
+               (ARRAY['message_received','message_answered','call','delivery'])[1 + g % 4],
                (ARRAY['email','phone','web','postal'])[1 + g % 4], 'inbound',
                now() - make_interval(hours => g), 'Событие номер ' || g, false
         FROM client c CROSS JOIN generate_series(1, {per_client}) AS g;

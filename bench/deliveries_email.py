@@ -36,7 +36,6 @@ import asyncpg
 
 from domain import db, redis
 from domain.clients.models import (
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
@@ -45,6 +44,7 @@ from domain.clients.models import (
 )
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.enums import Channel
 from domain.settings import Settings
 from domain.transaction import transaction
 

@@ -21,7 +21,6 @@ from domain.clients import contacts as contact_service
 from domain.clients import rules, service
 from domain.clients.models import (
     AuthorityBasis,
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
@@ -32,6 +31,7 @@ from domain.clients.models import (
 )
 from domain.directory import service as directory
 from domain.directory.models import Department, StaffMember
+from domain.enums import Channel
 from domain.surveys.definitions import ensure_default_surveys
 from domain.surveys.models import Survey
 

@@ -12,6 +12,8 @@ from arq.cron import cron
 from tortoise.exceptions import DBConnectionError
 
 from domain import redis
+from domain.clients.queries import display_name_of
+from domain.deliveries.service import notify_history_export
 from domain.history import exports, retention
 
 log = logging.getLogger(__name__)
@@ -22,9 +24,12 @@ MAX_TRIES = 5
 
 
 async def build_history_export(ctx: dict[str, Any], export_id: str) -> str:
-    """Build one export's JSON and HTML documents; a second run of a READY export is a no-op."""
+    """Build one export's JSON and HTML documents (named by the clients area) and notify the
+    client by their chosen channel (the deliveries outbox); a second run of a READY export is
+    a no-op. The job composes the areas; history imports neither."""
     try:
-        return await exports.build(ctx["settings"], export_id)
+        return await exports.build(ctx["settings"], export_id, notify=notify_history_export,
+                                   client_name=display_name_of)
     except TRANSIENT as exc:
         tries = ctx.get("job_try", 1)
         if tries >= MAX_TRIES:

@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.clients.models import AuthorityBasis, Channel, ClientKind, ContactKind, TagKind
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
+from domain.enums import Channel
 from domain.history.models import Direction, ExportStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.surveys.models import InvitationStatus, QuestionKind, SurveyPurpose
 from orjson import loads
 from tortoise.fields.base import OnDelete

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.messages.models import AbuseStatus, AlertKind, AnswerMethod, AnswerOutcome, Audience, DeadlineKind, InternalCategory, MessageStatus, RequestForm
 from orjson import loads
 from tortoise.fields.base import OnDelete

@@ -15,27 +15,27 @@ from api.clients.types import (
     ClientKindEnum,
     ContactKindEnum,
     ContactPoint,
+    LifeSituationEnum,
     Representative,
+    SegmentEnum,
 )
 from api.enums import ChannelEnum
 from api.errors import UserError, attempt
 from api.permissions import actor_of
-from api.relay import decode_id
-from domain.clients import rules, service
+from api.relay import decode_id, decode_optional_id, encode_id
+from domain.clients import service
 
 
 def _value(v: Any) -> Any:
     return service.UNSET if v is strawberry.UNSET else v
 
 
-def _id(value: Any, type_name: str, field: str) -> Any:
-    """Decode a global ID; a malformed one is passed on as-is for the service to refuse."""
-    if value is None or value is strawberry.UNSET:
-        return _value(value)
-    try:
-        return decode_id(value, type_name, field)
-    except Exception:
-        return "invalid"
+def _optional_id(value: Any, type_name: str, field: str) -> Any:
+    """An ID input of an update: unset stays unset, null clears, anything else is decoded
+    (INVALID_ID unless it is a global ID of ``type_name``)."""
+    if value is strawberry.UNSET:
+        return service.UNSET
+    return decode_optional_id(value, type_name, field)
 
 
 _INPUT = "What to do; see the input type."
@@ -73,7 +73,8 @@ class UpdateClientInput:
     organisation_name: str | None = _f("Organisations: their name (up to 500 characters).")
     inn: str | None = _f("INN with valid check digits (staff only).")
     ogrn: str | None = _f("OGRN or OGRNIP with a valid check digit (staff only).")
-    department_id: strawberry.ID | None = _f("Employees: their Department's global ID (staff only).")
+    department_id: strawberry.ID | None = _f("Employees: their Department's global ID (staff "
+                                             "only).")
     position: str | None = _f("Employees: job title (staff only).")
 
 
@@ -87,7 +88,9 @@ class ClientPayload:
 class AddContactPointInput:
     client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
     kind: ContactKindEnum = strawberry.field(description="What kind of address `value` is.")
-    value: str = strawberry.field(description="Email, phone in any common spelling, postal address, or messenger as network:handle (telegram:@ivanov).")
+    value: str = strawberry.field(description="Email, phone in any common spelling, postal "
+                                              "address, or messenger as network:handle "
+                                              "(telegram:@ivanov).")
     label: str | None = _f("The client's own name for it, e.g. «рабочий» (up to 200 characters).",
                            None)
     primary: bool = _f("Make it the primary contact of its kind (the others lose the mark).",
@@ -96,7 +99,8 @@ class AddContactPointInput:
 
 @strawberry.type(description="Result of a contact-point mutation.")
 class ContactPointPayload:
-    contact: ContactPoint | None = strawberry.field(description="The contact as saved; null on errors.")
+    contact: ContactPoint | None = strawberry.field(description="The contact as saved; null on "
+                                                                "errors.")
     errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -153,10 +157,10 @@ class ChannelPreferencePayload:
                   "an empty list clears.")
 class SetProfileTagsInput:
     client_id: strawberry.ID = strawberry.field(description="The Client's global ID.")
-    segments: list[str] | None = _f(
-        "Segments, from: " + ", ".join(rules.SEGMENTS) + ".", None)
-    life_situations: list[str] | None = _f(
-        "Life situations, from: " + ", ".join(rules.LIFE_SITUATIONS) + ".", None)
+    segments: list[SegmentEnum] | None = _f("The client's segments (duplicates count once).",
+                                            None)
+    life_situations: list[LifeSituationEnum] | None = _f(
+        "The client's life situations (duplicates count once).", None)
 
 
 @strawberry.input(description="Record that a person acts for a client (staff).")
@@ -196,7 +200,7 @@ def _client_data(data: CreateClientInput | UpdateClientInput) -> service.ClientD
         last_name=_value(data.last_name), first_name=_value(data.first_name),
         middle_name=_value(data.middle_name), organisation_name=_value(data.organisation_name),
         inn=_value(data.inn), ogrn=_value(data.ogrn),
-        department_id=_id(data.department_id, "Department", "departmentId"),
+        department_id=_optional_id(data.department_id, "Department", "departmentId"),
         position=_value(data.position),
     )
 
@@ -206,72 +210,105 @@ def _client(obj: Any) -> Client | None:
 
 
 def _global(type_name: str, node_id: Any) -> strawberry.ID | None:
-    from api.relay import encode_id
-
-    return strawberry.ID(encode_id(type_name, node_id)) if node_id is not None else None
+    return encode_id(type_name, node_id) if node_id is not None else None
 
 
 @strawberry.type
 class ClientMutations:
-    @strawberry.mutation(description="Create a client (staff).")
-    async def create_client(self, info: Info, input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
-        obj, errors = await attempt(service.create_client(actor_of(info), _client_data(input)))
+    @strawberry.mutation(description="Create a client.")
+    async def create_client(
+        self, info: Info,
+        input: Annotated[CreateClientInput, strawberry.argument(description=_INPUT)],
+    ) -> ClientPayload | None:
+        obj, errors = await attempt(lambda: service.create_client(
+            actor_of(info), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
     @strawberry.mutation(description="Change a client's details.")
-    async def update_client(self, info: Info, input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
-        obj, errors = await attempt(service.update_client(
-            actor_of(info), _id(input.id, "Client", "id"), _client_data(input)))
+    async def update_client(
+        self, info: Info,
+        input: Annotated[UpdateClientInput, strawberry.argument(description=_INPUT)],
+    ) -> ClientPayload | None:
+        obj, errors = await attempt(lambda: service.update_client(
+            actor_of(info), decode_id(input.id, "Client", "id"), _client_data(input)))
         return ClientPayload(client=_client(obj), errors=errors)
 
     @strawberry.mutation(description="Add an email, phone, postal address or messenger.")
-    async def add_contact_point(self, info: Info, input: Annotated[AddContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
-        obj, errors = await attempt(service.add_contact(
-            actor_of(info), _id(input.client_id, "Client", "clientId"), input.kind, input.value,
-            input.label, input.primary))
-        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
+    async def add_contact_point(
+        self, info: Info,
+        input: Annotated[AddContactPointInput, strawberry.argument(description=_INPUT)],
+    ) -> ContactPointPayload | None:
+        obj, errors = await attempt(lambda: service.add_contact(
+            actor_of(info), decode_id(input.client_id, "Client", "clientId"), input.kind,
+            input.value, input.label, input.primary))
+        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None,
+                                   errors=errors)
 
-    @strawberry.mutation(description="Mark a contact point verified (staff).")
-    async def verify_contact_point(self, info: Info, input: Annotated[VerifyContactPointInput, strawberry.argument(description=_INPUT)]) -> ContactPointPayload:
-        obj, errors = await attempt(service.verify_contact(
-            actor_of(info), _id(input.contact_id, "ContactPoint", "contactId"), input.primary))
-        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None, errors=errors)
+    @strawberry.mutation(description="Mark a contact point verified.")
+    async def verify_contact_point(
+        self, info: Info,
+        input: Annotated[VerifyContactPointInput, strawberry.argument(description=_INPUT)],
+    ) -> ContactPointPayload | None:
+        obj, errors = await attempt(lambda: service.verify_contact(
+            actor_of(info), decode_id(input.contact_id, "ContactPoint", "contactId"),
+            input.primary))
+        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None,
+                                   errors=errors)
 
     @strawberry.mutation(description="Remove a contact point that no channel preference uses.")
-    async def remove_contact_point(self, info: Info, input: Annotated[RemoveContactPointInput, strawberry.argument(description=_INPUT)]) -> RemoveContactPointPayload:
-        removed, errors = await attempt(service.remove_contact(
-            actor_of(info), _id(input.contact_id, "ContactPoint", "contactId")))
-        return RemoveContactPointPayload(removed_id=_global("ContactPoint", removed), errors=errors)
+    async def remove_contact_point(
+        self, info: Info,
+        input: Annotated[RemoveContactPointInput, strawberry.argument(description=_INPUT)],
+    ) -> RemoveContactPointPayload | None:
+        removed, errors = await attempt(lambda: service.remove_contact(
+            actor_of(info), decode_id(input.contact_id, "ContactPoint", "contactId")))
+        return RemoveContactPointPayload(removed_id=_global("ContactPoint", removed),
+                                         errors=errors)
 
     @strawberry.mutation(description="Record the client's channel choice (R-1.4).")
-    async def set_channel_preference(self, info: Info, input: Annotated[SetChannelPreferenceInput, strawberry.argument(description=_INPUT)]) -> ChannelPreferencePayload:
-        obj, errors = await attempt(service.set_channel_preference(
-            actor_of(info), _id(input.client_id, "Client", "clientId"), input.preferred_channel,
-            _id(input.preferred_contact_id, "ContactPoint", "preferredContactId"),
+    async def set_channel_preference(
+        self, info: Info,
+        input: Annotated[SetChannelPreferenceInput, strawberry.argument(description=_INPUT)],
+    ) -> ChannelPreferencePayload | None:
+        obj, errors = await attempt(lambda: service.set_channel_preference(
+            actor_of(info), decode_id(input.client_id, "Client", "clientId"),
+            input.preferred_channel,
+            decode_optional_id(input.preferred_contact_id, "ContactPoint", "preferredContactId"),
             input.additional_channel,
-            _id(input.additional_contact_id, "ContactPoint", "additionalContactId"),
+            decode_optional_id(input.additional_contact_id, "ContactPoint",
+                               "additionalContactId"),
             input.chosen_via))
         pref = ChannelPreference.from_model(obj) if obj is not None else None
         return ChannelPreferencePayload(preference=pref, errors=errors)
 
-    @strawberry.mutation(description="Replace profile segment and life-situation tags (staff).")
-    async def set_profile_tags(self, info: Info, input: Annotated[SetProfileTagsInput, strawberry.argument(description=_INPUT)]) -> ClientPayload:
-        obj, errors = await attempt(service.set_profile_tags(
-            actor_of(info), _id(input.client_id, "Client", "clientId"), input.segments,
+    @strawberry.mutation(description="Replace profile segment and life-situation tags.")
+    async def set_profile_tags(
+        self, info: Info,
+        input: Annotated[SetProfileTagsInput, strawberry.argument(description=_INPUT)],
+    ) -> ClientPayload | None:
+        obj, errors = await attempt(lambda: service.set_profile_tags(
+            actor_of(info), decode_id(input.client_id, "Client", "clientId"), input.segments,
             input.life_situations))
         return ClientPayload(client=_client(obj), errors=errors)
 
-    @strawberry.mutation(description="Record an authorised representative (staff).")
-    async def add_representative(self, info: Info, input: Annotated[AddRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RepresentativePayload:
-        obj, errors = await attempt(service.add_representative(
-            actor_of(info), _id(input.client_id, "Client", "clientId"),
-            _id(input.representative_id, "Client", "representativeId"), input.basis,
+    @strawberry.mutation(description="Record an authorised representative.")
+    async def add_representative(
+        self, info: Info,
+        input: Annotated[AddRepresentativeInput, strawberry.argument(description=_INPUT)],
+    ) -> RepresentativePayload | None:
+        obj, errors = await attempt(lambda: service.add_representative(
+            actor_of(info), decode_id(input.client_id, "Client", "clientId"),
+            decode_id(input.representative_id, "Client", "representativeId"), input.basis,
             input.document, input.valid_until))
         rep = Representative.from_model(obj) if obj is not None else None
         return RepresentativePayload(representative=rep, errors=errors)
 
-    @strawberry.mutation(description="Remove a representative (staff).")
-    async def remove_representative(self, info: Info, input: Annotated[RemoveRepresentativeInput, strawberry.argument(description=_INPUT)]) -> RemoveRepresentativePayload:
-        removed, errors = await attempt(service.remove_representative(
-            actor_of(info), _id(input.id, "Representative", "id")))
-        return RemoveRepresentativePayload(removed_id=_global("Representative", removed), errors=errors)
+    @strawberry.mutation(description="Remove a representative.")
+    async def remove_representative(
+        self, info: Info,
+        input: Annotated[RemoveRepresentativeInput, strawberry.argument(description=_INPUT)],
+    ) -> RemoveRepresentativePayload | None:
+        removed, errors = await attempt(lambda: service.remove_representative(
+            actor_of(info), decode_id(input.id, "Representative", "id")))
+        return RemoveRepresentativePayload(removed_id=_global("Representative", removed),
+                                           errors=errors)

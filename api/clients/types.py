@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -11,9 +10,6 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.clients.dataloaders import (
-    CONTACT_COLUMNS,
-    PREFERENCE_COLUMNS,
-    REPRESENTATIVE_COLUMNS,
     ClientByIdLoader,
     ContactPointByIdLoader,
     ContactsByClientLoader,
@@ -22,47 +18,86 @@ from api.clients.dataloaders import (
     RepresentativesByClientLoader,
     TagsByClientLoader,
 )
+from api.dataloaders import RowNode
 from api.directory.dataloaders import DepartmentByIdLoader
 from api.directory.types import Department
-from api.enums import ChannelEnum, EventKindEnum
+from api.enums import ChannelEnum, EventKindEnum, describe_values
 from api.history.types import (
     HistoryExportConnection,
     InteractionEventConnection,
     load_history,
     load_history_exports,
 )
-from api.permissions import actor_of
-from api.relay import FIRST_DESCRIPTION
+from api.relay import AFTER_DESCRIPTION, FIRST_DESCRIPTION
+from domain.actor import Actor
 from domain.clients import rules
 from domain.clients.access import can_see_client
-from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, TagKind
+from domain.clients.models import (
+    AuthorityBasis,
+    ClientKind,
+    ContactKind,
+    LifeSituation,
+    Segment,
+    TagKind,
+)
+from domain.clients.queries import (
+    CLIENT_COLUMNS,
+    CONTACT_COLUMNS,
+    PREFERENCE_COLUMNS,
+    REPRESENTATIVE_COLUMNS,
+    row_of,
+)
 
 if TYPE_CHECKING:
     from api.deliveries.types import DeliveryConnection
+    from api.messages.types import MessageConnection
 
-ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee (internal client).")
-ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point is.")
-AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act for a client.")
+ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee "
+                                                         "(internal client).")
+ContactKindEnum = strawberry.enum(ContactKind, description="What kind of address a contact point "
+                                                           "is.")
+AuthorityBasisEnum = strawberry.enum(AuthorityBasis, description="Why a representative may act "
+                                                                 "for a client.")
+SegmentEnum = strawberry.enum(
+    Segment, name="ClientSegment",
+    description="A profile segment (R-1.2), kept by staff; urgency and wording rules read it.")
+LifeSituationEnum = strawberry.enum(
+    LifeSituation, description="A profile life situation (R-1.2), kept by staff.")
 
 
-def _describe_values(enum_type: Any, descriptions: dict[Any, str]) -> None:
-    """Value descriptions for enums defined in domain/ (which must not import strawberry)."""
-    for value in enum_type.__strawberry_definition__.values:
-        value.description = descriptions[enum_type(value.value)]
-
-
-_describe_values(ClientKindEnum, {
+describe_values(ClientKindEnum, {
     ClientKind.PERSON: "A citizen (external client acting alone or through a representative).",
-    ClientKind.ORGANISATION: "A legal entity; has organisationName, a 10-digit INN, a 13-digit OGRN.",
+    ClientKind.ORGANISATION: "A legal entity; has organisationName, a 10-digit INN, a 13-digit "
+                             "OGRN.",
     ClientKind.EMPLOYEE: "An employee of the Government (internal client); has a department.",
 })
-_describe_values(ContactKindEnum, {
+describe_values(ContactKindEnum, {
     ContactKind.EMAIL: "Email address (stored lower-cased).",
     ContactKind.PHONE: "Phone number (stored in E.164, e.g. +79123456789); serves SMS and calls.",
     ContactKind.POSTAL: "Postal address, free text.",
     ContactKind.MESSENGER: "Messenger handle as network:handle, e.g. telegram:@ivanov.",
 })
-_describe_values(AuthorityBasisEnum, {
+describe_values(SegmentEnum, {
+    Segment.PENSIONER: "Пенсионер.",
+    Segment.LARGE_FAMILY: "Многодетная семья.",
+    Segment.DISABLED: "Инвалидность.",
+    Segment.ENTREPRENEUR: "Предприниматель.",
+    Segment.VETERAN: "Ветеран.",
+    Segment.STUDENT: "Студент.",
+    Segment.LOW_INCOME: "Малоимущие.",
+    Segment.SVO_PARTICIPANT: "Участник СВО или член его семьи.",
+})
+describe_values(LifeSituationEnum, {
+    LifeSituation.BIRTH_OF_CHILD: "Рождение ребёнка.",
+    LifeSituation.JOB_LOSS: "Потеря работы.",
+    LifeSituation.MOVING: "Переезд.",
+    LifeSituation.RETIREMENT: "Выход на пенсию.",
+    LifeSituation.ILLNESS: "Болезнь.",
+    LifeSituation.LOSS_OF_BREADWINNER: "Потеря кормильца.",
+    LifeSituation.EMERGENCY: "Чрезвычайная ситуация.",
+    LifeSituation.HOUSING_PROBLEM: "Жилищная проблема.",
+})
+describe_values(AuthorityBasisEnum, {
     AuthorityBasis.POWER_OF_ATTORNEY: "A power of attorney (доверенность).",
     AuthorityBasis.LEGAL_REPRESENTATIVE: "By law: a parent, guardian or trustee.",
     AuthorityBasis.CHARTER: "The head of an organisation acting under its charter (устав).",
@@ -70,21 +105,28 @@ _describe_values(AuthorityBasisEnum, {
 })
 
 
-AFTER = "Continue after this cursor (a previous page's `pageInfo.endCursor`)."
+AFTER = AFTER_DESCRIPTION
 
 
-def _model_row(obj: Any, columns: Iterable[str]) -> dict[str, Any]:
-    return {c: getattr(obj, c) for c in columns}
+def sees_client(actor: Actor | None, client_id: Any) -> bool:
+    """The one visibility rule of the area: the client themselves (or their token's
+    record), or staff; nobody without a token."""
+    return actor is not None and can_see_client(actor, client_id)
 
 
 @strawberry.type(description="An address at which the client can be reached.")
-class ContactPoint(relay.Node):
+class ContactPoint(RowNode, relay.Node):
+    node_loader = ContactPointByIdLoader
+
     id: relay.NodeID[str]
-    kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or messenger.")
+    kind: ContactKindEnum = strawberry.field(description="Email, phone, postal address or "
+                                                         "messenger.")
     value: str = strawberry.field(
-        description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as network:handle."
+        description="Normalised: email lower-cased, phone in E.164 (+7…), messenger as "
+                    "network:handle."
     )
-    label: str | None = strawberry.field(description="The client's own name for it, e.g. «рабочий».")
+    label: str | None = strawberry.field(description="The client's own name for it, e.g. "
+                                                     "«рабочий».")
     verified: bool = strawberry.field(description="The client proved they own it.")
     primary: bool = strawberry.field(description="The one used first among contacts of this kind.")
     created_at: dt.datetime = strawberry.field(description="When it was added.")
@@ -100,15 +142,12 @@ class ContactPoint(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> ContactPoint:
-        return cls.from_row(_model_row(obj, CONTACT_COLUMNS))
+        return cls.from_row(row_of(obj, CONTACT_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        ids = list(node_ids)
-        rows = await info.context.loader(ContactPointByIdLoader).load_many(ids)
-        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
-                for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Whoever may see its client."""
+        return sees_client(actor, row["client_id"])
 
 
 @strawberry.type(
@@ -137,15 +176,17 @@ class ChannelPreference:
             return str(v) if v else None
 
         return cls(
-            preferred_channel=row["preferred_channel"], additional_channel=row["additional_channel"],
+            preferred_channel=row["preferred_channel"],
+            additional_channel=row["additional_channel"],
             chosen_via=row["chosen_via"], updated_at=row["updated_at"],
             preferred_contact_id=opt(row["preferred_contact_id"]),
-            additional_contact_id=opt(row["additional_contact_id"]), client_id=str(row["client_id"]),
+            additional_contact_id=opt(row["additional_contact_id"]),
+            client_id=str(row["client_id"]),
         )
 
     @classmethod
     def from_model(cls, obj: Any) -> ChannelPreference:
-        return cls.from_row(_model_row(obj, PREFERENCE_COLUMNS))
+        return cls.from_row(row_of(obj, PREFERENCE_COLUMNS))
 
     async def _contact(self, info: Info, contact_id: str | None) -> ContactPoint | None:
         if not contact_id:
@@ -155,7 +196,8 @@ class ChannelPreference:
                 return ContactPoint.from_row(row)
         return None
 
-    @strawberry.field(description="Where the preferred channel reaches the client (null for web/app/visit).")
+    @strawberry.field(description="Where the preferred channel reaches the client (null for "
+                                  "web/app/visit).")
     async def preferred_contact(self, info: Info) -> ContactPoint | None:
         return await self._contact(info, self.preferred_contact_id)
 
@@ -165,10 +207,13 @@ class ChannelPreference:
 
 
 @strawberry.type(description="Someone acting for the client (R-1.2), and on what authority.")
-class Representative(relay.Node):
+class Representative(RowNode, relay.Node):
+    node_loader = RepresentativeByIdLoader
+
     id: relay.NodeID[str]
     basis: AuthorityBasisEnum = strawberry.field(description="On what authority they act.")
-    document: str | None = strawberry.field(description="The authorising document, e.g. power of attorney number and date.")
+    document: str | None = strawberry.field(description="The authorising document, e.g. power of "
+                                                        "attorney number and date.")
     valid_until: dt.date | None = strawberry.field(
         description="Last day the authority is valid; null when not limited."
     )
@@ -186,17 +231,15 @@ class Representative(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Representative:
-        return cls.from_row(_model_row(obj, REPRESENTATIVE_COLUMNS))
+        return cls.from_row(row_of(obj, REPRESENTATIVE_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        """Visible to whoever may see the represented client."""
-        actor = actor_of(info)
-        rows = await info.context.loader(RepresentativeByIdLoader).load_many(list(node_ids))
-        return [cls.from_row(r) if r and can_see_client(actor, r["client_id"]) else None
-                for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Whoever may see the represented client."""
+        return sees_client(actor, row["client_id"])
 
-    @strawberry.field(description="The representative's name (always visible to whoever sees the client).")
+    @strawberry.field(description="The representative's name (always visible to whoever sees the "
+                                  "client).")
     async def representative_name(self, info: Info) -> str:
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
         if not row:
@@ -208,25 +251,31 @@ class Representative(relay.Node):
         description="The representative's own client card; null unless the viewer may see it."
     )
     async def representative(self, info: Info) -> Client | None:
-        if not can_see_client(actor_of(info), self.representative_id):
+        if not sees_client(info.context.actor, self.representative_id):
             return None
         row = await info.context.loader(ClientByIdLoader).load(self.representative_id)
         return Client.from_row(row) if row else None
 
 
-@strawberry.type(description="A client of the Government: a person, an organisation or an employee.")
-class Client(relay.Node):
+@strawberry.type(description="A client of the Government: a person, an organisation or an "
+                             "employee.")
+class Client(RowNode, relay.Node):
+    node_loader = ClientByIdLoader
+
     id: relay.NodeID[str]
     kind: ClientKindEnum = strawberry.field(description="Person, organisation or employee.")
     last_name: str | None = strawberry.field(description="Persons and employees: surname.")
     first_name: str | None = strawberry.field(description="Persons and employees: given name.")
     middle_name: str | None = strawberry.field(description="Persons and employees: patronymic.")
     organisation_name: str | None = strawberry.field(description="Organisations: their name.")
-    inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or 12 (person).")
-    ogrn: str | None = strawberry.field(description="State registration number of an organisation (13) or entrepreneur (15).")
+    inn: str | None = strawberry.field(description="Taxpayer number: 10 digits (organisation) or "
+                                                   "12 (person).")
+    ogrn: str | None = strawberry.field(description="State registration number of an organisation "
+                                                    "(13) or entrepreneur (15).")
     position: str | None = strawberry.field(description="Employees: their job title.")
     created_at: dt.datetime = strawberry.field(description="When the card was opened.")
-    updated_at: dt.datetime = strawberry.field(description="When the card's own fields last changed.")
+    updated_at: dt.datetime = strawberry.field(description="When the card's own fields last "
+                                                           "changed.")
     department_id: strawberry.Private[str | None]
 
     @classmethod
@@ -241,16 +290,12 @@ class Client(relay.Node):
 
     @classmethod
     def from_model(cls, obj: Any) -> Client:
-        from domain.clients.service import CLIENT_COLUMNS
-
-        return cls.from_row(_model_row(obj, CLIENT_COLUMNS))
+        return cls.from_row(row_of(obj, CLIENT_COLUMNS))
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        ids = list(node_ids)
-        rows = await info.context.loader(ClientByIdLoader).load_many(ids)
-        return [cls.from_row(r) if r and can_see_client(actor, r["id"]) else None for r in rows]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """The client themselves, or staff."""
+        return sees_client(actor, row["id"])
 
     @strawberry.field(description="Full name of a person, or the organisation's name.")
     def display_name(self) -> str:
@@ -274,17 +319,19 @@ class Client(relay.Node):
         row = await info.context.loader(PreferenceByClientLoader).load(self.id)
         return ChannelPreference.from_row(row) if row else None
 
-    async def _tags(self, info: Info, kind: TagKind) -> list[str]:
+    async def _tags(self, info: Info, kind: TagKind, enum: type) -> list[Any]:
         rows = await info.context.loader(TagsByClientLoader).load(self.id)
-        return [r["tag"] for r in rows if r["kind"] == kind]
+        # A tag no longer in the enum (dropped from the rules) is not shown.
+        return [enum(r["tag"]) for r in rows
+                if r["kind"] == kind and r["tag"] in enum._value2member_map_]
 
-    @strawberry.field(description="Profile segments (pensioner, large_family, disabled, entrepreneur, …).")
-    async def segments(self, info: Info) -> list[str]:
-        return await self._tags(info, TagKind.SEGMENT)
+    @strawberry.field(description="Profile segments, in the order they were set.")
+    async def segments(self, info: Info) -> list[SegmentEnum]:
+        return await self._tags(info, TagKind.SEGMENT, Segment)
 
-    @strawberry.field(description="Profile life situations (birth_of_child, job_loss, …).")
-    async def life_situations(self, info: Info) -> list[str]:
-        return await self._tags(info, TagKind.LIFE_SITUATION)
+    @strawberry.field(description="Profile life situations, in the order they were set.")
+    async def life_situations(self, info: Info) -> list[LifeSituationEnum]:
+        return await self._tags(info, TagKind.LIFE_SITUATION, LifeSituation)
 
     @strawberry.field(description="People authorised to act for this client.")
     async def representatives(self, info: Info) -> list[Representative]:
@@ -293,7 +340,8 @@ class Client(relay.Node):
 
     @strawberry.field(
         description="Interaction history (R-1.5), newest first. Filters combine with AND; "
-        "`from` is inclusive, `to` exclusive."
+        "`from` is inclusive, `to` exclusive. Null (with an error on this field) for a bad "
+        "`first` or `after`."
     )
     async def history(
         self,
@@ -308,7 +356,7 @@ class Client(relay.Node):
             name="from", description="Events at or after this moment.")] = None,
         to: Annotated[dt.datetime | None, strawberry.argument(
             description="Events before this moment.")] = None,
-    ) -> InteractionEventConnection:
+    ) -> InteractionEventConnection | None:
         return await load_history(info, self.id, first, after, kinds, channels, from_, to)
 
     @strawberry.field(description="This client's written messages and requests, newest received "
@@ -317,7 +365,7 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> Annotated["MessageConnection", strawberry.lazy("api.messages.types")]:
+    ) -> Annotated[MessageConnection, strawberry.lazy("api.messages.types")] | None:
         from api.messages.queries import client_messages
 
         return await client_messages(self.id, info, first, after)
@@ -338,5 +386,5 @@ class Client(relay.Node):
         self, info: Info,
         first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-    ) -> HistoryExportConnection:
+    ) -> HistoryExportConnection | None:
         return await load_history_exports(info, self.id, first, after)

@@ -1,16 +1,42 @@
-"""History pages for many clients at once (a client list with nested history or exports):
-the statement count does not grow with the list."""
+"""Request-scoped loaders of the history area: events, exports and retention runs by ID,
+and history pages for many clients at once (a client list with nested history or exports:
+the statement count does not grow with the list)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from domain.history import exports
-from domain.history import service as history
+from api.dataloaders import RowLoader, rows_by_key
+from domain.history import queries as history
+
+
+class EventByIdLoader(RowLoader):
+    """Events by their public (Node) ID."""
+
+    async def fetch(self, ids):
+        return await history.events_by_public_id(ids)
+
+    def arrange(self, rows, keys):
+        return rows_by_key(rows, keys, "public_id")
+
+
+class HistoryExportByIdLoader(RowLoader):
+    async def fetch(self, ids):
+        return await history.exports_by_id(ids)
+
+
+class RetentionRunByIdLoader(RowLoader):
+    """Runs have bigint IDs (staff-only records): keys are digits, not UUIDs."""
+
+    async def load_rows(self, keys: list[Any]) -> list[Any]:
+        rows = await history.runs_by_id(keys)
+        found = {str(r["id"]): r for r in rows}
+        return [found.get(str(k)) for k in keys]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +99,10 @@ class HistoryExportsByClientLoader(DataLoader[ExportsKey, tuple[list[dict], bool
         pages: dict[ExportsKey, tuple[list[dict], bool]] = {}
         for first in {k.first for k in keys if not k.after}:
             client_ids = [k.client_id for k in keys if not k.after and k.first == first]
-            found = await exports.first_pages(client_ids, first)
+            found = await history.export_first_pages(client_ids, first)
             for cid in client_ids:
                 pages[ExportsKey(cid, first, None)] = found[cid]
         for k in keys:
             if k.after:
-                pages[k] = await exports.exports_page(k.client_id, k.first, k.after)
+                pages[k] = await history.exports_page(k.client_id, k.first, k.after)
         return [pages[k] for k in keys]

@@ -3,53 +3,116 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.enums import ChannelEnum, DirectionEnum
+from api.dataloaders import RowNode
+from api.enums import ChannelEnum, DirectionEnum, EventKindEnum, describe_values
 from api.history.dataloaders import (
+    EventByIdLoader,
     ExportsKey,
+    HistoryExportByIdLoader,
     HistoryExportsByClientLoader,
     HistoryKey,
     HistoryPageByClientLoader,
+    RetentionRunByIdLoader,
 )
-from api.permissions import actor_of
-from api.relay import Connection, bad_input, page_size
-from domain.actor import Role
+from api.relay import Connection, bad_input, page_size, resolve_node_of
+from domain.actor import Actor, Role
 from domain.errors import DomainError
-from domain.history import exports, links, retention
+from domain.history import links
+from domain.history.kinds import EventKind, RetentionAction, SourceType
 from domain.history.models import ExportStatus
 from domain.pagination import encode_cursor
 
-if TYPE_CHECKING:
-    from api.clients.types import Client
+ActorRoleEnum = strawberry.enum(
+    Role, name="ActorRole",
+    description="Who acted: the client themselves (CLIENT, EMPLOYEE as an internal client), "
+    "a member of staff, or SYSTEM (the server on its own, e.g. a scheduled job).")
+RetentionActionEnum = strawberry.enum(
+    RetentionAction, name="RetentionAction",
+    description="ANONYMISE: the summary was replaced and personal details cleared (kind, "
+    "channel and time kept for statistics); DELETE: the events were removed.")
+
+describe_values(ActorRoleEnum, {
+    Role.CLIENT: "The client themselves.",
+    Role.EMPLOYEE: "An employee acting as an internal client.",
+    Role.OPERATOR: "A contact-centre operator.",
+    Role.EXECUTOR: "An executor in a department.",
+    Role.SUPERVISOR: "A supervisor.",
+    Role.ADMIN: "An administrator.",
+    Role.SYSTEM: "The server on its own (a scheduled job, an automatic notice).",
+})
+describe_values(RetentionActionEnum, {
+    RetentionAction.ANONYMISE: "Personal details removed; kind, channel and time kept.",
+    RetentionAction.DELETE: "The events were deleted.",
+})
+
+# The Node type each kind of source record is shown as (every SourceType has one).
+SOURCE_NODE_TYPES: dict[str, str] = {
+    SourceType.CLIENT: "Client",
+    SourceType.CONTACT: "ContactPoint",
+    SourceType.REPRESENTATIVE: "Representative",
+    SourceType.HISTORY_EXPORT: "HistoryExport",
+    SourceType.DELIVERY: "Delivery",
+    SourceType.MESSAGE: "Message",
+    SourceType.SURVEY_INVITATION: "SurveyInvitation",
+    SourceType.SURVEY_RESPONSE: "SurveyResponse",
+}
+
+
+def sees_client(actor: Actor | None, row: dict[str, Any]) -> bool:
+    return actor is not None and actor.can_see_client(row["client_id"])
 
 
 @strawberry.type(description="One thing that happened between the client and the Government.")
-class InteractionEvent(relay.Node):
+class InteractionEvent(RowNode, relay.Node):
+    node_loader = EventByIdLoader
+
     id: relay.NodeID[str]
-    kind: str = strawberry.field(description="An `EventKind` value; new kinds may appear, so treat unknown ones as generic.")
-    channel: ChannelEnum | None = strawberry.field(description="The channel it went through; null for internal steps.")
-    direction: DirectionEnum = strawberry.field(description="From the client, to the client, or inside the Government.")
-    occurred_at: dt.datetime = strawberry.field(description="When it happened (UTC, with offset).")
+    kind: EventKindEnum = strawberry.field(
+        description="What happened. New kinds may be added: show unknown ones as a generic "
+        "event.")
+    channel: ChannelEnum | None = strawberry.field(description="The channel it went through; null "
+                                                               "for internal steps.")
+    direction: DirectionEnum = strawberry.field(description="From the client, to the client, or "
+                                                            "inside the Government.")
+    occurred_at: dt.datetime = strawberry.field(description="When it happened.")
     summary: str = strawberry.field(description="One line in plain Russian.")
-    source_type: str | None = strawberry.field(description="What kind of record this event is about (message, delivery, …).")
-    source_id: str | None = strawberry.field(description="The global ID of that record, where it has one.")
-    actor_role: str | None = strawberry.field(description="Role of whoever acted (client, operator, system, …).")
-    anonymised: bool = strawberry.field(description="Personal details were removed after the retention period.")
+    actor_role: ActorRoleEnum | None = strawberry.field(
+        description="Who acted; null when not recorded or anonymised.")
+    anonymised: bool = strawberry.field(description="Personal details were removed after the "
+                                                    "retention period.")
+    source_type: strawberry.Private[str | None]
+    source_id: strawberry.Private[str | None]
+
+    @classmethod
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Whoever may see the event's client (the client themselves, or staff)."""
+        return sees_client(actor, row)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> InteractionEvent:
         return cls(
-            id=str(row["id"]), kind=row["kind"], channel=row["channel"], direction=row["direction"],
-            occurred_at=row["occurred_at"], summary=row["summary"],
+            id=str(row["public_id"]), kind=EventKind(row["kind"]), channel=row["channel"],
+            direction=row["direction"], occurred_at=row["occurred_at"], summary=row["summary"],
             source_type=row["source_type"], source_id=row["source_id"],
-            actor_role=row["actor_role"], anonymised=row["anonymised"],
+            actor_role=Role(row["actor_role"]) if row["actor_role"] else None,
+            anonymised=row["anonymised"],
         )
+
+    @strawberry.field(
+        description="The record this event is about (a Message, Delivery, ContactPoint, …). "
+        "Null when there is none, it was removed (a deleted contact), the event was "
+        "anonymised, or you may not see it.")
+    async def source(self, info: Info) -> relay.Node | None:
+        type_name = SOURCE_NODE_TYPES.get(self.source_type or "")
+        if type_name is None or not self.source_id:
+            return None
+        return await resolve_node_of(info, type_name, self.source_id)
 
 
 InteractionEventConnection = Connection[InteractionEvent]
@@ -63,7 +126,8 @@ async def load_history(
     key = HistoryKey(
         client_id=client_id, first=page_size(info, first), after=after,
         kinds=tuple(str(k.value if hasattr(k, "value") else k) for k in kinds) if kinds else None,
-        channels=tuple(str(c.value if hasattr(c, "value") else c) for c in channels) if channels else None,
+        channels=(tuple(str(c.value if hasattr(c, "value") else c) for c in channels)
+                  if channels else None),
         since=since, until=until,
     )
     try:
@@ -76,20 +140,29 @@ async def load_history(
 
 ExportStatusEnum = strawberry.enum(
     ExportStatus, name="HistoryExportStatus",
-    description="PENDING: queued; RUNNING: being built; READY: download links work until "
-    "`expiresAt`; FAILED: building failed, request a new one; EXPIRED: the links ran out and "
-    "the files were removed, request a new one.",
+    description="Where an export stands: poll while PENDING or RUNNING.",
 )
+describe_values(ExportStatusEnum, {
+    ExportStatus.PENDING: "Queued.",
+    ExportStatus.RUNNING: "Being built.",
+    ExportStatus.READY: "The download links work until `expiresAt`.",
+    ExportStatus.FAILED: "Building failed: request a new one.",
+    ExportStatus.EXPIRED: "The links ran out and the files were removed: request a new one.",
+})
 
 
 @strawberry.type(
     description="A copy of a client's whole interaction history (R-1.5), built in the "
     "background as a JSON document and a readable HTML page. Poll `historyExport(id)` or "
-    "watch `interactionAdded` for a `history_export_ready` event."
+    "watch `interactionAdded` for a HISTORY_EXPORT_READY event."
 )
-class HistoryExport(relay.Node):
+class HistoryExport(RowNode, relay.Node):
+    node_loader = HistoryExportByIdLoader
+
     id: relay.NodeID[str]
-    status: ExportStatusEnum = strawberry.field(description="PENDING and RUNNING: poll again; READY: download; FAILED or EXPIRED: request a new one.")
+    status: ExportStatusEnum = strawberry.field(description="PENDING and RUNNING: poll again; "
+                                                            "READY: download; FAILED or EXPIRED: "
+                                                            "request a new one.")
     event_count: int | None = strawberry.field(
         description="How many events the documents hold; null until READY.")
     json_bytes: int | None = strawberry.field(description="Size of the JSON document in bytes.")
@@ -110,15 +183,9 @@ class HistoryExport(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        actor = actor_of(info)
-        result: list[HistoryExport | None] = []
-        for node_id in node_ids:  # exports are fetched one by one, never listed by ID
-            try:
-                result.append(cls.from_row(await exports.get_export_for(actor, node_id)))
-            except DomainError:
-                result.append(None)
-        return result
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """The client themselves, or staff."""
+        return sees_client(actor, row)
 
     def _url(self, info: Info, fmt: str) -> str | None:
         if self.status != ExportStatus.READY or self.expires_at is None:
@@ -142,12 +209,10 @@ class HistoryExport(relay.Node):
     @strawberry.field(description="Whose history this is.")
     async def client(
         self, info: Info
-    ) -> Annotated[Client, strawberry.lazy("api.clients.types")] | None:
-        from api.clients.dataloaders import ClientByIdLoader
-        from api.clients.types import Client
-
-        row = await info.context.loader(ClientByIdLoader).load(self.client_id)
-        return Client.from_row(row) if row else None
+    ) -> Annotated[Client, strawberry.lazy("api.clients.types")] | None:  # noqa: F821
+        # Through the Client type's own node resolution: the history area's API imports
+        # nothing of the clients area's (which sits above it and shows its history).
+        return await resolve_node_of(info, "Client", self.client_id)
 
 
 HistoryExportConnection = Connection[HistoryExport]
@@ -167,7 +232,7 @@ async def load_history_exports(
 
 @strawberry.type(description="How many events of one kind a retention sweep handled.")
 class KindCount:
-    kind: str = strawberry.field(description="An `EventKind` value.")
+    kind: EventKindEnum = strawberry.field(description="The kind of the events counted.")
     count: int = strawberry.field(description="How many events of this kind.")
 
 
@@ -175,11 +240,13 @@ class KindCount:
     description="What one retention sweep did (R-1.5): events past their kind's retention "
     "period were anonymised or deleted, and expired export files removed."
 )
-class RetentionRun(relay.Node):
+class RetentionRun(RowNode, relay.Node):
+    node_loader = RetentionRunByIdLoader
+
     id: relay.NodeID[str]
     started_at: dt.datetime = strawberry.field(description="When the sweep started.")
     finished_at: dt.datetime = strawberry.field(description="When the sweep finished.")
-    action: str = strawberry.field(description="`anonymise` or `delete`.")
+    action: RetentionActionEnum = strawberry.field(description="What was done to the events.")
     total: int = strawberry.field(description="Events handled, all kinds together.")
     affected: list[KindCount] = strawberry.field(description="Events handled per kind.")
     exports_expired: int = strawberry.field(description="History exports whose files were removed.")
@@ -188,18 +255,15 @@ class RetentionRun(relay.Node):
     def from_row(cls, row: dict[str, Any]) -> RetentionRun:
         return cls(
             id=str(row["id"]), started_at=row["started_at"], finished_at=row["finished_at"],
-            action=row["action"], total=row["total"], exports_expired=row["exports_expired"],
-            affected=[KindCount(kind=k, count=v)
-                      for k, v in sorted((row["affected"] or {}).items())],
+            action=RetentionAction(row["action"]), total=row["total"],
+            exports_expired=row["exports_expired"],
+            # Only kinds the product knows: a kind dropped from EventKind stays in `total`.
+            affected=[KindCount(kind=EventKind(k), count=v)
+                      for k, v in sorted((row["affected"] or {}).items())
+                      if k in EventKind._value2member_map_],
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        from domain.history.models import RetentionRun as Model
-
-        if actor_of(info).role not in (Role.SUPERVISOR, Role.ADMIN):
-            return [None for _ in node_ids]
-        ids = [int(i) for i in node_ids if str(i).isdigit() and len(str(i)) < 19]
-        rows = await Model.filter(id__in=ids).values(*retention.RUN_COLUMNS)
-        found = {str(r["id"]): r for r in rows}
-        return [cls.from_row(found[i]) if i in found else None for i in node_ids]
+    def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
+        """Supervisors and administrators (as `retentionRuns`)."""
+        return actor is not None and actor.role in (Role.SUPERVISOR, Role.ADMIN)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.clients.dataloaders import ClientByIdLoader
-from api.clients.types import Client
 from api.dataloaders import RowNode
 from api.directory.types import (
     Department,
@@ -35,7 +33,7 @@ from api.messages.dataloaders import (
     ClarificationsByMessageLoader,
     MessageByIdLoader,
 )
-from api.relay import Connection
+from api.relay import Connection, resolve_node_of
 from domain.actor import Actor
 from domain.messages import access, deadlines
 from domain.messages.models import (
@@ -510,9 +508,11 @@ class Message(RowNode, relay.Node):
                 for d in deadlines.open_terms(self.row)]
 
     @strawberry.field(description="Who wrote it.")
-    async def client(self, info: Info) -> Client | None:
-        row = await info.context.loader(ClientByIdLoader).load(str(self.row["client_id"]))
-        return Client.from_row(row) if row else None
+    async def client(
+        self, info: Info,
+    ) -> Annotated[Client, strawberry.lazy("api.clients.types")] | None:  # noqa: F821
+        # By type name, so messages need not import the clients API (which lists messages).
+        return await resolve_node_of(info, "Client", str(self.row["client_id"]))
 
     @strawberry.field(description="The department working on it.")
     async def department(self, info: Info) -> Department | None:

@@ -9,11 +9,11 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.clients.dataloaders import ClientByIdLoader, DepartmentByIdLoader
-from api.clients.types import Client, Department
+from api.clients.dataloaders import ClientByIdLoader
+from api.clients.types import Client
 from api.dataloaders import RowNode
-from api.directory.dataloaders import StaffBySubjectLoader
-from api.directory.types import Sphere, StaffMember
+from api.directory.dataloaders import DepartmentByIdLoader, StaffBySubjectLoader
+from api.directory.types import Department, Sphere, StaffMember
 from api.enums import ChannelEnum
 from api.errors import UserError
 from api.messages.types import Message

@@ -8,7 +8,7 @@ from typing import Any
 from domain.actor import Actor
 from domain.clients.models import Client
 from domain.errors import DomainError, ErrorCode, not_found
-from domain.ids import as_uuid, parse_uuid  # noqa: F401  (re-exported for the area)
+from domain.ids import as_uuid, parse_uuid
 
 
 def forbid() -> DomainError:

@@ -12,11 +12,13 @@ from tortoise.exceptions import IntegrityError
 
 from domain.actor import Actor
 from domain.clients import rules
-from domain.clients.access import can_see_client, forbid, get_client_for, parse_uuid
-from domain.clients.models import Channel, ChannelPreference, ContactKind, ContactPoint
+from domain.clients.access import can_see_client, forbid, get_client_for
+from domain.clients.models import ChannelPreference, ContactKind, ContactPoint
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
-from domain.history.kinds import EventKind
+from domain.history.kinds import EventKind, SourceType
+from domain.ids import parse_uuid
 from domain.transaction import transaction
 from domain.validation import SHORT_MAX, clean_text, normalise_email, normalise_phone
 
@@ -70,7 +72,7 @@ async def add_contact(
             raise _duplicate() from None
         await history.record(
             client.id, EventKind.CONTACT_ADDED, f"Добавлен контакт: {rules.CONTACT_KIND_RU[kind]}",
-            actor=actor, source=("contact", contact.id),
+            actor=actor, source=(SourceType.CONTACT, contact.id),
         )
     return contact
 
@@ -84,7 +86,8 @@ async def _contact_for(actor: Actor, contact_id: Any) -> ContactPoint:
 
 
 async def verify_contact(actor: Actor, contact_id: Any, primary: bool = False) -> ContactPoint:
-    """Staff confirm a contact (the client proved it). Confirmation by code is the deliveries area's."""
+    """Staff confirm a contact (the client proved it). Confirmation by code is the
+    deliveries area's."""
     if not actor.is_staff:
         raise forbid()
     async with transaction():
@@ -99,7 +102,7 @@ async def verify_contact(actor: Actor, contact_id: Any, primary: bool = False) -
         await history.record(
             contact.client_id, EventKind.CONTACT_VERIFIED,
             f"Контакт подтверждён: {rules.CONTACT_KIND_RU[contact.kind]}",
-            actor=actor, source=("contact", contact.id),
+            actor=actor, source=(SourceType.CONTACT, contact.id),
         )
     return contact
 
@@ -128,7 +131,7 @@ async def remove_contact(actor: Actor, contact_id: Any) -> uuid.UUID:
         await history.record(
             contact.client_id, EventKind.CONTACT_REMOVED,
             f"Удалён контакт: {rules.CONTACT_KIND_RU[contact.kind]}",
-            actor=actor, source=("contact", contact.id),
+            actor=actor, source=(SourceType.CONTACT, contact.id),
         )
     return contact.id
 
@@ -175,7 +178,7 @@ async def set_channel_preference(
         await history.record(
             client.id, EventKind.PREFERENCE_SET,
             rules.preference_summary(preferred_channel, additional_channel),
-            actor=actor, channel=chosen_via, source=("client", client.id),
+            actor=actor, channel=chosen_via, source=(SourceType.CLIENT, client.id),
             details={
                 "preferred_channel": str(preferred_channel),
                 "preferred_contact_id": str(preferred.id) if preferred else None,

@@ -8,6 +8,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
+from domain.enums import Channel
+
 
 class ClientKind(StrEnum):
     PERSON = "person"
@@ -22,19 +24,30 @@ class ContactKind(StrEnum):
     MESSENGER = "messenger"
 
 
-class Channel(StrEnum):
-    """Every way the Government and a client talk (R-1.2 "channel")."""
+class Segment(StrEnum):
+    """Profile segments (R-1.2): read by urgency and wording rules. Stored as the value."""
 
-    EMAIL = "email"
-    SMS = "sms"
-    PHONE = "phone"
-    POSTAL = "postal"
-    MESSENGER = "messenger"
-    WEB = "web"
-    MOBILE_APP = "mobile_app"
-    IN_PERSON = "in_person"
-    SOCIAL = "social"
-    EDMS = "edms"
+    PENSIONER = "pensioner"
+    LARGE_FAMILY = "large_family"
+    DISABLED = "disabled"
+    ENTREPRENEUR = "entrepreneur"
+    VETERAN = "veteran"
+    STUDENT = "student"
+    LOW_INCOME = "low_income"
+    SVO_PARTICIPANT = "svo_participant"
+
+
+class LifeSituation(StrEnum):
+    """Profile life situations (R-1.2). Stored as the value."""
+
+    BIRTH_OF_CHILD = "birth_of_child"
+    JOB_LOSS = "job_loss"
+    MOVING = "moving"
+    RETIREMENT = "retirement"
+    ILLNESS = "illness"
+    LOSS_OF_BREADWINNER = "loss_of_breadwinner"
+    EMERGENCY = "emergency"
+    HOUSING_PROBLEM = "housing_problem"
 
 
 class TagKind(StrEnum):
@@ -69,16 +82,17 @@ class Client(Model):
 
     class Meta:
         table = "client"
-        indexes = [
+        indexes = (
             Index(fields=("kind", "created_at")),
             Index(fields=("search_name",)),
             Index(fields=("created_at", "id")),
-        ]
+        )
 
 
 class ContactPoint(Model):
     id = fields.UUIDField(primary_key=True)
-    client = fields.ForeignKeyField("okno.Client", related_name="contacts", on_delete=fields.CASCADE)
+    client = fields.ForeignKeyField(
+        "okno.Client", related_name="contacts", on_delete=fields.CASCADE)
     kind = fields.CharEnumField(ContactKind, max_length=20)
     # Normalised: emails lower-cased, phones E.164, messenger "network:handle".
     value = fields.CharField(max_length=500)
@@ -90,7 +104,7 @@ class ContactPoint(Model):
     class Meta:
         table = "contact_point"
         unique_together = (("client", "kind", "value"),)
-        indexes = [Index(fields=("value",)), Index(fields=("client_id", "created_at"))]
+        indexes = (Index(fields=("value",)), Index(fields=("client_id", "created_at")))
 
 
 class ChannelPreference(Model):
@@ -126,7 +140,7 @@ class ClientTag(Model):
     class Meta:
         table = "client_tag"
         unique_together = (("client", "kind", "tag"),)
-        indexes = [Index(fields=("kind", "tag", "client_id"))]
+        indexes = (Index(fields=("kind", "tag", "client_id")),)
 
 
 class Representative(Model):

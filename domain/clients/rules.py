@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from domain.clients.models import Channel, ClientKind, ContactKind
+from domain.clients.models import ClientKind, ContactKind, LifeSituation, Segment
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 # which kind of contact point a chosen channel needs to reach the client.
@@ -22,26 +23,9 @@ CONTACT_FOR_CHANNEL: dict[Channel, ContactKind] = {
 
 MESSENGER_NETWORKS = ("telegram", "whatsapp", "viber", "vk", "max")
 
-SEGMENTS = (
-    "pensioner",
-    "large_family",
-    "disabled",
-    "entrepreneur",
-    "veteran",
-    "student",
-    "low_income",
-    "svo_participant",
-)
-LIFE_SITUATIONS = (
-    "birth_of_child",
-    "job_loss",
-    "moving",
-    "retirement",
-    "illness",
-    "loss_of_breadwinner",
-    "emergency",
-    "housing_problem",
-)
+# The fixed sets of profile tags (enums in the API, in output, input and filters alike).
+SEGMENTS: tuple[str, ...] = tuple(str(s) for s in Segment)
+LIFE_SITUATIONS: tuple[str, ...] = tuple(str(s) for s in LifeSituation)
 
 CONTACT_KIND_RU = {
     ContactKind.EMAIL: "электронная почта",

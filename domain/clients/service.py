@@ -1,29 +1,26 @@
-"""Client use cases. Each runs in one transaction and writes its history event.
+"""Client use cases (the write side). Each runs in one transaction and writes its history
+event.
 
 Contact points and channel preferences live in ``contacts.py``, the visibility check in
-``access.py``; both are re-exported here so callers use one module per area.
+``access.py``; both are re-exported here so other areas call one module. Reads are in
+``queries.py``.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Q, Subquery
-
 from domain.actor import Actor
 from domain.clients import rules
 from domain.clients.access import (  # noqa: F401 (re-exported)
-    as_uuid,
     can_see_client,
     forbid,
     get_client_for,
     own_client_id,
-    parse_uuid,
 )
 from domain.clients.contacts import (  # noqa: F401 (re-exported)
     add_contact,
@@ -37,24 +34,20 @@ from domain.clients.models import (
     Client,
     ClientKind,
     ClientTag,
-    ContactKind,
-    ContactPoint,
     Representative,
     TagKind,
 )
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode, ValidationFailed, not_found
 from domain.history import service as history
-from domain.history.kinds import EventKind
-from domain.pagination import newest_first
+from domain.history.kinds import EventKind, SourceType
+from domain.ids import parse_uuid
 from domain.settings import get_settings
 from domain.transaction import transaction
 from domain.validation import (
     NAME_MAX,
     SHORT_MAX,
     clean_text,
-    normalise_email,
-    normalise_phone,
     validate_inn,
     validate_ogrn,
 )
@@ -149,7 +142,7 @@ async def create_client(actor: Actor, data: ClientData) -> Client:
         await client.save()
         await history.record(
             client.id, EventKind.CLIENT_CREATED, "Карточка клиента создана", actor=actor,
-            source=("client", client.id),
+            source=(SourceType.CLIENT, client.id),
         )
     return client
 
@@ -165,15 +158,16 @@ async def update_client(actor: Actor, client_id: Any, data: ClientData) -> Clien
             await client.save()
             await history.record(
                 client.id, EventKind.CLIENT_UPDATED, "Данные клиента изменены", actor=actor,
-                source=("client", client.id), details={"fields": changed},
+                source=(SourceType.CLIENT, client.id), details={"fields": changed},
             )
     return client
 
 
 def _clean_tags(tags: list[str], allowed: tuple[str, ...], field: str) -> list[str]:
+    """The API sends enum values; other callers (seed, tests) may send any text."""
     cleaned: list[str] = []
     for tag in tags:
-        value = clean_text(tag, field, max_length=100, required=True)
+        value = clean_text(str(tag), field, max_length=100, required=True)
         if value not in allowed:
             raise DomainError(
                 ErrorCode.INVALID, f"Неизвестное значение «{value[:40]}». Допустимо: "
@@ -207,7 +201,7 @@ async def set_profile_tags(
                 )
         await history.record(
             client.id, EventKind.PROFILE_CHANGED, "Профиль клиента изменён", actor=actor,
-            source=("client", client.id), details={str(k): v for k, v in wanted.items()},
+            source=(SourceType.CLIENT, client.id), details={str(k): v for k, v in wanted.items()},
         )
     return client
 
@@ -242,7 +236,7 @@ async def add_representative(
         )
         await history.record(
             client.id, EventKind.REPRESENTATIVE_ADDED, "Добавлен представитель", actor=actor,
-            source=("representative", link.id),
+            source=(SourceType.REPRESENTATIVE, link.id),
         )
     return link
 
@@ -257,67 +251,6 @@ async def remove_representative(actor: Actor, link_id: Any) -> uuid.UUID:
         await link.delete()
         await history.record(
             link.client_id, EventKind.REPRESENTATIVE_REMOVED, "Представитель исключён",
-            actor=actor, source=("representative", link.id),
+            actor=actor, source=(SourceType.REPRESENTATIVE, link.id),
         )
     return link.id
-
-
-@dataclass(frozen=True)
-class ClientFilter:
-    search: str | None = None
-    kind: ClientKind | None = None
-    segment: str | None = None
-
-
-CLIENT_COLUMNS = ("id", "kind", "last_name", "first_name", "middle_name", "organisation_name",
-                  "inn", "ogrn", "department_id", "position", "created_at", "updated_at")
-
-
-async def search_clients(
-    actor: Actor, flt: ClientFilter, first: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
-    """Staff see everyone; a client's search finds at most their own record."""
-    query = Client.all()
-    if not actor.is_staff:
-        own = own_client_id(actor)
-        if own is None:
-            return [], False
-        query = query.filter(id=own)
-    if flt.kind:
-        query = query.filter(kind=flt.kind)
-    if flt.segment is not None:
-        (segment,) = _clean_tags([flt.segment], rules.SEGMENTS, "segment")
-        query = query.filter(
-            id__in=Subquery(ClientTag.filter(kind=TagKind.SEGMENT, tag=segment)
-                            .values("client_id")))
-    if flt.search:
-        text = clean_text(flt.search, "search", max_length=200)
-        if text:
-            query = query.filter(_search_condition(text))
-    return await newest_first(query, "created_at", first, after, CLIENT_COLUMNS, uuid.UUID)
-
-
-_PHONE_OR_INN = re.compile(r"[\d\s()+\-.]+")
-_MAX_NAME_WORDS = 8
-
-
-def _search_condition(text: str) -> Q:
-    """Exact match on a normalised email, phone or INN; otherwise every word of the text
-    is a fragment of the name, in any order and case."""
-    if "@" in text:
-        try:
-            emails = ContactPoint.filter(kind=ContactKind.EMAIL, value=normalise_email(text))
-            return Q(id__in=Subquery(emails.values("client_id")))
-        except DomainError:
-            pass
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 10 and _PHONE_OR_INN.fullmatch(text):
-        condition = Q(inn=digits)
-        try:
-            phones = ContactPoint.filter(kind=ContactKind.PHONE, value=normalise_phone(text))
-            condition |= Q(id__in=Subquery(phones.values("client_id")))
-        except DomainError:
-            pass
-        return condition
-    words = rules.search_key(text).split()[:_MAX_NAME_WORDS]
-    return Q(*[Q(search_name__contains=w) for w in words], join_type="AND")

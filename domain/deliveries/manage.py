@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel, Client, ContactKind, ContactPoint
+from domain.clients.models import Client, ContactKind, ContactPoint
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
 from domain.deliveries import rendering, rules
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState, RouteReason
 from domain.deliveries.outbox import _purpose, announce, hand_off, now, with_defaults, write_row
 from domain.deliveries.queries import require_staff
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind

@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 
 
 class Purpose(StrEnum):

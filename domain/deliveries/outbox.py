@@ -13,10 +13,11 @@ import orjson
 
 from domain import redis
 from domain.actor import Actor
-from domain.clients.models import Channel, ChannelPreference, Client, ContactPoint
+from domain.clients.models import ChannelPreference, Client, ContactPoint
 from domain.clients.rules import display_name
 from domain.deliveries import rendering, rules
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history import service as history
 from domain.history.kinds import EventKind

@@ -20,8 +20,8 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from markupsafe import Markup, escape
 
-from domain.clients.models import Channel
 from domain.deliveries.models import Template
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.clients.models import Channel, ContactKind
+from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
 from domain.deliveries.models import DeliveryStatus, PostalState, RouteReason
+from domain.enums import Channel
 
 # Chosen channel -> the channel that actually carries a written communication.
 CARRIER: dict[Channel, Channel] = {Channel.PHONE: Channel.SMS}

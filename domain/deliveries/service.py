@@ -22,7 +22,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.actor import SYSTEM, Actor
-from domain.clients.models import Channel, Client
+from domain.clients.models import Client
 from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: writes go through service)
     Preview,
@@ -46,6 +46,7 @@ from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     with_defaults,
     write_row,
 )
+from domain.enums import Channel
 from domain.errors import not_found
 from domain.ids import parse_uuid
 from domain.settings import Settings, get_settings
@@ -101,7 +102,7 @@ async def send(
 
 async def notify_history_export(export: Any, settings: Settings | None = None) -> list[Delivery]:
     """R-1.5, R-1.4: the client learns by their channel that their history export is ready,
-    with the signed download links. Called by ``domain.history.service.export_ready``."""
+    with the signed download links. The history export job passes it to ``exports.build``."""
     from domain.history import links
 
     settings = settings or get_settings()

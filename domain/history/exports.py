@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,28 +23,34 @@ from tortoise.expressions import Q
 
 from domain import redis
 from domain.actor import SYSTEM, Actor
-from domain.clients import rules as client_rules
-from domain.clients.models import Client
-from domain.clients.service import get_client_for, parse_uuid
 from domain.errors import not_found
 from domain.history import rules
 from domain.history import service as history
-from domain.history.kinds import EventKind
+from domain.history.kinds import EventKind, SourceType
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
-from domain.pagination import newest_first
+from domain.ids import parse_uuid
 from domain.settings import Settings
 from domain.transaction import after_commit, transaction
 
 JOB = "build_history_export"
 BATCH_SIZE = 500
 UNFINISHED = (ExportStatus.PENDING, ExportStatus.RUNNING)
-EXPORT_COLUMNS = (
-    "id", "client_id", "requested_by", "status", "event_count", "json_bytes", "html_bytes",
-    "created_at", "finished_at", "expires_at",
-)
+# How the client learns that their export is ready (R-1.5, R-1.4): the deliveries area's
+# ``notify_history_export``, passed in by the job (history never imports deliveries).
+Notify = Callable[[HistoryExport, Settings], Awaitable[Any]]
+# The client's name as the documents show it (the clients area's rule), passed in likewise:
+# history sits below clients and imports nothing of theirs.
+ClientName = Callable[[Any], Awaitable[str | None]]
+
+
+def _clients() -> Any:
+    """The client model, reached through the export's foreign key (no import of the area)."""
+    return HistoryExport._meta.fields_map["client"].related_model
+
+
 _EVENT_FIELDS = (
-    "id", "occurred_at", "kind", "channel", "direction", "summary", "source_type", "source_id",
-    "actor_role", "details", "anonymised",
+    "id", "public_id", "occurred_at", "kind", "channel", "direction", "summary", "source_type",
+    "source_id", "actor_role", "details", "anonymised",
 )
 
 _templates = Environment(
@@ -71,48 +77,23 @@ async def request_export(actor: Actor, client_id: Any) -> HistoryExport:
     While an export of this client is still being built, that one is returned instead
     of starting another (a double click builds once).
     """
-    client = await get_client_for(actor, client_id)
+    cid = parse_uuid(client_id, "clientId", "Клиент")
+    # Another client's record and a missing one look the same.
+    if not actor.can_see_client(cid) or not await _clients().exists(id=cid):
+        raise not_found("Клиент", "clientId")
     async with transaction():
-        running = await HistoryExport.filter(client_id=client.id, status__in=UNFINISHED).order_by(
+        running = await HistoryExport.filter(client_id=cid, status__in=UNFINISHED).order_by(
             "-created_at").first()
         if running is not None:
             return running
-        export = await HistoryExport.create(client_id=client.id, requested_by=actor.subject)
+        export = await HistoryExport.create(client_id=cid, requested_by=actor.subject)
         await history.record(
-            client.id, EventKind.HISTORY_EXPORT_REQUESTED, "Запрошена выгрузка всей истории",
-            actor=actor, source=("history_export", export.id),
+            cid, EventKind.HISTORY_EXPORT_REQUESTED, "Запрошена выгрузка всей истории",
+            actor=actor, source=(SourceType.HISTORY_EXPORT, export.id),
         )
         export_id = str(export.id)
         after_commit(lambda: redis.enqueue(JOB, export_id, job_id=job_id(export_id)))
     return export
-
-
-async def get_export_for(actor: Actor, export_id: Any) -> dict[str, Any]:
-    """One export's row, if the actor may see its client; NOT_FOUND otherwise."""
-    eid = parse_uuid(export_id, "id", "Выгрузка")
-    rows = await HistoryExport.filter(id=eid).values(*EXPORT_COLUMNS)
-    if not rows or not actor.can_see_client(str(rows[0]["client_id"])):
-        raise not_found("Выгрузка", "id")
-    return rows[0]
-
-
-async def exports_page(
-    client_id: Any, first: int, after: str | None
-) -> tuple[list[dict[str, Any]], bool]:
-    """A client's exports, newest first (index client_id, created_at, id)."""
-    return await newest_first(HistoryExport.filter(client_id=client_id), "created_at", first,
-                              after, EXPORT_COLUMNS, uuid.UUID)
-
-
-async def first_pages(
-    client_ids: list[str], first: int
-) -> dict[str, tuple[list[dict[str, Any]], bool]]:
-    """The newest exports of many clients in two statements."""
-    ids = await history.newest_ids_per_client("history_export", "created_at", client_ids,
-                                              first + 1)
-    rows = await HistoryExport.filter(id__in=ids).order_by(
-        "client_id", "-created_at", "-id").values(*EXPORT_COLUMNS) if ids else []
-    return history.split_pages(rows, client_ids, first)
 
 
 @dataclass
@@ -120,9 +101,15 @@ class _Stats:
     count: int = 0
 
 
-async def build(settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE) -> str:
+async def build(
+    settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE, *,
+    notify: Notify | None = None, client_name: ClientName | None = None,
+) -> str:
     """Build one export; idempotent (a READY or EXPIRED export is left as it is).
 
+    ``notify`` runs once, inside the transaction that marks the export READY (after its
+    HISTORY_EXPORT_READY event), so the client's notice commits or rolls back with it.
+    ``client_name`` gives the name the documents carry (none when not given).
     Returns what happened: ``ready``, ``already`` or ``missing``. Errors propagate
     after the export is marked FAILED, so the caller decides whether to retry.
     """
@@ -136,8 +123,9 @@ async def build(settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE
     tmp = {fmt: Path(str(file_path(settings, export.id, fmt)) + suffix) for fmt in ("json", "html")}
     try:
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
-        count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size)
-        return await _finish(settings, export.id, tmp, count)
+        count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size,
+                                       client_name)
+        return await _finish(settings, export.id, tmp, count, notify)
     except Exception as exc:
         await HistoryExport.filter(id=export.id, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:1000])
@@ -147,7 +135,9 @@ async def build(settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE
             path.unlink(missing_ok=True)
 
 
-async def _finish(settings: Settings, export_id: Any, tmp: dict[str, Path], count: int) -> str:
+async def _finish(
+    settings: Settings, export_id: Any, tmp: dict[str, Path], count: int, notify: Notify | None,
+) -> str:
     async with transaction():
         export = await HistoryExport.select_for_update().get(id=export_id)
         if export.status in (ExportStatus.READY, ExportStatus.EXPIRED):
@@ -166,9 +156,10 @@ async def _finish(settings: Settings, export_id: Any, tmp: dict[str, Path], coun
         await history.record(
             export.client_id, EventKind.HISTORY_EXPORT_READY,
             f"Выгрузка истории готова: {rules.events_count(count)}", direction=Direction.OUTBOUND,
-            actor=SYSTEM, source=("history_export", export.id), details={"events": count},
+            actor=SYSTEM, source=(SourceType.HISTORY_EXPORT, export.id), details={"events": count},
         )
-        await history.export_ready(export, settings)
+        if notify is not None:
+            await notify(export, settings)
     return "ready"
 
 
@@ -192,7 +183,7 @@ async def _events(client_id: Any, until: datetime, batch_size: int) -> AsyncIter
 
 def _json_event(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"],
+        "id": str(row["public_id"]),  # the event's Node ID, as the API shows it
         "occurredAt": row["occurred_at"].astimezone(UTC).isoformat(),
         "kind": row["kind"],
         "kindLabel": rules.kind_label(row["kind"]),
@@ -208,20 +199,22 @@ def _json_event(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _write_documents(
-    settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int
+    settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int,
+    client_name: ClientName | None,
 ) -> int:
-    client = await Client.get_or_none(id=export.client_id)
-    if client is None:
+    if client_name is not None:
+        name = await client_name(export.client_id)
+    else:
+        name = "" if await _clients().exists(id=export.client_id) else None
+    if name is None:
         raise not_found("Клиент")
-    name = client_rules.display_name(client.kind, client.last_name, client.first_name,
-                                     client.middle_name, client.organisation_name)
     generated = datetime.now(UTC)
     stats = _Stats()
     with json_path.open("wb") as out_json, html_path.open("w", encoding="utf-8") as out_html:
         out_json.write(orjson.dumps({
             "format": "okno-history-export/1", "exportId": str(export.id),
             "generatedAt": generated.isoformat(),
-            "client": {"id": str(client.id), "displayName": name},
+            "client": {"id": str(export.client_id), "displayName": name},
         })[:-1] + b',"events":[')
 
         async def events() -> AsyncIterator[dict[str, Any]]:

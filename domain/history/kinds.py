@@ -1,4 +1,5 @@
-"""Every kind of interaction event, one list for all areas (front ends filter by it)."""
+"""Every kind of interaction event and of record an event is about: one list each for all
+areas (front ends filter by kind; ``source`` resolves through the record's Node type)."""
 
 from enum import StrEnum
 
@@ -37,3 +38,24 @@ class EventKind(StrEnum):
     SURVEY_INVITED = "survey_invited"
     SURVEY_REMINDED = "survey_reminded"
     SURVEY_RESPONDED = "survey_responded"
+
+
+class SourceType(StrEnum):
+    """What kind of record an event is about (``record(..., source=(type, id))``); each is
+    a Node type in the API. A new one needs its Node type in ``api/history/types.py``."""
+
+    CLIENT = "client"
+    CONTACT = "contact"
+    REPRESENTATIVE = "representative"
+    HISTORY_EXPORT = "history_export"
+    DELIVERY = "delivery"
+    MESSAGE = "message"
+    SURVEY_INVITATION = "survey_invitation"
+    SURVEY_RESPONSE = "survey_response"
+
+
+class RetentionAction(StrEnum):
+    """What the retention sweep does to an expired event (``settings.retention_action``)."""
+
+    ANONYMISE = "anonymise"  # summary replaced, personal details cleared; statistics stay
+    DELETE = "delete"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 
 
 class Direction(StrEnum):
@@ -18,8 +19,10 @@ class Direction(StrEnum):
 
 
 class InteractionEvent(Model):
-    # Bigint, not UUID: (client_id, occurred_at, id) is the page key.
+    # Bigint, not UUID: (client_id, occurred_at, id) is the page key. Never shown: front
+    # ends see ``public_id`` (random, so one event's ID tells nothing about the others').
     id = fields.BigIntField(primary_key=True)
+    public_id = fields.UUIDField(unique=True, default=uuid.uuid4)
     client = fields.ForeignKeyField("okno.Client", related_name="events", on_delete=fields.CASCADE)
     kind = fields.CharField(max_length=60)
     channel = fields.CharEnumField(Channel, max_length=20, null=True)
@@ -35,14 +38,14 @@ class InteractionEvent(Model):
 
     class Meta:
         table = "interaction_event"
-        indexes = [
+        indexes = (
             Index(fields=("client_id", "occurred_at", "id")),
             Index(fields=("client_id", "kind", "occurred_at", "id")),
             Index(fields=("kind", "occurred_at")),
             # The retention sweep's anonymise pass: only rows not yet anonymised, per kind,
             # so a nightly run never rescans what earlier runs already handled.
             Index(fields=("kind", "anonymised", "occurred_at")),
-        ]
+        )
 
 
 class ExportStatus(StrEnum):
@@ -70,10 +73,10 @@ class HistoryExport(Model):
 
     class Meta:
         table = "history_export"
-        indexes = [
+        indexes = (
             Index(fields=("status", "created_at")),
             Index(fields=("client_id", "created_at", "id")),
-        ]
+        )
 
 
 class RetentionRun(Model):
@@ -82,11 +85,11 @@ class RetentionRun(Model):
     id = fields.BigIntField(primary_key=True)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField()
-    action = fields.CharField(max_length=10)
+    action = fields.CharField(max_length=10)  # a RetentionAction value
     affected = fields.JSONField()  # {event kind: rows}
     total = fields.IntField(default=0)
     exports_expired = fields.IntField(default=0)
 
     class Meta:
         table = "retention_run"
-        indexes = [Index(fields=("started_at", "id"))]
+        indexes = (Index(fields=("started_at", "id")),)

@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from domain.history import exports, rules
 from domain.history.kinds import EventKind
 from domain.history.models import InteractionEvent, RetentionRun
-from domain.pagination import newest_first
 from domain.settings import Settings
 from domain.transaction import transaction
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
-RUN_COLUMNS = ("id", "started_at", "finished_at", "action", "affected", "total", "exports_expired")
 
 
 async def sweep(settings: Settings, now: datetime | None = None,
@@ -70,8 +67,3 @@ async def _sweep_kind(kind: str, cutoff: datetime, action: str, batch_size: int)
                 )
         if len(ids) < batch_size:
             return done
-
-
-async def runs_page(first: int, after: str | None) -> tuple[list[dict[str, Any]], bool]:
-    """Sweeps, newest first (index started_at, id)."""
-    return await newest_first(RetentionRun.all(), "started_at", first, after, RUN_COLUMNS, int)

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from domain.history.kinds import EventKind
+from domain.history.kinds import EventKind, RetentionAction
 
 # What an anonymised event says instead of its summary.
 ANONYMISED_SUMMARY = "Сведения удалены по истечении срока хранения"
 
-RETENTION_ACTIONS = ("anonymise", "delete")
+RETENTION_ACTIONS = tuple(str(a) for a in RetentionAction)
 
 
 def years_before(moment: datetime, years: int) -> datetime:

@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel, ContactKind, ContactPoint
+from domain.clients.models import ContactKind, ContactPoint
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
 from domain.directory import queries as directory_queries
 from domain.directory import service as directory
 from domain.directory.models import Sphere
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history.kinds import EventKind
 from domain.history.models import Direction

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.actor import Actor
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.ids import parse_uuid
 from domain.messages.models import InternalCategory, RequestForm

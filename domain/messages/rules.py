@@ -358,7 +358,7 @@ def legal_answer_channel(arrival, audience: Audience):
     """59-FZ art. 10: the answer to a written appeal goes the way it came — to the email
     it came from, or by post to a paper appeal's address. Other arrivals (web form,
     mobile app, EDMS) let the client's own choice decide (R-2.9), so no channel is fixed."""
-    from domain.clients.models import Channel
+    from domain.enums import Channel
 
     if audience != Audience.EXTERNAL:
         return None

@@ -19,12 +19,13 @@ from domain.actor import Actor, Role
 from domain.calendar.service import load_calendar
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind, ClientTag, ContactPoint, TagKind
+from domain.clients.models import ClientKind, ClientTag, ContactPoint, TagKind
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Purpose
 from domain.directory import queries as directory_queries
 from domain.directory import service as directory
 from domain.directory.models import Department, Sphere, StaffMember
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind

@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 
 
 class SurveyPurpose(StrEnum):

@@ -22,8 +22,9 @@ from tortoise.transactions import in_transaction
 from domain import redis
 from domain.actor import Actor, Role
 from domain.calendar.service import load_calendar
-from domain.clients.models import Channel, Client
+from domain.clients.models import Client
 from domain.directory.models import Department
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind

@@ -29,10 +29,11 @@ from api.auth import mint_token
 from api.relay import encode_id
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import AuthorityBasis, Channel, ClientKind, ContactKind
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind
 from domain.deliveries.models import Delivery
 from domain.directory import service as directory
 from domain.directory.models import Sphere
+from domain.enums import Channel
 from domain.history import exports, retention
 from domain.messages import deadlines, handling
 from domain.messages import rules as message_rules

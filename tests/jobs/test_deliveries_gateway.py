@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from domain.clients.models import Channel
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import free_port, make_client
 

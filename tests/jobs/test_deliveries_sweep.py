@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import redis
-from domain.clients.models import Channel
 from domain.deliveries import dispatch
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState, Purpose
 from domain.deliveries.outbox import now
+from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import make_client
 

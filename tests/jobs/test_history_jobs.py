@@ -8,7 +8,8 @@ from domain import redis
 from domain.actor import Actor, Role
 from domain.clients import service as clients
 from domain.clients.models import ClientKind
-from domain.history import exports, service as history
+from domain.history import exports
+from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import ExportStatus, HistoryExport, InteractionEvent, RetentionRun
 from domain.transaction import transaction

@@ -13,8 +13,9 @@ import pytest
 from domain import redis
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind
+from domain.clients.models import ClientKind
 from domain.directory.models import Department, StaffMember
+from domain.enums import Channel
 from domain.messages import deadlines, handling, service
 from domain.messages.intake import IntakeData
 from domain.messages.models import AlertKind, AnswerOutcome, DeadlineAlert, DeadlineKind, Message

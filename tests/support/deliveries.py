@@ -13,13 +13,13 @@ from typing import Any, Self
 from aiosmtpd.controller import Controller
 
 from domain.clients.models import (
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
     ContactKind,
     ContactPoint,
 )
+from domain.enums import Channel
 from domain.settings import Settings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from domain.clients.models import Channel
 from domain.deliveries.channels.base import (
     Adapter,
     DeliveryFailure,
@@ -16,6 +15,7 @@ from domain.deliveries.channels.base import (
 from domain.deliveries.channels.email import EmailAdapter
 from domain.deliveries.channels.gateway import MessengerAdapter, SmsAdapter
 from domain.deliveries.channels.manual import AccountAdapter, PrintQueueAdapter
+from domain.enums import Channel
 
 if TYPE_CHECKING:
     from domain.settings import Settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from domain.clients.models import Channel
+from domain.enums import Channel
 
 if TYPE_CHECKING:
     from domain.deliveries.models import Delivery

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 import aiosmtplib
 
-from domain.clients.models import Channel
 from domain.deliveries import rules
 from domain.deliveries.channels.base import PermanentFailure, Sent, TransientFailure
+from domain.enums import Channel
 from domain.errors import DomainError
 from domain.validation import normalise_email
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import httpx
 import orjson
 
-from domain.clients.models import Channel
 from domain.deliveries import rules
 from domain.deliveries.channels.base import PermanentFailure, Sent, TransientFailure
+from domain.enums import Channel
 from domain.errors import DomainError
 from domain.validation import normalise_phone
 

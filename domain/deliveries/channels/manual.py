@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from domain.clients.models import Channel
 from domain.deliveries.channels.base import Sent
+from domain.enums import Channel
 
 
 class PrintQueueAdapter:

@@ -13,7 +13,6 @@ from domain.actor import Actor, Role
 from domain.clients import service
 from domain.clients.models import (
     AuthorityBasis,
-    Channel,
     ChannelPreference,
     Client,
     ClientKind,
@@ -23,6 +22,7 @@ from domain.clients.models import (
     Representative,
 )
 from domain.directory.models import Department
+from domain.enums import Channel
 from domain.history.models import InteractionEvent
 
 SETUP = Actor(role=Role.ADMIN, subject="test-setup")

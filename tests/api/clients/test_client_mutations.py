@@ -28,7 +28,7 @@ async def test_create_person_organisation_employee(world, api, kinds_of):
     assert emp["client"]["position"] == "Бухгалтер"
     stored = await Client.get(id=GlobalID.from_id(person["client"]["id"]).node_id)
     assert stored.search_name == "семенов петр"
-    assert await kinds_of(str(stored.id)) == ["client_created"]
+    assert await kinds_of(str(stored.id)) == ["client_created"]  # stored values
 
 
 async def test_update_client(world, api, kinds_of):
@@ -116,10 +116,10 @@ async def test_set_profile_tags(world, api, kinds_of):
     """R-1.2 profile: a given list replaces that kind's tags (deduplicated), an omitted list
     stays, an empty list clears."""
     payload = await api.mutate("setProfileTags", {
-        "clientId": world.anna.gid, "segments": ["disabled", "pensioner", "disabled"]})
+        "clientId": world.anna.gid, "segments": ["DISABLED", "PENSIONER", "DISABLED"]})
     assert payload["errors"] == []
-    assert payload["client"]["segments"] == ["disabled", "pensioner"]
-    assert payload["client"]["lifeSituations"] == ["moving"]
+    assert payload["client"]["segments"] == ["DISABLED", "PENSIONER"]
+    assert payload["client"]["lifeSituations"] == ["MOVING"]
     payload = await api.mutate("setProfileTags", {"clientId": world.anna.gid,
                                                   "lifeSituations": []})
     assert payload["client"]["lifeSituations"] == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from domain.actor import Actor, Role
 from domain.clients import service
-from domain.clients.models import AuthorityBasis, Channel, ClientKind, ContactKind
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind
 from domain.directory.models import Department
+from domain.enums import Channel
 from tests.conftest import count_queries
 
 LIST = """query($first: Int) { clients(first: $first) { edges { node {

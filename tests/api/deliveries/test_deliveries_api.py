@@ -9,9 +9,9 @@ import pytest
 
 from api.relay import encode_id
 from domain import redis
-from domain.clients.models import Channel
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import make_client
 

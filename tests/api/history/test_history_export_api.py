@@ -1,9 +1,11 @@
 """History exports through the API (R-1.5): request, poll, download by signed link."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from api.relay import encode_id
 from domain import redis
 from domain.history import exports, links
 from domain.history.models import HistoryExport
@@ -12,8 +14,18 @@ from jobs import history as history_jobs
 CREATE = """mutation { createClient(input: {kind: PERSON, lastName: "Кузнецова",
   firstName: "Мария"}) { client { id } errors { code } } }"""
 REQUEST = """mutation($id: ID!) { requestHistoryExport(input: {clientId: $id}) {
-  export { id status eventCount createdAt expiresAt downloadUrlJson downloadUrlHtml }
+  historyExport { id status eventCount createdAt expiresAt downloadUrlJson downloadUrlHtml }
   errors { code field message } } }"""
+
+
+class _AnyText(str):
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and bool(other)
+
+    __hash__ = str.__hash__
+
+
+ANY_TEXT = _AnyText()
 POLL = """query($id: ID!) { historyExport(id: $id) { id status eventCount jsonBytes htmlBytes
   downloadUrlJson downloadUrlHtml client { displayName } } }"""
 
@@ -31,7 +43,7 @@ async def test_client_requests_own_export_and_downloads(gql, http, settings):
     body = await gql(REQUEST, {"id": gid}, as_="client", subject=cid)
     payload = body["data"]["requestHistoryExport"]
     assert payload["errors"] == []
-    export = payload["export"]
+    export = payload["historyExport"]
     assert export["status"] == "PENDING" and export["downloadUrlJson"] is None
     queued = await redis.get_redis().queued_jobs()
     export_id = queued[0].args[0]
@@ -49,8 +61,16 @@ async def test_client_requests_own_export_and_downloads(gql, http, settings):
     assert response.headers["content-type"] == "application/json"
     assert "attachment" in response.headers["content-disposition"]
     assert response.headers["cache-control"] == "private, no-store"
-    assert [e["kind"] for e in response.json()["events"]] == [
-        "client_created", "history_export_requested"]
+    # The document carries the stored kinds, and each event's Node ID.
+    events = response.json()["events"]
+    assert [e["kind"] for e in events] == ["client_created", "history_export_requested"]
+    history = (await gql("""query($id: ID!) { client(id: $id) { history(first: 5) {
+        edges { node { id } } } } }""", {"id": gid}, as_="client", subject=cid))["data"]
+    from api.relay import decode_id
+
+    shown = {decode_id(e["node"]["id"], "InteractionEvent", "id")
+             for e in history["client"]["history"]["edges"]}
+    assert {e["id"] for e in events} <= shown
     assert len(response.content) == ready["jsonBytes"]
 
     page = await http.get(ready["downloadUrlHtml"])
@@ -65,19 +85,19 @@ async def test_client_requests_own_export_and_downloads(gql, http, settings):
     assert card["data"]["client"]["historyExports"]["edges"][0]["node"]["status"] == "READY"
     # ...and the notice of it, written by deliveries (this client has no contact: failed).
     assert [e["node"]["kind"] for e in card["data"]["client"]["history"]["edges"]] == [
-        "delivery_failed", "history_export_ready"]
+        "DELIVERY_FAILED", "HISTORY_EXPORT_READY"]
 
 
 async def test_who_may_request(gql, settings):
     """R-1.5: the client themselves or staff; another client gets NOT_FOUND, not a hint."""
     gid, cid = await new_client(gql)
-    other_gid, other = await new_client(gql)
+    _, other = await new_client(gql)
     body = await gql(REQUEST, {"id": gid}, as_="client", subject=other)
-    assert body["data"]["requestHistoryExport"] == {"export": None, "errors": [
+    assert body["data"]["requestHistoryExport"] == {"historyExport": None, "errors": [
         {"code": "NOT_FOUND", "field": "clientId", "message": "Клиент не найден(а)."}]}
     body = await gql(REQUEST, {"id": gid}, as_="operator")
     assert body["data"]["requestHistoryExport"]["errors"] == []
-    export_gid = body["data"]["requestHistoryExport"]["export"]["id"]
+    export_gid = body["data"]["requestHistoryExport"]["historyExport"]["id"]
     # The other client cannot poll it either, nor find it as a node.
     assert (await gql(POLL, {"id": export_gid}, as_="client", subject=other))["data"][
         "historyExport"] is None
@@ -89,14 +109,24 @@ async def test_who_may_request(gql, settings):
         "status": "PENDING"}
     body = await gql(REQUEST, {"id": gid}, as_=None, expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["data"] == {"requestHistoryExport": None}
     assert await HistoryExport.all().count() == 1
 
 
 async def test_bad_ids_are_user_errors(gql):
-    for bad in ("nonsense", "\x00", "x" * 10_000_000, "SGlzdG9yeUV4cG9ydDox"):
+    """Not a Client's global ID (garbage, another type's ID, a raw UUID): INVALID_ID; a
+    Client ID naming no client: NOT_FOUND. Both in the payload, nothing started."""
+    _, cid = await new_client(gql)
+    for bad in ("nonsense", "\x00", "x" * 10_000_000, "SGlzdG9yeUV4cG9ydDox", cid,
+                encode_id("HistoryExport", cid)):
+        body = await gql(REQUEST, {"id": bad})
+        assert body["data"]["requestHistoryExport"]["errors"] == [{
+            "code": "INVALID_ID", "field": "clientId", "message": ANY_TEXT}], bad[:40]
+    for bad in (encode_id("Client", uuid.uuid4()), encode_id("Client", "1")):
         body = await gql(REQUEST, {"id": bad})
         assert body["data"]["requestHistoryExport"]["errors"][0]["code"] == "NOT_FOUND"
-    for bad in ("nonsense", "Q2xpZW50OjE="):
+    for bad in ("nonsense", "Q2xpZW50OjE=", cid, encode_id("HistoryExport", "1"),
+                encode_id("HistoryExport", uuid.uuid4())):
         assert (await gql(POLL, {"id": bad}))["data"]["historyExport"] is None
     assert await HistoryExport.all().count() == 0
 
@@ -104,7 +134,8 @@ async def test_bad_ids_are_user_errors(gql):
 async def test_bad_links_are_404_or_410_never_500(gql, http, settings):
     """Forged, other-purpose, expired links: a short Russian text, never a 500."""
     gid, cid = await new_client(gql)
-    export_gid = (await gql(REQUEST, {"id": gid}))["data"]["requestHistoryExport"]["export"]["id"]
+    export_gid = (await gql(REQUEST, {"id": gid}))["data"]["requestHistoryExport"][
+        "historyExport"]["id"]
     export = await HistoryExport.get(client_id=cid)
     future = datetime.now(UTC) + timedelta(hours=1)
     # Not built yet: a correctly signed link still finds nothing to give.
@@ -163,6 +194,7 @@ async def test_history_exports_paging(gql, settings):
     assert len(ids) == 3
     bad = await gql(query, {"id": gid, "after": "garbage"}, expect_errors=True)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert bad["data"] == {"client": {"historyExports": None}}  # that field only
 
 
 async def test_retention_runs_for_supervisors_only(gql, settings):
@@ -175,7 +207,7 @@ async def test_retention_runs_for_supervisors_only(gql, settings):
         pageInfo { hasNextPage endCursor } } }"""
     page = (await gql(query, as_="supervisor"))["data"]["retentionRuns"]
     assert len(page["edges"]) == 2 and page["pageInfo"]["hasNextPage"]
-    assert page["edges"][0]["node"]["action"] == "anonymise"
+    assert page["edges"][0]["node"]["action"] == "ANONYMISE"
     rest = (await gql(query, {"after": page["pageInfo"]["endCursor"]}, as_="admin"))["data"][
         "retentionRuns"]
     assert len(rest["edges"]) == 1
@@ -183,5 +215,21 @@ async def test_retention_runs_for_supervisors_only(gql, settings):
     for role in ("operator", "client"):
         body = await gql(query, as_=role, expect_errors=True)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert body["data"] == {"retentionRuns": None}
         hidden = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": node_id}, as_=role)
         assert hidden["data"]["node"] is None
+
+
+async def test_first_outside_1_to_100_fails_only_its_connection(gql, settings):
+    """`retentionRuns` and `Client.historyExports`: BAD_USER_INPUT on that field only."""
+    gid, _ = await new_client(gql)
+    query = """query($id: ID!, $first: Int) { retentionRuns(first: $first) { edges { node {
+        id } } } client(id: $id) { id historyExports(first: $first) { edges { node { id } } } } }"""
+    for first in (0, 101):
+        body = await gql(query, {"id": gid, "first": first}, as_="supervisor",
+                         expect_errors=True)
+        assert body["data"] == {"retentionRuns": None, "client": {"id": gid,
+                                                                  "historyExports": None}}
+        assert sorted(tuple(e["path"]) for e in body["errors"]) == [
+            ("client", "historyExports"), ("retentionRuns",)]
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}

@@ -8,13 +8,14 @@ import pytest
 from tortoise import Tortoise
 
 from api.relay import decode_id, encode_id
-from tests.conftest import count_queries
 from domain import db
-from domain.clients.models import Channel, Client, ClientKind
-from domain.history import service as history
+from domain.clients.models import Client, ClientKind
+from domain.enums import Channel
+from domain.history import queries as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, InteractionEvent
 from domain.pagination import encode_cursor
+from tests.conftest import count_queries
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 PAGE = """query($id: ID!, $first: Int, $after: String, $kinds: [EventKind!],
@@ -61,7 +62,11 @@ async def test_newest_first_and_paging_through_equal_timestamps(gql, settings):
     ])
     nodes = await read_all(gql, cid, 4)
     assert len(nodes) == 15 and len({n["id"] for n in nodes}) == 15
-    keys = [(n["occurredAt"], int(decode_id(n["id"], "InteractionEvent", "id"))) for n in nodes]
+    # The page key is (occurred_at, internal id); the Node ID is the event's public UUID.
+    internal = {str(r["public_id"]): r["id"] for r in
+                await InteractionEvent.filter(client_id=cid).values("public_id", "id")}
+    keys = [(n["occurredAt"], internal[decode_id(n["id"], "InteractionEvent", "id")])
+            for n in nodes]
     assert keys == sorted(keys, reverse=True)
     assert nodes[0]["summary"] == "2-4" and nodes[-1]["summary"] == "0-0"
 
@@ -90,15 +95,20 @@ async def test_filters_by_kind_channel_and_period(gql, settings):
     assert await summaries(kinds=["SURVEY"]) == []
 
 
-async def test_page_size_is_capped(gql, settings):
+async def test_page_size_outside_1_to_100_is_bad_user_input_on_that_field(gql, settings):
     [cid] = await make_clients(1)
     await InteractionEvent.bulk_create([event(cid, T0 + timedelta(minutes=i)) for i in range(130)])
-    body = await gql(PAGE, {"id": gid(cid), "first": 1000})
+    body = await gql(PAGE, {"id": gid(cid), "first": 100})
     conn = body["data"]["client"]["history"]
     assert len(conn["edges"]) == 100 and conn["pageInfo"]["hasNextPage"]
-    for first, size in ((0, 1), (-5, 1), (None, 20)):
-        body = await gql(PAGE, {"id": gid(cid), "first": first})
-        assert len(body["data"]["client"]["history"]["edges"]) == size
+    body = await gql(PAGE, {"id": gid(cid), "first": None})
+    assert len(body["data"]["client"]["history"]["edges"]) == 20
+    for first in (0, -5, 101, 1000):
+        body = await gql(PAGE, {"id": gid(cid), "first": first}, expect_errors=True)
+        assert body["data"] == {"client": {"history": None}}, first  # the card stays
+        (error,) = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["path"] == ["client", "history"]
 
 
 @pytest.mark.parametrize("after", ["garbage", "", "\x00", "MjAyNXw=", "bm90LWEtZGF0ZXwx",
@@ -109,7 +119,7 @@ async def test_invalid_cursor_is_bad_user_input(gql, settings, after):
     if after == "":  # an empty cursor means "from the start"
         assert "errors" not in body
         return
-    assert body["data"]["client"] is None
+    assert body["data"]["client"] == {"history": None}  # a bad cursor fails its field only
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert body["errors"][0]["message"] == "Неверный курсор страницы."
 
@@ -174,8 +184,9 @@ async def test_page_query_uses_the_client_time_index(settings):
     conn = Tortoise.get_connection("default")
     # 200 clients x 200 events = 40,000 rows, written by the database itself.
     await conn.execute_query(
-        "INSERT INTO interaction_event (client_id, kind, channel, direction, occurred_at, summary,"
-        " anonymised) SELECT c.id, 'message_received', 'email', 'inbound',"
+        "INSERT INTO interaction_event (public_id, client_id, kind, channel, direction,"
+        " occurred_at, summary, anonymised) SELECT gen_random_uuid(), c.id, 'message_received',"
+        " 'email', 'inbound',"
         " TIMESTAMPTZ '2020-01-01' + (g * INTERVAL '1 hour'), 'x', false"
         " FROM client c CROSS JOIN generate_series(1, 200) g")
     await conn.execute_query("ANALYZE interaction_event")

@@ -4,13 +4,14 @@ websocket client speaking graphql-transport-ws."""
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 import websockets
 
-from api.relay import decode_id
+from api.relay import decode_id, encode_id
 from domain import redis
 from domain.history import service as history
 from tests.conftest import token
@@ -101,7 +102,7 @@ async def test_event_written_on_b_arrives_on_a(settings, two_instances):
         message = await receive(ws)
         assert message["type"] == "next" and message["id"] == "1", message
         event = message["payload"]["data"]["interactionAdded"]
-        assert event["kind"] == "contact_added" and event["actorRole"] == "operator"
+        assert event["kind"] == "CONTACT_ADDED" and event["actorRole"] == "OPERATOR"
         assert decode_id(event["id"], "InteractionEvent", "id")
         with pytest.raises(asyncio.TimeoutError):  # nothing else queued (not the other client)
             await receive(ws, timeout=0.3)
@@ -122,11 +123,20 @@ async def test_client_cannot_watch_another_client(settings, two_instances):
                                   "payload": {"query": SUBSCRIBE, "variables": {"id": gid}}}))
         _, errors = await refusal(ws, "7")
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
-        # A forged ID gets the same answer (nothing to learn from the difference).
+        # A well-formed ID of a client that does not exist gets the same answer (nothing to
+        # learn from the difference).
+        unknown = encode_id("Client", uuid.uuid4())
         await ws.send(json.dumps({"id": "8", "type": "subscribe",
-                                  "payload": {"query": SUBSCRIBE, "variables": {"id": "x"}}}))
+                                  "payload": {"query": SUBSCRIBE, "variables": {"id": unknown}}}))
         _, errors = await refusal(ws, "8")
         assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+        # What is not a Client's global ID at all (garbage, a raw UUID) is a bad input.
+        for n, bad in enumerate(("x", decode_id(gid, "Client", "id"))):
+            await ws.send(json.dumps({"id": f"9{n}", "type": "subscribe",
+                                      "payload": {"query": SUBSCRIBE, "variables": {"id": bad}}}))
+            _, errors = await refusal(ws, f"9{n}")
+            assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+            assert errors[0]["extensions"]["reason"] == "INVALID_ID"
         [(_, listeners)] = await redis.get_redis().pubsub_numsub(
             redis.channel(history.TOPIC, decode_id(gid, "Client", "id")))
         assert listeners == 0

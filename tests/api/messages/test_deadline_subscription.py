@@ -14,7 +14,7 @@ import pytest
 from strawberry import relay
 
 from domain import redis
-from domain.clients.models import Channel
+from domain.enums import Channel
 from domain.messages import deadlines, service
 from domain.messages.intake import IntakeData
 from tests.conftest import token

@@ -143,7 +143,7 @@ async def test_email_appeal_to_survey_report(gql, world: World, settings):
         edges { node { kind } } } } }""", {"id": world.gid("Client", world.client.id)},
                          as_="operator"))["data"]["client"]["history"]["edges"]
     kinds = [e["node"]["kind"] for e in history]
-    for kind in ("message_received", "message_registered", "message_assigned",
-                 "message_classified", "message_urgency", "message_answered", "survey_invited",
-                 "survey_responded", "delivery"):
+    for kind in ("MESSAGE_RECEIVED", "MESSAGE_REGISTERED", "MESSAGE_ASSIGNED",
+                 "MESSAGE_CLASSIFIED", "MESSAGE_URGENCY", "MESSAGE_ANSWERED", "SURVEY_INVITED",
+                 "SURVEY_RESPONDED", "DELIVERY"):
         assert kind in kinds, kind

@@ -174,9 +174,10 @@ def test_migrate_seed_serve_and_worker_on_defaults(tmp_path: Path):
             base, '{ clients(first: 1, search: "Иванова") { edges { node { id } } } }', admin)
         cid = clients["clients"]["edges"][0]["node"]["id"]
         requested = _graphql(base, """mutation($id: ID!) {
-            requestHistoryExport(input: {clientId: $id}) { export { id } errors { code } } }""",
+            requestHistoryExport(input: {clientId: $id}) { historyExport { id } errors { code } }
+        }""",
                              admin, {"id": cid})
-        export_id = requested["requestHistoryExport"]["export"]["id"]
+        export_id = requested["requestHistoryExport"]["historyExport"]["id"]
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             found = _graphql(

@@ -80,8 +80,7 @@ async function refetchAll(as: GraphQLClient, who: string): Promise<void> {
   }
 }
 
-// Events are compared by kind; InteractionEvent.kind is a String today (lower case), an enum
-// (upper case) once the schema has one.
+// Events are compared by kind (the EventKind enum).
 const isKind = (kind: string, expected: string) => kind.toUpperCase() === expected;
 
 // ---- citizen, part 1: who am I, how do you reach me, write to the Government --------------
@@ -113,8 +112,9 @@ check(deadline(received.deadline, 'new message').kind === 'REGISTRATION',
       'a new message is due for registration');
 
 // ---- operator: find the client, open the card, work the queue -------------------------------
-const found = (await operator.request(OperatorClientSearchDocument, { search: email, first: 5 }))
-  .clients.edges.map((e) => e.node);
+const found = present((await operator.request(OperatorClientSearchDocument, {
+  search: email, first: 5,
+})).clients, 'clients').edges.map((e) => e.node);
 check(found.length === 1 && found[0]?.id === self.id,
       `search by email found ${JSON.stringify(found)}`);
 
@@ -122,7 +122,7 @@ const card = present((await operator.request(OperatorClientCardDocument, { id: s
                      'client card');
 check(card.contacts.some((c) => c.id === myEmail.id), 'the card lists the email');
 check(card.preference?.preferredChannel === 'EMAIL', 'the card shows the channel choice');
-const cardHistory = card.history.edges.map((e) => e.node);
+const cardHistory = present(card.history, 'client.history').edges.map((e) => e.node);
 check(cardHistory.length > 0 && cardHistory.length <= 20, `history page of ${cardHistory.length}`);
 check(cardHistory.some((e) => isKind(e.kind, 'MESSAGE_RECEIVED')),
       `the card's history shows the new message: ${cardHistory.map((e) => e.kind)}`);
@@ -184,8 +184,9 @@ check(typeof alerts.pageInfo.hasNextPage === 'boolean', 'deadlineAlerts has page
 await refetchAll(operator, 'operator');
 
 // ---- citizen, part 2: my messages, my history, my data --------------------------------------
-const myMessages = present((await citizen.request(CitizenMessagesDocument, { first: 20 })).me,
-                           'me').messages.edges.map((e) => e.node);
+const myMessages = present(present((await citizen.request(CitizenMessagesDocument, {
+  first: 20,
+})).me, 'me').messages, 'me.messages').edges.map((e) => e.node);
 const myMessage = myMessages.find((m) => m.id === messageId);
 check(myMessage, 'the citizen sees their message');
 check(myMessage.status === 'ASSIGNED', `the citizen sees status ${myMessage.status}`);
@@ -194,27 +195,26 @@ check(deadline(myMessage.deadline, 'my message').at === answerDue.at, 'and its d
 check(myMessage.answer === null, 'no answer yet');
 
 // History, one event a page: pages follow each other without overlap.
-const page1 = present((await citizen.request(CitizenHistoryDocument, { first: 2 })).me, 'me')
-  .history;
+const page1 = present(present((await citizen.request(CitizenHistoryDocument, { first: 2 })).me,
+                              'me').history, 'me.history');
 check(page1.edges.length === 2 && page1.pageInfo.hasNextPage, 'a first page of two, and more');
-const page2 = present((await citizen.request(CitizenHistoryDocument, {
+const page2 = present(present((await citizen.request(CitizenHistoryDocument, {
   first: 2, after: present(page1.pageInfo.endCursor, 'endCursor'),
-})).me, 'me').history;
+})).me, 'me').history, 'me.history');
 const ids1 = new Set(page1.edges.map((e) => e.node.id));
 check(page2.edges.length > 0 && page2.edges.every((e) => !ids1.has(e.node.id)),
       'the second page continues the first');
-const registeredOnly = present((await citizen.request(CitizenHistoryDocument, {
+const registeredOnly = present(present((await citizen.request(CitizenHistoryDocument, {
   first: 20, kinds: ['MESSAGE_REGISTERED'],
-})).me, 'me').history.edges.map((e) => e.node);
+})).me, 'me').history, 'me.history').edges.map((e) => e.node);
 check(registeredOnly.length === 1 && registeredOnly.every((e) => isKind(e.kind, 'MESSAGE_REGISTERED')),
       `filtering by kind: ${registeredOnly.map((e) => e.kind)}`);
 
-const exported = (await citizen.request(CitizenRequestHistoryExportDocument, {
+const exported = present((await citizen.request(CitizenRequestHistoryExportDocument, {
   input: { clientId: self.id },
-})).requestHistoryExport;
+})).requestHistoryExport, 'requestHistoryExport');
 noErrors(exported.errors, 'requestHistoryExport');
-// `export` is a reserved word: `const { export } = …` does not compile, property access does.
-const historyExport = present(exported.export, 'requestHistoryExport.export');
+const historyExport = present(exported.historyExport, 'requestHistoryExport.historyExport');
 remember(historyExport.id, 'HistoryExport');
 check(['PENDING', 'RUNNING', 'READY'].includes(historyExport.status),
       `a new export is ${historyExport.status}`);

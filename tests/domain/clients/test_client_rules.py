@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from domain.clients import rules
-from domain.clients.models import Channel, ClientKind, ContactKind
+from domain.clients.models import ClientKind, ContactKind
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 # Written out by hand, not derived from rules.CONTACT_FOR_CHANNEL, so the table is checked.
@@ -100,8 +101,9 @@ def test_preference_summary_is_russian():
 # --- kind fields (R-1.2) ---------------------------------------------------------------------
 
 def _codes(**kw) -> list[tuple[ErrorCode, str]]:
-    base = dict(kind=ClientKind.PERSON, last_name=None, first_name=None, organisation_name=None,
-                inn=None, ogrn=None, department_id=None)
+    base = {"kind": ClientKind.PERSON, "last_name": None, "first_name": None,
+            "organisation_name": None,
+                "inn": None, "ogrn": None, "department_id": None}
     base.update(kw)
     return [(e.code, e.field) for e in rules.check_client_fields(**base)]
 
@@ -113,7 +115,7 @@ def test_person_needs_a_name():
 
 
 def test_organisation_needs_its_name_and_10_digit_inn_13_digit_ogrn():
-    org = dict(kind=ClientKind.ORGANISATION, organisation_name="ООО «Ромашка»")
+    org = {"kind": ClientKind.ORGANISATION, "organisation_name": "ООО «Ромашка»"}
     assert _codes(kind=ClientKind.ORGANISATION, last_name="Иванов") == [
         (ErrorCode.REQUIRED, "organisationName")]
     assert _codes(**org, inn="7707083893", ogrn="1027700132195") == []

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.clients.models import Channel
 from domain.deliveries import rendering
 from domain.deliveries.models import Purpose
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 
 # The least context each template needs; optional values are left out on purpose.

@@ -6,12 +6,13 @@ import itertools
 
 import pytest
 
-from domain.clients.models import Channel, ContactKind
+from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL
 from domain.deliveries import rules
 from domain.deliveries.channels import ADAPTERS
 from domain.deliveries.models import DeliveryStatus, PostalState, RouteReason
 from domain.deliveries.rules import Contact, Preference, plan
+from domain.enums import Channel
 
 E = Contact("e1", ContactKind.EMAIL, "ivanov@example.ru", verified=True, primary=True)
 E2 = Contact("e2", ContactKind.EMAIL, "work@example.ru", verified=True)

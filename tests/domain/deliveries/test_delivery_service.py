@@ -6,9 +6,9 @@ import pytest
 
 from domain import redis
 from domain.actor import Actor, Role
-from domain.clients.models import Channel
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
 from domain.history.models import InteractionEvent
 from domain.transaction import transaction

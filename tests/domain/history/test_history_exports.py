@@ -5,15 +5,18 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from tests.conftest import count_queries
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import Channel, ClientKind
+from domain.clients.models import ClientKind
+from domain.clients.queries import display_name_of
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode
-from domain.history import exports, service as history
+from domain.history import exports, queries
+from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
 from domain.transaction import transaction
+from tests.conftest import count_queries
 
 ADMIN = Actor(Role.ADMIN, "admin-1")
 
@@ -65,7 +68,8 @@ async def test_build_streams_batches_and_writes_both_documents(settings):
                              occurred_at=start + timedelta(days=3))
     export = await exports.request_export(ADMIN, cid)
     with count_queries() as q:
-        assert await exports.build(settings, export.id, batch_size=3) == "ready"
+        assert await exports.build(settings, export.id, batch_size=3,
+                                   client_name=display_name_of) == "ready"
     event_reads = [s for s, _ in q.statements if "interaction_event" in s and
                    s.lstrip().upper().startswith("SELECT")]
     total = 7 + 3 + 2  # client_created + request event
@@ -161,7 +165,7 @@ async def test_times_are_stored_in_utc(settings):
         a = await history.record(cid, EventKind.CALL, "местное", occurred_at=local)
         b = await history.record(cid, EventKind.CALL, "без зоны", occurred_at=datetime(2025, 5, 1,
                                                                                        9, 30))
-    rows, _ = await history.page(cid, 10, None, history.HistoryFilter(
+    rows, _ = await queries.page(cid, 10, None, queries.HistoryFilter(
         kinds=["call"], since=datetime(2025, 5, 1, 8, 0), until=local + timedelta(hours=2)))
     assert [r["id"] for r in rows] == [b.id, a.id]  # 09:30 UTC after 08:00 UTC
     assert rows[1]["occurred_at"] == datetime(2025, 5, 1, 8, 0, tzinfo=UTC)

@@ -7,7 +7,8 @@ import pytest
 from domain.actor import Actor, Role
 from domain.clients import service as clients
 from domain.clients.models import ClientKind
-from domain.history import retention, rules, service as history
+from domain.history import retention, rules
+from domain.history import service as history
 from domain.history.kinds import EventKind
 from domain.history.models import InteractionEvent, RetentionRun
 from domain.transaction import transaction

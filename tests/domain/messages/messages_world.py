@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import Channel, Client, ClientKind, ContactKind, ContactPoint
+from domain.clients.models import Client, ClientKind, ContactKind, ContactPoint
 from domain.directory import service as directory
 from domain.directory.models import Department, ExternalAgency, Sphere, StaffMember
+from domain.enums import Channel
 
 ADMIN = Actor(Role.ADMIN, "admin-1")
 OPERATOR = Actor(Role.OPERATOR, "op-1")

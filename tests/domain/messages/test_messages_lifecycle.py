@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from domain.calendar.work_calendar import WorkCalendar
-from domain.clients.models import Channel, ChannelPreference
+from domain.clients.models import ChannelPreference
+from domain.enums import Channel
 from domain.deliveries.models import Delivery, RouteReason
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.history.models import InteractionEvent

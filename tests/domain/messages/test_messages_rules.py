@@ -227,7 +227,7 @@ def test_urgency_suggestion_with_reasons():
 
 def test_legal_answer_channel():
     """R-2.9: an email appeal is answered by email, a letter by post; others by choice."""
-    from domain.clients.models import Channel
+    from domain.enums import Channel
 
     assert rules.legal_answer_channel(Channel.EMAIL, Audience.EXTERNAL) == Channel.EMAIL
     assert rules.legal_answer_channel(Channel.POSTAL, Audience.EXTERNAL) == Channel.POSTAL
