@@ -22,10 +22,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from domain.actor import SYSTEM, Actor
-from domain.clients.models import Channel
 from domain.deliveries import rendering
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason, Template
 from domain.deliveries.outbox import _key, _purpose, hand_off, now
+from domain.enums import Channel
 from domain.errors import DomainError
 from domain.transaction import transaction
 from domain.validation import normalise_email

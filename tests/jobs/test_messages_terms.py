@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from domain.clients.models import Channel
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason
 from domain.directory.models import StaffMember
+from domain.enums import Channel
 from domain.messages import deadlines, handling, service
 from domain.messages.intake import IntakeData
 from domain.messages.models import AbuseStatus, AlertKind, DeadlineAlert, DeadlineKind, Message
@@ -124,7 +124,7 @@ async def test_redirect_term_watched_and_met_by_redirect(world: World):
 
 
 async def test_messages_stored_before_terms_are_upgraded_by_the_sweep(world: World):
-    """Rows written before `terms` existed (migration 0010 points them at the sweep) get every
+    """Rows written before `terms` existed (migration 0011 points them at the sweep) get every
     open term from the first sweep, so a hidden term is found then."""
     m = await service.receive(OPERATOR, IntakeData(
         client_id=world.client.id, channel=Channel.POSTAL, body=ABUSIVE,

@@ -8,8 +8,8 @@ import pytest
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.clients.models import ChannelPreference
-from domain.enums import Channel
 from domain.deliveries.models import Delivery, RouteReason
+from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.history.models import InteractionEvent
 from domain.messages import handling, queries, rules, service
