@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from tortoise import Tortoise
 from tortoise.expressions import Q
 
 from domain import redis
+from domain import sql as sql_
 from domain.deliveries import staff as staff_mail
 from domain.deliveries.models import Purpose, Template
 from domain.directory import queries as directory
@@ -210,11 +212,33 @@ async def _alert_batch(found: list[Message], now: dt.datetime
         for payload, key in zip(payloads, keys, strict=True):
             payload["id"] = alert_ids.get(key)
         emails = await _mail(payloads)
-    await Message.bulk_update(found, fields=["next_alert_at", "escalated_at"]
-                              + (["terms", "due_kind", "due_date", "due_at"] if legacy else []))
+    await _move_on(found, now)
+    if legacy:
+        await Message.bulk_update(legacy, fields=["terms", "due_kind", "due_date", "due_at"])
     if payloads:
         after_commit(lambda: _publish(payloads))
     return payloads, emails
+
+
+async def _move_on(found: list[Message], now: dt.datetime) -> None:
+    """Each message's next moment (and the escalation time) in one ``UPDATE … CASE``:
+    Tortoise's ``bulk_update`` builds the same statement at ~2 ms CPU per row."""
+    pg = Tortoise.get_connection("default").capabilities.dialect == "postgres"
+    cast = "::timestamptz" if pg else ""
+    params: list[Any] = []
+    whens = []
+    for m in found:
+        params += [m.id, m.next_alert_at]
+        whens.append(f"WHEN ${len(params) - 1} THEN ${len(params)}{cast}")
+    escalated = [m.id for m in found if m.escalated_at == now]
+    sql = f"UPDATE message SET next_alert_at = CASE id {' '.join(whens)} END"
+    if escalated:
+        where, keys = sql_.in_list("id", escalated, len(params) + 2)
+        sql += (f", escalated_at = CASE WHEN {where} THEN ${len(params) + 1}{cast} "
+                "ELSE escalated_at END")
+        params += [now, *keys]
+    where, keys = sql_.in_list("id", [m.id for m in found], len(params) + 1)
+    await sql_.fetch(f"{sql} WHERE {where}", params + keys)
 
 
 async def _upgrade(rows: list[Message]) -> None:
