@@ -15,6 +15,7 @@ term needs a word (nothing once every open term is escalated).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -257,6 +258,16 @@ async def _upgrade(rows: list[Message]) -> None:
                                                              m.due_at)
 
 
+def _mail_key(payload: dict[str, Any], staff_id: Any) -> str:
+    """One mail per alert and recipient: the alert's ID, or (should the read-back miss it)
+    the alert's own unique key, hashed to fit."""
+    if payload.get("id") is not None:
+        return f"deadline-alert:{payload['id']}:{staff_id}"
+    key = "|".join((payload["messageId"], payload["kind"], payload["dueKind"],
+                    payload["dueAt"], str(staff_id)))
+    return f"deadline-alert:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 async def _mail(payloads: list[dict[str, Any]]) -> int:
     """The alerts by email, in the sweep's transaction (the outbox): one mail per alert and
     recipient, keyed by both, so a rerun or a second worker never mails twice. Staff with
@@ -287,7 +298,7 @@ async def _mail(payloads: list[dict[str, Any]]) -> int:
                          "deadline": dt.datetime.fromisoformat(p["dueAt"]),
                          "overdue": p["kind"] == AlertKind.OVERDUE},
                 source=("message", p["messageId"]),
-                idempotency_key=f"deadline-alert:{p['id']}:{member['id']}"))
+                idempotency_key=_mail_key(p, member["id"])))
     return len(await staff_mail.send_to_staff(mails))
 
 
