@@ -85,6 +85,7 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.cancelDelivery": STAFF,
     "Mutation.rerouteDelivery": STAFF,
     "Mutation.markPostalDelivery": STAFF,
+    "Mutation.markEdmsDeliveryRegistered": STAFF,
     "Subscription.deliveryUpdated": STAFF,
     # directory
     "Query.spheres": SIGNED_IN,

@@ -46,6 +46,9 @@ describe_values(ErrorCodeEnum, {
     ErrorCode.ABUSE_UNRESOLVED: "Decide on the suspected abuse first.",
     ErrorCode.UNKNOWN_TEMPLATE: "No such notice template.",
     ErrorCode.TEMPLATE_ERROR: "The template could not be rendered with this context.",
+    ErrorCode.SURVEY_LINK_REQUIRED: "R-2.10: a final communication (answer, requested "
+    "information, a service's result) must carry the satisfaction-survey link.",
+    ErrorCode.UNSUBSCRIBE_LINK_REQUIRED: "R-6.4: a mailing must carry its unsubscribe link.",
 })
 T = TypeVar("T")
 

@@ -47,7 +47,8 @@ MEANINGS = {
     "link_secret": "Secret signing citizens' links (downloads, unsubscribe, surveys)",
     "retention_default_years": "History kept this many years unless `OKNO_RETENTION_YEARS` says "
                                "otherwise",
-    "retention_years": "Years to keep per event kind, JSON, e.g. `{\"call\": 3}`",
+    "retention_years": "Years to keep events outside any case, per event kind, JSON, e.g. "
+                       "`{\"call\": 3}`",
     "export_link_ttl_hours": "How long a history export's download link works",
     "public_survey_url": "Survey page of the citizen site; `{token}` is replaced",
     "survey_token_ttl_days": "How long a survey invitation link works",

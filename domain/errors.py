@@ -40,6 +40,9 @@ class ErrorCode(StrEnum):
     ABUSE_UNRESOLVED = "ABUSE_UNRESOLVED"
     UNKNOWN_TEMPLATE = "UNKNOWN_TEMPLATE"
     TEMPLATE_ERROR = "TEMPLATE_ERROR"
+    # Deliveries: what a communication must carry
+    SURVEY_LINK_REQUIRED = "SURVEY_LINK_REQUIRED"
+    UNSUBSCRIBE_LINK_REQUIRED = "UNSUBSCRIBE_LINK_REQUIRED"
 
 
 class DomainError(Exception):

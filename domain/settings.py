@@ -72,10 +72,17 @@ class Settings(BaseSettings):
         60, description="How much shorter a working day right before a statutory holiday is"
     )
 
-    # History: retention in years per event kind; anything not listed
-    # uses the default. Defaults follow the archive list: appeals and their
-    # materials are kept 5 years.
+    # History: retention on the archive's clock (from 1 January of the year after a
+    # case was closed). Periods per record type of the archive list (cases: a message and
+    # everything handled under it); events outside any case per event kind; anything not
+    # listed uses the default. Defaults follow the typical archive list: appeals and the
+    # documents on their handling are kept 5 years (domain/history/README.md).
     retention_default_years: int = 5
+    retention_periods: dict[str, int] = Field(
+        default_factory=lambda: {"appeal": 5, "internal_request": 5, "correspondence": 5},
+        description="Years to keep per record type of the archive list (appeal, "
+        "internal_request, correspondence), counted from 1 January after the case closed, "
+        "JSON; 0 keeps for ever")
     retention_years: dict[str, int] = Field(default_factory=dict)
     retention_action: str = Field("anonymise", description="anonymise | delete")
     export_link_ttl_hours: int = 72

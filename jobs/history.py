@@ -13,10 +13,15 @@ from tortoise.exceptions import DBConnectionError
 
 from domain import redis
 from domain.clients.queries import display_name_of
+from domain.deliveries import retention as delivery_retention
 from domain.deliveries.service import notify_history_export
 from domain.history import exports, retention
+from domain.messages import archive as message_archive
 
 log = logging.getLogger(__name__)
+
+# The areas that keep the archive's cases (R-1.5), handed to history's sweep.
+HOLDERS = (message_archive.HOLDER, delivery_retention.HOLDER)
 
 # Disk and database hiccups are worth another try; anything else is a bug and fails at once.
 TRANSIENT = (OSError, DBConnectionError, ConnectionError, TimeoutError)
@@ -24,12 +29,14 @@ MAX_TRIES = 5
 
 
 async def build_history_export(ctx: dict[str, Any], export_id: str) -> str:
-    """Build one export's JSON and HTML documents (named by the clients area) and notify the
-    client by their chosen channel (the deliveries outbox); a second run of a READY export is
-    a no-op. The job composes the areas; history imports neither."""
+    """Build one export's JSON and HTML documents (named by the clients area, with every case
+    and its materials from the messages area) and notify the client by their chosen channel
+    (the deliveries outbox); a second run of a READY export is a no-op. The job composes the
+    areas; history imports none of them."""
     try:
         return await exports.build(ctx["settings"], export_id, notify=notify_history_export,
-                                   client_name=display_name_of)
+                                   client_name=display_name_of,
+                                   cases=message_archive.client_cases)
     except TRANSIENT as exc:
         tries = ctx.get("job_try", 1)
         if tries >= MAX_TRIES:
@@ -39,10 +46,11 @@ async def build_history_export(ctx: dict[str, Any], export_id: str) -> str:
 
 
 async def sweep_retention(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Daily: anonymise or delete events past their retention period; expire export files."""
-    run = await retention.sweep(ctx["settings"])
+    """Daily: anonymise or delete the cases (messages with everything handled under them),
+    stand-alone notices and events past their retention period; expire export files."""
+    run = await retention.sweep(ctx["settings"], holders=HOLDERS)
     return {"action": run.action, "affected": run.affected, "total": run.total,
-            "exportsExpired": run.exports_expired}
+            "records": run.records, "cases": run.cases, "exportsExpired": run.exports_expired}
 
 
 async def resume_history_exports(ctx: dict[str, Any]) -> int:

@@ -16,6 +16,7 @@ from api.permissions import actor_of
 from api.relay import decode_id, decode_optional_id
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import PostalState
+from domain.messages import edms
 
 
 @strawberry.enum(description="What the operator did with a queued paper letter.")
@@ -61,6 +62,18 @@ class MarkPostalDeliveryInput:
     state: PostalMark = strawberry.field(description="PRINTED, or POSTED (completes it).")
 
 
+@strawberry.input(description="R-8: the document queued for the EDMS was registered there: "
+                  "its outgoing number and link. Completes the delivery (SENT); for an answer "
+                  "they are shown on the answer too (`Answer.outgoingEdmsNumber`).")
+class MarkEdmsDeliveryRegisteredInput:
+    id: strawberry.ID = strawberry.field(description="The Delivery's global ID (channel EDMS).")
+    number: str = strawberry.field(
+        description="The outgoing EDMS registration number (up to 100 characters).")
+    link: str | None = strawberry.field(
+        default=None, description="The document's link in the EDMS: an https:// URL, or "
+        "null/empty when the EDMS gives none.")
+
+
 def _payload(obj: Any, errors: list[UserError]) -> DeliveryPayload:
     return DeliveryPayload(delivery=Delivery.from_model(obj) if obj is not None else None,
                            errors=errors)
@@ -94,3 +107,11 @@ class DeliveryMutations:
         return _payload(*await attempt(lambda: deliveries.mark_postal(
             actor_of(info), decode_id(input.id, "Delivery", "id"),
             PostalState(input.state.value))))
+
+    @strawberry.mutation(description="R-8: record that a document queued for the EDMS was "
+                         "registered there, with its outgoing number and link (completes it).")
+    async def mark_edms_delivery_registered(self, info: Info,
+                                            input: MarkEdmsDeliveryRegisteredInput
+                                            ) -> DeliveryPayload | None:
+        return _payload(*await attempt(lambda: edms.register_outgoing(
+            actor_of(info), decode_id(input.id, "Delivery", "id"), input.number, input.link)))

@@ -69,9 +69,11 @@ _describe(PostalState, {
     PostalState.POSTED: "Handed to the post (the delivery is SENT).",
 })
 _describe(RouteReason, {
-    RouteReason.PREFERRED: "The client's chosen channel.",
+    RouteReason.PREFERRED: "The client's chosen channel (also beside a legal one: R-1.4).",
     RouteReason.LEGAL: "The channel the law fixes for this communication.",
     RouteReason.ADDITIONAL: "The client's additional channel, duplicating the legal one.",
+    RouteReason.FIXED: "The procedure fixes the channel for this purpose: mailings go by "
+    "email only (R-6.2).",
     RouteReason.FALLBACK: "No usable choice: the default order (email, SMS, post, messenger).",
     RouteReason.STAFF: "Re-routed by staff.",
     RouteReason.EMPLOYEE: "To an employee's work email from the staff directory (deadline "
@@ -154,7 +156,8 @@ class Delivery(RowNode, relay.Node):
     attempts: int = strawberry.field(description="Sending attempts so far.")
     external_reference: str | None = strawberry.field(
         description="The receiving system's handle, to look it up there: for email the "
-        "Message-ID header, for SMS and messengers the gateway's message id.")
+        "Message-ID header, for SMS and messengers the gateway's message id, for the EDMS "
+        "the outgoing registration number (R-8, once registered).")
     postal_state: PostalStateEnum | None = strawberry.field(
         description="Paper letters only: print-queue progress.")
     created_at: dt.datetime = strawberry.field(description="When it was written (queued).")
@@ -173,6 +176,7 @@ class Delivery(RowNode, relay.Node):
     source_type: strawberry.Private[str | None]
     source_id: strawberry.Private[str | None]
     error: strawberry.Private[str | None]
+    link: strawberry.Private[str | None]
 
     @classmethod
     def visible(cls, actor: Actor | None, row: dict[str, Any]) -> bool:
@@ -195,7 +199,7 @@ class Delivery(RowNode, relay.Node):
             client_id=str(row["client_id"]) if row["client_id"] else None,
             contact_id=str(row["contact_id"]) if row["contact_id"] else None,
             rerouted_from_id=str(row["rerouted_from_id"]) if row["rerouted_from_id"] else None,
-            error=row["last_error"],
+            error=row["last_error"], link=row["external_link"],
         )
 
     @classmethod
@@ -215,6 +219,11 @@ class Delivery(RowNode, relay.Node):
                       "retried (staff only; null for clients).")
     def last_error(self, info: Info) -> str | None:
         return self.error if actor_of(info).is_staff else None
+
+    @strawberry.field(description="R-8: the document's link in the EDMS, once registered "
+                      "there (staff only; null for clients and other channels).")
+    def external_link(self, info: Info) -> str | None:
+        return self.link if actor_of(info).is_staff else None
 
     @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text).")
     async def text(self, info: Info) -> str:

@@ -24,7 +24,7 @@ from api.relay import Connection, bad_input, page_size, resolve_node_of
 from domain.actor import Actor, Role
 from domain.errors import DomainError
 from domain.history import links
-from domain.history.kinds import EventKind, RetentionAction, SourceType
+from domain.history.kinds import ArchiveRecord, EventKind, RecordType, RetentionAction, SourceType
 from domain.history.models import ExportStatus
 from domain.pagination import encode_cursor
 
@@ -45,6 +45,26 @@ describe_values(ActorRoleEnum, {
     Role.SUPERVISOR: "A supervisor.",
     Role.ADMIN: "An administrator.",
     Role.SYSTEM: "The server on its own (a scheduled job, an automatic notice).",
+})
+ArchiveRecordEnum = strawberry.enum(
+    ArchiveRecord, name="ArchiveRecord",
+    description="A kind of record the retention sweep handles besides events.")
+describe_values(ArchiveRecordEnum, {
+    ArchiveRecord.MESSAGE: "A message (an appeal or an internal request).",
+    ArchiveRecord.ANSWER: "The answer to a message.",
+    ArchiveRecord.CLARIFICATION: "A clarification logged under a message (R-2.7).",
+    ArchiveRecord.ATTACHMENT: "An attachment's metadata (name, type, size).",
+    ArchiveRecord.DELIVERY: "A delivery (a notice, an answer as sent), with its body.",
+})
+RecordTypeEnum = strawberry.enum(
+    RecordType, name="ArchiveRecordType",
+    description="A record type of the archive list: each has its retention period "
+    "(`OKNO_RETENTION_PERIODS`), counted from 1 January after the case was closed.")
+describe_values(RecordTypeEnum, {
+    RecordType.APPEAL: "A citizen's or organisation's appeal with everything handled under it.",
+    RecordType.INTERNAL_REQUEST: "An employee's internal request with everything handled "
+    "under it.",
+    RecordType.CORRESPONDENCE: "A notice sent outside any case (one delivery).",
 })
 describe_values(RetentionActionEnum, {
     RetentionAction.ANONYMISE: "Personal details removed; kind, channel and time kept.",
@@ -236,9 +256,22 @@ class KindCount:
     count: int = strawberry.field(description="How many events of this kind.")
 
 
+@strawberry.type(description="How many records of one kind a retention sweep handled.")
+class RecordCount:
+    record: ArchiveRecordEnum = strawberry.field(description="The kind of record counted.")
+    count: int = strawberry.field(description="How many records of this kind.")
+
+
+@strawberry.type(description="How many cases of one record type a retention sweep handled.")
+class CaseCount:
+    record_type: RecordTypeEnum = strawberry.field(description="The record type counted.")
+    count: int = strawberry.field(description="How many cases of this type.")
+
+
 @strawberry.type(
-    description="What one retention sweep did (R-1.5): events past their kind's retention "
-    "period were anonymised or deleted, and expired export files removed."
+    description="What one retention sweep did (R-1.5): closed cases (a message and everything "
+    "handled under it) and events outside cases past their retention period were anonymised "
+    "or deleted, and expired export files removed."
 )
 class RetentionRun(RowNode, relay.Node):
     node_loader = RetentionRunByIdLoader
@@ -249,6 +282,11 @@ class RetentionRun(RowNode, relay.Node):
     action: RetentionActionEnum = strawberry.field(description="What was done to the events.")
     total: int = strawberry.field(description="Events handled, all kinds together.")
     affected: list[KindCount] = strawberry.field(description="Events handled per kind.")
+    records: list[RecordCount] = strawberry.field(
+        description="Messages, answers, clarifications, attachments and deliveries handled, "
+        "per kind of record.")
+    cases: list[CaseCount] = strawberry.field(
+        description="Cases handled per record type of the archive list.")
     exports_expired: int = strawberry.field(description="History exports whose files were removed.")
 
     @classmethod
@@ -261,6 +299,12 @@ class RetentionRun(RowNode, relay.Node):
             affected=[KindCount(kind=EventKind(k), count=v)
                       for k, v in sorted((row["affected"] or {}).items())
                       if k in EventKind._value2member_map_],
+            records=[RecordCount(record=ArchiveRecord(k), count=v)
+                     for k, v in sorted((row.get("records") or {}).items())
+                     if k in ArchiveRecord._value2member_map_],
+            cases=[CaseCount(record_type=RecordType(k), count=v)
+                   for k, v in sorted((row.get("cases") or {}).items())
+                   if k in RecordType._value2member_map_],
         )
 
     @classmethod

@@ -315,7 +315,11 @@ class Answer(RowNode, relay.Node):
     method: AnswerMethodEnum = strawberry.field(description="Written (sent) or oral (recorded).")
     drafted_at: dt.datetime = strawberry.field(description="When the current text was saved.")
     sent_at: dt.datetime | None = strawberry.field(description="Null while a draft.")
+    outgoing_edms_number: str | None = strawberry.field(
+        description="R-8: the answer's outgoing EDMS registration number, once the answer "
+        "that went through the EDMS queue was registered there (`markEdmsDeliveryRegistered`).")
     raw_findings: strawberry.Private[list]
+    edms_link: strawberry.Private[str | None]
 
     @classmethod
     def visible(cls, actor: Actor | None, row: dict) -> bool:
@@ -326,13 +330,15 @@ class Answer(RowNode, relay.Node):
     def from_row(cls, r: dict) -> Answer:
         return cls(id=str(r["id"]), text=r["text"], outcome=r["outcome"], method=r["method"],
                    drafted_at=r["drafted_at"], sent_at=r["sent_at"],
-                   raw_findings=list(r["findings"] or []))
+                   raw_findings=list(r["findings"] or []),
+                   outgoing_edms_number=r["edms_number"], edms_link=r["edms_link"])
 
     @classmethod
     def from_model(cls, obj: Any) -> Answer:
         return cls(id=str(obj.id), text=obj.text, outcome=obj.outcome, method=obj.method,
                    drafted_at=obj.drafted_at, sent_at=obj.sent_at,
-                   raw_findings=list(obj.findings or []))
+                   raw_findings=list(obj.findings or []),
+                   outgoing_edms_number=obj.edms_number, edms_link=obj.edms_link)
 
     @strawberry.field(description="R-2.2/R-2.8 checks of the current text (staff; empty for "
                       "others).")
@@ -340,6 +346,11 @@ class Answer(RowNode, relay.Node):
         if not _staff(info):
             return []
         return [PlainLanguageFinding.from_dict(f) for f in self.raw_findings]
+
+    @strawberry.field(description="R-8: the answer's document link in the EDMS, once "
+                      "registered there (staff only; null for others).")
+    def outgoing_edms_link(self, info: Info) -> str | None:
+        return self.edms_link if _staff(info) else None
 
 
 @strawberry.type(description="One alert about a message's deadline (the sweep writes each "

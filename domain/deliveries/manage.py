@@ -108,6 +108,10 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
         if target not in rules.DELIVERABLE:
             raise DomainError(ErrorCode.INVALID, "Этим способом нельзя доставить письменное "
                               "сообщение.", "channel")
+        fixed = rules.FIXED_CHANNEL.get(row.purpose)
+        if fixed is not None and target != fixed:  # R-6.2: mailings go by email only
+            raise DomainError(ErrorCode.INVALID, "Рассылка отправляется только по электронной "
+                              "почте.", "channel")
         needed = CONTACT_FOR_CHANNEL.get(target)
         contacts = await ContactPoint.filter(client_id=row.client_id).order_by("created_at")
         if needed is not None and contact is None:
@@ -159,6 +163,30 @@ async def mark_postal(actor: Actor, delivery_id: Any, mark: PostalState) -> Deli
         await row.save()
         await _note(row, ("Письмо напечатано" if mark == PostalState.PRINTED
                           else "Письмо передано на почту") + f": «{row.subject}»", actor)
+        announce(row)
+    return row
+
+
+async def mark_edms_registered(actor: Actor, delivery_id: Any, number: str | None,
+                               link: str | None) -> Delivery:
+    """R-8: an operator (or the EDMS integration) registered the queued document in the
+    EDMS: its outgoing number and link are kept (``externalReference``, ``externalLink``)
+    and the delivery is complete (SENT). Callers that keep the number elsewhere too (the
+    answer: ``domain.messages.edms``) call this inside their transaction."""
+    require_staff(actor)
+    number, link = rules.clean_edms_registration(number, link)
+    async with transaction():
+        row = await _locked(delivery_id)
+        if not rules.can_register_edms(row.status, row.channel):
+            raise DomainError(ErrorCode.INVALID_STATE, "Регистрацию в СЭД отмечают только у "
+                              "отправки через СЭД, которая ещё не завершена.", "id")
+        at = now()
+        row.status = DeliveryStatus.SENT
+        row.message_id, row.external_link = number, link
+        row.sent_at = at
+        row.last_error = None
+        await row.save()
+        await _note(row, f"Документ зарегистрирован в СЭД, № {number}: «{row.subject}»", actor)
         announce(row)
     return row
 

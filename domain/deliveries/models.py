@@ -88,6 +88,7 @@ class RouteReason(StrEnum):
     LEGAL = "legal"  # the channel the law fixes for this process
     ADDITIONAL = "additional"  # the client's extra channel, duplicating the legal one
     FALLBACK = "fallback"  # no usable choice: the documented default order
+    FIXED = "fixed"  # the procedure fixes the channel for this purpose (mailings)
     STAFF = "staff"  # re-routed by staff
     EMPLOYEE = "employee"  # to a staff member's work email (no client: deadline alerts)
 
@@ -123,6 +124,8 @@ class Delivery(Model):
     idempotency_key = fields.CharField(max_length=200, null=True)
     # Email: the Message-ID header; gateways: the gateway's message id.
     message_id = fields.CharField(max_length=300, null=True)
+    # the document's link in the receiving system (the EDMS), set on registration there.
+    external_link = fields.CharField(max_length=1000, null=True)
     postal_state = fields.CharEnumField(PostalState, max_length=10, null=True)
     rerouted_from = fields.ForeignKeyField(
         "okno.Delivery", related_name=False, null=True, on_delete=fields.SET_NULL
@@ -135,6 +138,8 @@ class Delivery(Model):
     sent_at = fields.DatetimeField(null=True)
     printed_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)  # failed or cancelled
+    # when the retention sweep anonymised it (``retention.py``); not looked at again.
+    swept_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "delivery"
@@ -148,4 +153,5 @@ class Delivery(Model):
             Index(fields=("purpose", "created_at")),
             Index(fields=("source_type", "source_id")),
             Index(fields=("status", "next_attempt_at")),  # the sweep
+            Index(fields=("swept_at", "created_at")),  # the retention sweep
         ]

@@ -22,8 +22,9 @@ from domain.pagination import newest_first
 LIST_COLUMNS = (
     "id", "client_id", "channel", "route", "contact_id", "address", "recipient_name", "purpose",
     "template", "subject", "source_type", "source_id", "status", "attempts", "last_error",
-    "idempotency_key", "message_id", "postal_state", "rerouted_from_id", "created_by",
-    "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at", "finished_at",
+    "idempotency_key", "message_id", "external_link", "postal_state", "rerouted_from_id",
+    "created_by", "created_at", "updated_at", "next_attempt_at", "sent_at", "printed_at",
+    "finished_at",
 )
 BODY_COLUMNS = ("id", "body_text", "body_html")
 
@@ -98,3 +99,11 @@ async def first_pages(client_ids: list[str], first: int
     found = await Delivery.filter(id__in=ids).order_by(
         "client_id", "-created_at", "-id").values(*LIST_COLUMNS) if ids else []
     return history.split_pages(found, client_ids, first)
+
+
+async def of_sources(source_type: str, source_ids: Iterable[Any]) -> list[dict[str, Any]]:
+    """The deliveries these records caused, with their bodies, oldest first (a client's
+    history export shows each notice as sent: R-1.5)."""
+    wanted = [str(i) for i in source_ids]
+    return await Delivery.filter(source_type=source_type, source_id__in=wanted).order_by(
+        "created_at", "id").values(*LIST_COLUMNS, "body_text") if wanted else []

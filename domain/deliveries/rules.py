@@ -1,10 +1,18 @@
-"""Pure delivery rules: which channels a communication takes, retry timing, what staff may do.
+"""Pure delivery rules: which channels a communication takes, what it must carry, retry
+timing, what staff may do.
 
-Routing (R-1.4, R-2.6, R-2.9), in one function, ``plan``:
+Routing (R-1.4, R-2.6, R-2.9, R-6.2), in one function, ``plan``:
 
+- Mailings (``Purpose.MAILING``, ``MAILING_CONFIRMATION``) go by email only (R-6.2), whatever
+  the client prefers: a client without an email address gets one failed route with the
+  reason, never an SMS or a letter.
 - No legal channel: the client's preferred channel, at the chosen contact point.
-- The law fixes a channel: that channel, AND the client's additional channel if one is set
-  (the preferred channel is not used then: R-1.4 gives the client only the extra one).
+- The law fixes a channel: that channel (to the address given in the appeal when the caller
+  names it: ``legal_contact_id``), AND every channel the client chose that differs from it:
+  the preferred one (so a choice is never silently dropped: the preferred channel goes as
+  the optional extra of R-1.4) and the additional one if set (R-2.6, R-2.9 "duplicated to
+  the additional channel"). At most three routes, no channel twice; a chosen channel that
+  cannot carry a text (a visit, social networks) adds nothing, the legal route carries it.
 - No preference (or a preferred channel that cannot carry a written communication: a visit,
   social networks): the fallback order — a verified email, then a phone (SMS), then a postal
   address, then a messenger, then an unverified email (better than nothing: the client gave
@@ -15,16 +23,30 @@ Routing (R-1.4, R-2.6, R-2.9), in one function, ``plan``:
   another behind the law's back.
 - ``phone`` as a chosen channel is carried by SMS to that phone (a written text cannot be
   phoned); ``web`` / ``mobile_app`` put the text into the client's personal account.
+
+What a communication must carry (``check_required_links``, called by ``send`` for every
+row): a final communication carries the satisfaction-survey link (R-2.10), a mailing its
+unsubscribe link (R-6.4); without it the send is refused.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL, CONTACT_KIND_RU
-from domain.deliveries.models import DeliveryStatus, PostalState, RouteReason
+from domain.deliveries.models import (
+    FINAL_PURPOSES,
+    DeliveryStatus,
+    PostalState,
+    Purpose,
+    RouteReason,
+)
 from domain.enums import Channel
+from domain.errors import DomainError, ErrorCode
+from domain.validation import clean_text
 
 # Chosen channel -> the channel that actually carries a written communication.
 CARRIER: dict[Channel, Channel] = {Channel.PHONE: Channel.SMS}
@@ -35,6 +57,11 @@ DELIVERABLE = frozenset({
 })
 # Channels an operator finishes by hand (print and post; register in the EDMS).
 MANUAL = frozenset({Channel.POSTAL, Channel.EDMS})
+# R-6.2: purposes whose channel the procedure fixes whatever the client prefers.
+FIXED_CHANNEL: dict[str, Channel] = {
+    Purpose.MAILING: Channel.EMAIL,
+    Purpose.MAILING_CONFIRMATION: Channel.EMAIL,
+}
 
 CHANNEL_RU: dict[Channel, str] = {
     Channel.EMAIL: "электронная почта",
@@ -126,25 +153,69 @@ def fallback(contacts: list[Contact]) -> Route:
 
 
 def plan(preference: Preference | None, contacts: list[Contact],
-         legal_channel: Channel | None = None) -> list[Route]:
-    """The routes of one communication: never empty, at most two, no channel twice."""
+         legal_channel: Channel | None = None, *, legal_contact_id: str | None = None,
+         purpose: str | None = None) -> list[Route]:
+    """The routes of one communication: never empty, at most three, no channel twice."""
+    fixed = FIXED_CHANNEL.get(purpose) if purpose is not None else None
+    if fixed is not None:  # R-6.2: mailings by email, never another channel
+        contact_id = (preference.preferred_contact_id
+                      if preference and carrier(preference.preferred_channel) == fixed else None)
+        return [route_to(fixed, RouteReason.FIXED, contacts, contact_id)]
     if legal_channel is not None:
-        contact_id = None
-        if preference and carrier(preference.preferred_channel) == carrier(legal_channel):
-            contact_id = preference.preferred_contact_id
-        elif (preference and preference.additional_channel
-              and carrier(preference.additional_channel) == carrier(legal_channel)):
-            contact_id = preference.additional_contact_id
-        routes = [route_to(legal_channel, RouteReason.LEGAL, contacts, contact_id)]
-        extra = preference.additional_channel if preference else None
-        if extra is not None and carrier(extra) != carrier(legal_channel):
-            routes.append(route_to(extra, RouteReason.ADDITIONAL, contacts,
-                                   preference.additional_contact_id))
+        legal = carrier(legal_channel)
+        contact_id = legal_contact_id
+        if contact_id is None and preference:
+            if carrier(preference.preferred_channel) == legal:
+                contact_id = preference.preferred_contact_id
+            elif (preference.additional_channel
+                  and carrier(preference.additional_channel) == legal):
+                contact_id = preference.additional_contact_id
+        routes = [route_to(legal, RouteReason.LEGAL, contacts, contact_id)]
+        if preference is None:
+            return routes
+        taken = {legal}
+        # R-1.4, R-2.9: the client's choices go too; one that cannot carry a text adds nothing.
+        for channel, reason, chosen_contact in (
+            (preference.preferred_channel, RouteReason.PREFERRED,
+             preference.preferred_contact_id),
+            (preference.additional_channel, RouteReason.ADDITIONAL,
+             preference.additional_contact_id),
+        ):
+            if channel is None or carrier(channel) in taken or carrier(channel) not in DELIVERABLE:
+                continue
+            taken.add(carrier(channel))
+            routes.append(route_to(channel, reason, contacts, chosen_contact))
         return routes
     if preference is None or carrier(preference.preferred_channel) not in DELIVERABLE:
         return [fallback(contacts)]
     return [route_to(preference.preferred_channel, RouteReason.PREFERRED, contacts,
                      preference.preferred_contact_id)]
+
+
+# --- what a communication must carry ---------------------------------------------------------
+
+_LINK = re.compile(r"\Ahttps?://[\x21-\x7e]{1,1800}\Z")  # printable ASCII: safe in a header
+
+
+def check_required_links(purpose: str, context: dict[str, Any]) -> None:
+    """R-2.10: a final communication (answer, requested information, a service's result) and
+    the invitation that follows an oral answer carry the satisfaction-survey link; R-6.4: a
+    mailing carries its unsubscribe link. Anything else is refused before a row is written."""
+    if purpose in SURVEY_LINK_PURPOSES and not _is_link(context.get("survey_url")):
+        raise DomainError(ErrorCode.SURVEY_LINK_REQUIRED, "Итоговое сообщение клиенту должно "
+                          "содержать ссылку на опрос об удовлетворённости.", "survey_url")
+    if purpose == Purpose.MAILING and not _is_link(context.get("unsubscribe_url")):
+        raise DomainError(ErrorCode.UNSUBSCRIBE_LINK_REQUIRED, "В письме рассылки должна быть "
+                          "ссылка для отказа от рассылки.", "unsubscribe_url")
+
+
+def _is_link(value: Any) -> bool:
+    return isinstance(value, str) and _LINK.match(value) is not None
+
+
+# R-2.10: the final purposes, and the survey invitation (after an oral answer it is the
+# written part of the final communication; its whole point is the link).
+SURVEY_LINK_PURPOSES = FINAL_PURPOSES | {Purpose.SURVEY_INVITATION, Purpose.SURVEY_REMINDER}
 
 
 CHANNEL_FOR_CONTACT: dict[ContactKind, Channel] = {
@@ -189,6 +260,25 @@ def can_retry(status: DeliveryStatus) -> bool:
 
 def can_reroute(status: DeliveryStatus, channel: Channel | None) -> bool:
     return status != DeliveryStatus.SENDING or channel in MANUAL
+
+
+_HTTPS = re.compile(r"\Ahttps://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
+
+
+def clean_edms_registration(number: str | None, link: str | None) -> tuple[str, str | None]:
+    """R-8: the EDMS registration number (required) and the document's link (an https URL,
+    or empty); bad text (NUL, control characters, too long) is a field error."""
+    number = clean_text(number, "number", max_length=100, required=True)
+    link = clean_text(link, "link", max_length=1000)
+    if link is not None and not _HTTPS.match(link):
+        raise DomainError(ErrorCode.INVALID, "Ссылка на документ в СЭД должна начинаться "
+                          "с https://.", "link")
+    return number, link
+
+
+def can_register_edms(status: DeliveryStatus, channel: Channel | None) -> bool:
+    """R-8: an EDMS delivery waiting for (or in) the operator's queue may be registered once."""
+    return channel == Channel.EDMS and status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 def postal_transition(status: DeliveryStatus, state: PostalState | None, mark: PostalState

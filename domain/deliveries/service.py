@@ -13,6 +13,8 @@ commit hands each row to a worker (arq job ``send_delivery``, ``_job_id`` = deli
 Redis is down then, the cron sweep enqueues the rows later; nothing is lost. A route that
 cannot reach the client is written as a *failed* row with the reason, for staff to re-route.
 The same ``idempotency_key`` again returns the first call's rows and sends nothing.
+A final communication without its survey link (R-2.10) or a mailing without its unsubscribe
+link (R-6.4) is refused (``rules.check_required_links``) before anything is written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from domain.deliveries import rendering, rules
 from domain.deliveries.manage import (  # noqa: F401 (re-exported: writes go through service)
     Preview,
     cancel,
+    mark_edms_registered,
     mark_postal,
     preview,
     reroute,
@@ -62,13 +65,17 @@ async def send(
     *,
     source: tuple[str, Any],
     legal_channel: Channel | None = None,
+    legal_contact_id: Any = None,
     idempotency_key: str | None = None,
     actor: Actor | None = None,
 ) -> list[Delivery]:
-    """Write the outbox rows of one communication (see the module docstring)."""
+    """Write the outbox rows of one communication (see the module docstring).
+    ``legal_contact_id``: the address the law sends to (the one given in the appeal), used
+    for the legal channel when it is one of the client's contacts of the fitting kind."""
     purpose = _purpose(purpose)
     key = _key(idempotency_key)
     safe = rendering.json_safe(context)
+    rules.check_required_links(purpose, safe)  # R-2.10, R-6.4: refused before any row
     source_type = clean_text(str(source[0]), "source", max_length=60, required=True)
     source_id = (clean_text(str(source[1]), "source", max_length=64)
                  if source[1] is not None else None)
@@ -81,7 +88,9 @@ async def send(
         if client is None:
             raise not_found("Клиент", "clientId")
         preference, contacts = await routing_inputs(client.id)
-        routes = rules.plan(preference, contacts, legal_channel)
+        routes = rules.plan(
+            preference, contacts, legal_channel, purpose=purpose,
+            legal_contact_id=str(legal_contact_id) if legal_contact_id is not None else None)
         full_context = with_defaults(safe, client)
         rendered = rendering.render(template, full_context)
         rows: list[Delivery] = []

@@ -1,8 +1,12 @@
 """History exports (R-1.5 "on request the client gets their whole history").
 
-A request writes a ``HistoryExport`` row; a job streams the client's whole timeline,
-in keyset batches, into a JSON document and a readable HTML document at once (one
-pass, so both hold the same events), then marks the export READY. Files live under
+A request writes a ``HistoryExport`` row; a job writes the client's whole history into a
+JSON document and a readable HTML document at once, then marks the export READY. The
+history is whole: first every case (a message and everything handled under it: its text,
+attachments' names, clarifications, the notices sent as sent, the answer, and the events
+about any of these) in time order, handed in by the job (``cases``: history imports no
+area above it); then the other events, streamed in keyset batches (one pass, so both
+documents hold the same events). Files live under
 ``settings.exports_dir`` and are offered through signed links (``links.py``) until
 ``expires_at``; the retention sweep removes them afterwards.
 """
@@ -26,6 +30,7 @@ from domain.actor import SYSTEM, Actor
 from domain.errors import not_found
 from domain.history import rules
 from domain.history import service as history
+from domain.history.cases import Case, CaseRecord, ClientCases
 from domain.history.kinds import EventKind, SourceType
 from domain.history.models import Direction, ExportStatus, HistoryExport, InteractionEvent
 from domain.ids import parse_uuid
@@ -34,6 +39,7 @@ from domain.transaction import after_commit, transaction
 
 JOB = "build_history_export"
 BATCH_SIZE = 500
+FORMAT = "okno-history-export/2"
 UNFINISHED = (ExportStatus.PENDING, ExportStatus.RUNNING)
 # How the client learns that their export is ready (R-1.5, R-1.4): the deliveries area's
 # ``notify_history_export``, passed in by the job (history never imports deliveries).
@@ -104,12 +110,14 @@ class _Stats:
 async def build(
     settings: Settings, export_id: Any, batch_size: int = BATCH_SIZE, *,
     notify: Notify | None = None, client_name: ClientName | None = None,
+    cases: ClientCases | None = None,
 ) -> str:
     """Build one export; idempotent (a READY or EXPIRED export is left as it is).
 
     ``notify`` runs once, inside the transaction that marks the export READY (after its
     HISTORY_EXPORT_READY event), so the client's notice commits or rolls back with it.
-    ``client_name`` gives the name the documents carry (none when not given).
+    ``client_name`` gives the name the documents carry (none when not given); ``cases``
+    the client's cases with their materials (none when not given: events only).
     Returns what happened: ``ready``, ``already`` or ``missing``. Errors propagate
     after the export is marked FAILED, so the caller decides whether to retry.
     """
@@ -124,7 +132,7 @@ async def build(
     try:
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
         count = await _write_documents(settings, export, tmp["json"], tmp["html"], batch_size,
-                                       client_name)
+                                       client_name, cases)
         return await _finish(settings, export.id, tmp, count, notify)
     except Exception as exc:
         await HistoryExport.filter(id=export.id, status=ExportStatus.RUNNING).update(
@@ -163,6 +171,27 @@ async def _finish(
     return "ready"
 
 
+async def _case_events(client_id: Any, cases: list[Case], until: datetime
+                       ) -> list[list[dict[str, Any]]]:
+    """Each case's events, oldest first (index source_type, source_id)."""
+    where: dict[tuple[str, str], int] = {src: i for i, c in enumerate(cases) for src in c.sources}
+    by_type: dict[str, list[str]] = {}
+    for source_type, source_id in where:
+        by_type.setdefault(source_type, []).append(source_id)
+    found: list[list[dict[str, Any]]] = [[] for _ in cases]
+    for source_type, ids in by_type.items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            rows = await InteractionEvent.filter(
+                client_id=client_id, source_type=source_type,
+                source_id__in=ids[start:start + BATCH_SIZE], occurred_at__lte=until,
+            ).values(*_EVENT_FIELDS)
+            for row in rows:
+                found[where[(source_type, row["source_id"])]].append(row)
+    for rows in found:
+        rows.sort(key=lambda r: (r["occurred_at"], r["id"]))
+    return found
+
+
 async def _events(client_id: Any, until: datetime, batch_size: int) -> AsyncIterator[dict]:
     """The whole timeline, oldest first, one keyset batch in memory at a time."""
     last: tuple[datetime, int] | None = None
@@ -198,9 +227,69 @@ def _json_event(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _json_record(record: CaseRecord) -> dict[str, Any]:
+    return {
+        "type": record.kind,
+        "at": record.at.astimezone(UTC).isoformat(),
+        "title": record.title,
+        "text": record.text,
+        "channel": record.channel,
+        "attachments": list(record.attachments),
+        "details": record.details,
+    }
+
+
+def _timeline(case: Case, events: list[dict[str, Any]]) -> list[tuple[datetime, int, Any]]:
+    """A case's records and events in one time order (records first on a tie: the event
+    that tells of a record follows it)."""
+    items = [(r.at, 0, r) for r in case.records] + [(e["occurred_at"], 1, e) for e in events]
+    return sorted(items, key=lambda item: (item[0], item[1]))
+
+
+def _json_case(case: Case, events: list[dict[str, Any]]) -> dict[str, Any]:
+    items = [{"type": "event", **_json_event(item)} if kind else _json_record(item)
+             for _, kind, item in _timeline(case, events)]
+    return {
+        "id": case.id,
+        "recordType": case.record_type,
+        "registrationNumber": case.number,
+        "receivedAt": case.opened_at.astimezone(UTC).isoformat(),
+        "closedAt": case.closed_at.astimezone(UTC).isoformat() if case.closed_at else None,
+        "status": case.status,
+        "items": items,
+    }
+
+
+def _html_record(record: CaseRecord, zone: str) -> dict[str, Any]:
+    status = rules.notice_status_label(record.details.get("status"))
+    return {
+        "event": False,
+        "when": rules.local_time(record.at, zone),
+        "heading": rules.record_label(record.kind),
+        "title": record.title,
+        "channel": rules.channel_label(record.channel),
+        "status": status,
+        "text": record.text,
+        "attachments": list(record.attachments),
+    }
+
+
+def _html_case(case: Case, events: list[dict[str, Any]], zone: str) -> dict[str, Any]:
+    label = rules.case_label(case.record_type)
+    received = rules.local_time(case.opened_at, zone)[:10]
+    number = f" № {case.number}" if case.number else ""
+    return {
+        "heading": f"{label}{number} от {received}",
+        "status": rules.case_status_label(case.status),
+        "closed": rules.local_time(case.closed_at, zone) if case.closed_at else None,
+        "items": [{**_html_event(item, zone), "event": True} if kind
+                  else _html_record(item, zone) for _, kind, item in _timeline(case, events)],
+    }
+
+
 async def _write_documents(
     settings: Settings, export: HistoryExport, json_path: Path, html_path: Path, batch_size: int,
-    client_name: ClientName | None,
+    client_name: ClientName | None, cases: ClientCases | None = None,
 ) -> int:
     if client_name is not None:
         name = await client_name(export.client_id)
@@ -210,23 +299,38 @@ async def _write_documents(
         raise not_found("Клиент")
     generated = datetime.now(UTC)
     stats = _Stats()
+    case_list = await cases(export.client_id) if cases is not None else []
+    case_events = await _case_events(export.client_id, case_list, generated)
+    in_cases = {e["id"] for events in case_events for e in events}
+    stats.count = len(in_cases)
     with json_path.open("wb") as out_json, html_path.open("w", encoding="utf-8") as out_html:
         out_json.write(orjson.dumps({
-            "format": "okno-history-export/1", "exportId": str(export.id),
+            "format": FORMAT, "exportId": str(export.id),
             "generatedAt": generated.isoformat(),
             "client": {"id": str(export.client_id), "displayName": name},
-        })[:-1] + b',"events":[')
+        })[:-1] + b',"cases":[')
+        for i, (case, events) in enumerate(zip(case_list, case_events, strict=True)):
+            if i:
+                out_json.write(b",")
+            out_json.write(orjson.dumps(_json_case(case, events)))
+        out_json.write(b'],"events":[')
+        written = _Stats()
 
         async def events() -> AsyncIterator[dict[str, Any]]:
-            # Each event goes to both documents as the template reaches it.
+            # Each event outside the cases goes to both documents as the template reaches it.
             async for row in _events(export.client_id, generated, batch_size):
-                _write_json_event(out_json, row, first=stats.count == 0)
+                if row["id"] in in_cases:
+                    continue
+                _write_json_event(out_json, row, first=written.count == 0)
+                written.count += 1
                 stats.count += 1
                 yield _html_event(row, settings.timezone)
 
         template = _templates.get_template("export.html")
         async for chunk in template.generate_async(
             client_name=name, zone=settings.timezone, events=events(), stats=stats,
+            cases=[_html_case(c, e, settings.timezone) for c, e in zip(case_list, case_events,
+                                                                        strict=True)],
             generated_at=rules.local_time(generated, settings.timezone),
         ):
             out_html.write(chunk)

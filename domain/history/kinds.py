@@ -59,3 +59,22 @@ class RetentionAction(StrEnum):
 
     ANONYMISE = "anonymise"  # summary replaced, personal details cleared; statistics stay
     DELETE = "delete"
+
+
+class RecordType(StrEnum):
+    """Record types of the archive list the retention periods are set for
+    (``settings.retention_periods``). A case is a message and everything handled under it."""
+
+    APPEAL = "appeal"  # citizens' and organisations' appeals, with their materials
+    INTERNAL_REQUEST = "internal_request"  # employees' internal requests (R-5.x)
+    CORRESPONDENCE = "correspondence"  # notices sent outside any case (one delivery each)
+
+
+class ArchiveRecord(StrEnum):
+    """What the retention sweep counts besides events (``RetentionRun.records``)."""
+
+    MESSAGE = "message"
+    ANSWER = "answer"
+    CLARIFICATION = "clarification"
+    ATTACHMENT = "attachment"
+    DELIVERY = "delivery"

@@ -45,6 +45,8 @@ class InteractionEvent(Model):
             # The retention sweep's anonymise pass: only rows not yet anonymised, per kind,
             # so a nightly run never rescans what earlier runs already handled.
             Index(fields=("kind", "anonymised", "occurred_at")),
+            # A case's events (its message's and its deliveries'), swept with the case.
+            Index(fields=("source_type", "source_id")),
         )
 
 
@@ -88,6 +90,9 @@ class RetentionRun(Model):
     action = fields.CharField(max_length=10)  # a RetentionAction value
     affected = fields.JSONField()  # {event kind: rows}
     total = fields.IntField(default=0)
+    # Rows of the areas' records (ArchiveRecord values) and cases (RecordType values).
+    records = fields.JSONField(null=True)
+    cases = fields.JSONField(null=True)
     exports_expired = fields.IntField(default=0)
 
     class Meta:

@@ -40,7 +40,8 @@ EXPORT_COLUMNS = (
     "id", "client_id", "requested_by", "status", "event_count", "json_bytes", "html_bytes",
     "created_at", "finished_at", "expires_at",
 )
-RUN_COLUMNS = ("id", "started_at", "finished_at", "action", "affected", "total", "exports_expired")
+RUN_COLUMNS = ("id", "started_at", "finished_at", "action", "affected", "total", "exports_expired",
+               "records", "cases")
 _BIGINT_MAX = 2**63 - 1
 
 

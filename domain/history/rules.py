@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from domain.history.kinds import EventKind, RetentionAction
+from domain.history.kinds import EventKind, RecordType, RetentionAction
 
 # What an anonymised event says instead of its summary.
 ANONYMISED_SUMMARY = "Сведения удалены по истечении срока хранения"
@@ -22,10 +22,23 @@ def years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+def archive_cutoff(now: datetime, years: int, zone: str) -> datetime:
+    """The archive's clock (R-1.5): a period runs from 1 January of the year after the case
+    was closed, so a case has expired at ``now`` when it was closed before 1 January of
+    (this local year − ``years``). Closed 15 Mar 2020, 5 years: kept through 31 Dec 2025,
+    expired from 1 Jan 2026 (the period counted from 1 Jan 2021). In UTC, for comparisons.
+    """
+    tz = ZoneInfo(zone)
+    year = now.astimezone(tz).year - years
+    return datetime(max(year, 1), 1, 1, tzinfo=tz).astimezone(UTC)
+
+
 def retention_cutoffs(
-    now: datetime, per_kind: Mapping[str, int], default_years: int, kinds: Iterable[str]
+    now: datetime, per_kind: Mapping[str, int], default_years: int, kinds: Iterable[str],
+    zone: str = "UTC",
 ) -> dict[str, datetime]:
-    """For every kind, the moment before which its events have expired.
+    """For every kind of event outside a case, the moment before which its events have
+    expired, on the archive's clock (each such event is a record closed when it occurred).
 
     A kind without its own period uses the default (the archive list: 5 years for
     appeals and their materials). A period of 0 or less means "keep for ever"; such
@@ -35,8 +48,20 @@ def retention_cutoffs(
     for kind in dict.fromkeys([*kinds, *per_kind]):
         years = per_kind.get(kind, default_years)
         if years > 0:
-            result[kind] = years_before(now, years)
+            result[kind] = archive_cutoff(now, years, zone)
     return result
+
+
+def retention_periods(configured: Mapping[str, int], default_years: int) -> dict[str, int]:
+    """Years per record type of the archive list; a type not configured uses the default.
+    An unknown type is refused: a typo must not leave a record type swept by the default
+    while its intended period is ignored."""
+    known = {str(t) for t in RecordType}
+    unknown = sorted(set(configured) - known)
+    if unknown:
+        raise ValueError(f"retention_periods: unknown record types {unknown}, "
+                         f"known {sorted(known)}")
+    return {t: configured.get(t, default_years) for t in known}
 
 
 def retention_action(value: str) -> str:
@@ -95,6 +120,50 @@ ACTOR_LABELS = {
     "admin": "сотрудник",
     "system": "автоматически",
 }
+
+
+# The export's words for a case (a message and everything handled under it).
+CASE_LABELS = {
+    "appeal": "Обращение",
+    "internal_request": "Служебный запрос",
+}
+CASE_STATUS_LABELS = {
+    "received": "получено, ещё не зарегистрировано",
+    "registered": "зарегистрировано",
+    "assigned": "передано исполнителю",
+    "in_work": "рассматривается",
+    "answered": "дан ответ",
+    "redirected": "направлено в орган, который решает такие вопросы",
+    "closed_abusive": "закрыто без ответа по существу",
+}
+RECORD_LABELS = {
+    "message": "Ваше обращение",
+    "clarification": "Уточнение вопроса",
+    "notice": "Письмо вам",
+    "answer": "Ответ",
+}
+NOTICE_STATUS_LABELS = {
+    "pending": "готовится к отправке",
+    "sending": "отправляется",
+    "sent": "отправлено",
+    "failed": "не доставлено",
+}
+
+
+def case_label(record_type: str) -> str:
+    return CASE_LABELS.get(record_type, "Обращение")
+
+
+def case_status_label(status: str) -> str:
+    return CASE_STATUS_LABELS.get(status, "—")
+
+
+def record_label(kind: str) -> str:
+    return RECORD_LABELS.get(kind, "Документ")
+
+
+def notice_status_label(status: str | None) -> str:
+    return NOTICE_STATUS_LABELS.get(status or "", "")
 
 
 def kind_label(kind: str) -> str:

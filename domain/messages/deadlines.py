@@ -159,7 +159,7 @@ async def _alert_batch(found: list[Message], now: dt.datetime
     recipients' emails and one insert of the mails."""
     ids = [m.id for m in found]
     legacy = [m for m in found if m.terms is None]
-    if legacy:  # written before terms were stored (migration 0011): computed once, here
+    if legacy:  # written before terms were stored (migration 0013): computed once, here
         await _upgrade(legacy)
     existing = {
         (str(a["message_id"]), a["kind"], a["due_kind"], a["due_at"])

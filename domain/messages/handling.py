@@ -4,7 +4,8 @@ and internal oral answers (R-5.3).
 
 Every outbound communication goes through ``deliveries.send`` inside the same
 transaction (the outbox), by the client's channels: where the law fixes the channel
-(``rules.legal_answer_channel``) it is used and duplicated to the client's additional one.
+(``rules.legal_answer_channel``: the way the appeal came, to the address given in it) it is
+used, and the client's chosen channels go too (``deliveries.rules.plan``).
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ async def extend(actor: Actor, message_id: Any, reason: str,
             {"message_number": number_of(m), "new_deadline": m.answer_due_date,
              "reason": reason},
             source=("message", m.id), idempotency_key=f"extension:{m.id}", actor=actor,
-            legal_channel=rules.legal_answer_channel(m.channel, m.audience))
+            **await _legal(m))
     return m
 
 
@@ -172,8 +173,18 @@ async def redirect(actor: Actor, message_id: Any, agency_id: Any, reason: str,
             {"message_number": number_of(m), "agency_name": agency.name, "reason": reason,
              "agency_contacts": contacts},
             source=("message", m.id), idempotency_key=f"redirect:{m.id}", actor=actor,
-            legal_channel=rules.legal_answer_channel(m.channel, m.audience))
+            **await _legal(m))
     return m
+
+
+async def _legal(m: Message) -> dict[str, Any]:
+    """59-FZ art. 10 p. 4: the channel the law fixes for this message's answers and notices,
+    and the address given in the appeal (its contact point) to send them to."""
+    kind = (await ContactPoint.filter(id=m.contact_id).values_list("kind", flat=True)
+            if m.contact_id else [])
+    channel = rules.legal_answer_channel(m.channel, m.audience, kind[0] if kind else None)
+    return {"legal_channel": channel,
+            "legal_contact_id": m.contact_id if channel is not None else None}
 
 
 def _check_text(text: str, outcome: AnswerOutcome, settings: Settings) -> list[dict]:
@@ -257,7 +268,7 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
              "executor_name": await directory_queries.staff_name(m.executor),
              "survey_url": invitation.link},
             source=("message", m.id), idempotency_key=f"answer:{m.id}", actor=actor,
-            legal_channel=rules.legal_answer_channel(m.channel, m.audience))
+            **await _legal(m))
         answer.sent_at, answer.sent_by = ctx.now, actor.subject
         answer.survey_invitation_id = invitation.id
         await answer.save()

@@ -167,6 +167,9 @@ class Message(Model):
     )
     redirect_reason = fields.CharField(max_length=2000, null=True)
     closed_at = fields.DatetimeField(null=True)
+    # when the retention sweep anonymised the case (history's sweep through
+    # ``archive.py``); set, the case is not looked at again.
+    swept_at = fields.DatetimeField(null=True)
     created_by = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -184,6 +187,7 @@ class Message(Model):
             Index(fields=("due_at", "id")),
             Index(fields=("next_alert_at", "id")),  # the deadline sweep
             Index(fields=("client_id", "sphere_id", "received_at")),  # repeated appeals
+            Index(fields=("audience", "swept_at", "closed_at")),  # the retention sweep
         )
 
 
@@ -242,6 +246,7 @@ class Answer(Model):
     sent_by = fields.CharField(max_length=200, null=True)
     survey_invitation_id = fields.UUIDField(null=True)
     edms_number = fields.CharField(max_length=100, null=True)  # outgoing number
+    edms_link = fields.CharField(max_length=1000, null=True)  # outgoing document link
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

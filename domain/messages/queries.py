@@ -40,7 +40,8 @@ MESSAGE_COLUMNS = (
     "redirect_reason", "closed_at", "created_at", "updated_at",
 )
 ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "drafted_by",
-                  "drafted_at", "sent_at", "sent_by", "survey_invitation_id", "edms_number")
+                  "drafted_at", "sent_at", "sent_by", "survey_invitation_id", "edms_number",
+                  "edms_link")
 ATTACHMENT_COLUMNS = ("id", "message_id", "file_name", "content_type", "size_bytes",
                       "storage_key", "created_at")
 CLARIFICATION_COLUMNS = ("id", "message_id", "contact_id", "channel", "contact_value",

@@ -354,15 +354,23 @@ def suggest_urgency(
 # -- answers and channels ----------------------------------------------------------------
 
 
-def legal_answer_channel(arrival, audience: Audience):
-    """59-FZ art. 10: the answer to a written appeal goes the way it came — to the email
-    it came from, or by post to a paper appeal's address. Other arrivals (web form,
-    mobile app, EDMS) let the client's own choice decide (R-2.9), so no channel is fixed."""
+def legal_answer_channel(arrival, audience: Audience, reply_contact_kind=None):
+    """59-FZ art. 10 p. 4: the answer goes the way the appeal came, to the address given in
+    it. A paper letter: by post. An electronic appeal (email, the web form, the mobile app):
+    electronically — by email when the appeal gave an email address (``reply_contact_kind``
+    is the kind of the appeal's contact), else into the personal account of the site or app
+    it came through. Other arrivals (messengers, the EDMS) and internal requests fix no
+    channel: the client's own choice decides (R-2.9)."""
+    from domain.clients.models import ContactKind
     from domain.enums import Channel
 
     if audience != Audience.EXTERNAL:
         return None
-    return {Channel.EMAIL: Channel.EMAIL, Channel.POSTAL: Channel.POSTAL}.get(arrival)
+    if arrival in (Channel.POSTAL, Channel.EMAIL):
+        return arrival
+    if arrival in (Channel.WEB, Channel.MOBILE_APP):
+        return Channel.EMAIL if reply_contact_kind == ContactKind.EMAIL else arrival
+    return None
 
 
 ABUSE_NOTICE_TEXT = (

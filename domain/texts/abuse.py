@@ -88,7 +88,7 @@ def _word_flags(text: str) -> list[AbuseFlag]:
             hit = _match_piece(piece, entry)
             if hit is None:
                 continue
-            i, j, wild = hit
+            _i, _j, wild = hit
             # Flag the whole word the root sits in, as staff want to see it.
             start, end = piece.original(0, len(piece.text))
             confidence = 0.95 if not (wild or piece.masked) else (0.75 if wild else 0.85)

@@ -141,7 +141,7 @@ def _read_mixed(raw: str, offset: int) -> tuple[list[list[tuple[str, int, int]]]
                 masked = True
             i = j
             continue
-        elif ch in _SEPARATORS:
+        elif ch in _SEPARATORS:  # noqa: SIM102  (a separator ends the elif chain either way)
             if parts[-1]:
                 parts.append([])
         # anything else (emoji, other scripts, digits without a look-alike) is dropped

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _ABBREVIATIONS = frozenset({
     "ст", "стст", "ч", "п", "пп", "пт", "абз", "подп", "гл", "разд", "прил", "г", "гг", "ул",
     "д", "кв", "корп", "стр", "пр", "просп", "пер", "пл", "обл", "р", "руб", "коп", "тыс",
-    "млн", "млрд", "т", "е", "др", "пр", "см", "рис", "табл", "им", "тел", "эл", "исх", "вх",
+    "млн", "млрд", "т", "е", "др", "см", "рис", "табл", "им", "тел", "эл", "исх", "вх",
     "рег", "н", "нач", "зам", "мкр", "с", "пос", "дер", "ред", "изм", "утв", "прим", "напр",
     "вр", "мин", "сек",
 })
@@ -62,7 +62,7 @@ def split_sentences(text: str) -> list[Sentence]:
             end_here = True
         elif ch == ".":
             end_here = not _is_abbreviation(text, i)
-        elif ch == "\n" and text[i + 1:i + 2] == "\n":  # a blank line ends a paragraph
+        elif ch == "\n" and text[i + 1:i + 2] == "\n":  # noqa: SIM114  (a blank line: paragraph end)
             end_here = True
         elif ch == "\n" and re.match(r"\s*(?:[-•*]|\d+[.)])\s", text[i + 1:]):  # list items
             end_here = True

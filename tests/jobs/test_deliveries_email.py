@@ -6,7 +6,9 @@ import pytest
 from arq import Retry
 
 from domain.deliveries import service as deliveries
-from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
+from domain.deliveries.models import Delivery, DeliveryStatus, Purpose, RouteReason
+from domain.enums import Channel
+from domain.errors import DomainError, ErrorCode
 from domain.history.models import InteractionEvent
 from jobs import deliveries as delivery_jobs
 from jobs.worker import CRON_JOBS, FUNCTIONS
@@ -145,21 +147,40 @@ async def test_a_second_run_of_a_sent_job_sends_nothing(settings):
 
 
 async def test_mailing_carries_one_click_unsubscribe_headers(settings):
-    """RFC 8058: bulk mail names its unsubscribe link in headers; a URL with a line break
-    (header injection) is not put into any header."""
+    """R-6.2, R-6.4, RFC 8058: a mailing goes by email (also to a client who prefers SMS or
+    post) with its unsubscribe link in the headers; a URL with a line break (header
+    injection) is refused before anything is written; a client without an email gets a
+    failed delivery with the reason, never an SMS or a letter."""
     good = await make_client(email="reader@example.ru")
+    sms_fan = await make_client(email="sms-fan@example.ru", phone="+79021234567",
+                                preferred=Channel.SMS)
+    letter_fan = await make_client(email="paper@example.ru",
+                                   postal="432017, Ульяновск, ул. Гончарова, 1",
+                                   preferred=Channel.POSTAL)
+    no_email = await make_client(email=None, phone="+79027654321", preferred=Channel.SMS)
     evil = await make_client(email="evil@example.ru")
-    for person, url in ((good, "https://okno.example/u/tok"),
-                        (evil, "https://okno.example/u\r\nBcc: victim@example.ru")):
-        await deliveries.send(person.id, Purpose.MAILING, "mailing",
-                              {"title": "Новости", "text": "Текст.", "unsubscribe_url": url},
+    issue = {"title": "Новости", "text": "Текст.", "unsubscribe_url": "https://okno.example/u/tok"}
+    for person in (good, sms_fan, letter_fan):
+        [row] = await deliveries.send(person.id, Purpose.MAILING, "mailing", issue,
+                                      source=("campaign", "c-1"))
+        assert (row.channel, row.route) == (Channel.EMAIL, RouteReason.FIXED)
+    [failed] = await deliveries.send(no_email.id, Purpose.MAILING, "mailing", issue,
+                                     source=("campaign", "c-1"))
+    assert (failed.channel, failed.status) == (Channel.EMAIL, DeliveryStatus.FAILED)
+    assert "электронная почта" in failed.last_error
+    with pytest.raises(DomainError) as err:
+        await deliveries.send(evil.id, Purpose.MAILING, "mailing",
+                              {**issue, "unsubscribe_url":
+                               "https://okno.example/u\r\nBcc: victim@example.ru"},
                               source=("campaign", "c-1"))
+    assert err.value.code == ErrorCode.UNSUBSCRIBE_LINK_REQUIRED
+    assert not await Delivery.exists(client_id=evil.id)
     with SmtpServer(MailRecorder()) as server:
         await run_worker(server.settings(settings))
     mails = {m["To"].addresses[0].addr_spec: m for m in server.handler.messages}
-    assert mails["reader@example.ru"]["List-Unsubscribe"] == "<https://okno.example/u/tok>"
-    assert mails["reader@example.ru"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert mails["evil@example.ru"]["List-Unsubscribe"] is None
-    assert mails["evil@example.ru"]["Bcc"] is None
-    assert [e.rcpt_tos for e in server.handler.envelopes if "evil" in e.rcpt_tos[0]] == [
-        ["evil@example.ru"]]
+    assert set(mails) == {"reader@example.ru", "sms-fan@example.ru", "paper@example.ru"}
+    for mail in mails.values():
+        assert mail["List-Unsubscribe"] == "<https://okno.example/u/tok>"
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert not await Delivery.filter(purpose=Purpose.MAILING).exclude(
+        channel=Channel.EMAIL).exists()

@@ -20,6 +20,8 @@ from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
 from domain.transaction import transaction
 from tests.support.deliveries import MailRecorder, SmtpServer, free_port, make_client, run_worker
 
+ANSWER = {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}
+
 ROOT = Path(__file__).resolve().parents[2]
 POOL = 4  # SMTP connections per worker
 
@@ -66,7 +68,7 @@ async def test_redis_down_at_commit_then_the_sweep_sends(settings, tmp_path):
         private.stop()
         async with transaction():  # what a mutation does
             [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                          {"answer_text": "Ответ."}, source=("message", "m-1"))
+                                          ANSWER, source=("message", "m-1"))
         row = await Delivery.get(id=row.id)
         assert row.status == DeliveryStatus.PENDING  # committed, only the hand-off was lost
         private.start()
@@ -99,7 +101,7 @@ async def test_redis_down_while_a_mutation_commits(settings, tmp_path, gql):
     try:
         person = await make_client(email="again@example.ru")
         [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                      {"answer_text": "Ответ."}, source=("message", "m-2"))
+                                      ANSWER, source=("message", "m-2"))
         await Delivery.filter(id=row.id).update(status=DeliveryStatus.FAILED)
         private.stop()
         body = await gql("""mutation($id: ID!) { retryDelivery(input: {id: $id}) {

@@ -13,7 +13,7 @@ from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import make_client
 
-ANSWER = {"answer_text": "Ответ."}
+ANSWER = {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}
 
 
 async def queued_job_ids() -> set[str]:

@@ -71,13 +71,14 @@ async def test_sweep_retention_job_reports_and_expires_exports(settings):
     await HistoryExport.filter(id=export.id).update(expires_at=datetime.now(UTC) - timedelta(1))
     result = await history_jobs.sweep_retention({"settings": settings})
     assert result == {"action": "anonymise", "affected": {"message_received": 1}, "total": 1,
-                      "exportsExpired": 1}
+                      "records": {}, "cases": {}, "exportsExpired": 1}
     assert (await HistoryExport.get(id=export.id)).status == ExportStatus.EXPIRED
     assert not exports.file_path(settings, export.id, "html").exists()
     run = await RetentionRun.get()
     assert run.affected == {"message_received": 1} and run.exports_expired == 1
     assert await history_jobs.sweep_retention({"settings": settings}) == {
-        "action": "anonymise", "affected": {}, "total": 0, "exportsExpired": 0}
+        "action": "anonymise", "affected": {}, "total": 0, "records": {}, "cases": {},
+        "exportsExpired": 0}
     assert await InteractionEvent.filter(anonymised=True).count() == 1
 
 

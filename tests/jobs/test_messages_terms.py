@@ -124,7 +124,7 @@ async def test_redirect_term_watched_and_met_by_redirect(world: World):
 
 
 async def test_messages_stored_before_terms_are_upgraded_by_the_sweep(world: World):
-    """Rows written before `terms` existed (migration 0011 points them at the sweep) get every
+    """Rows written before `terms` existed (migration 0013 points them at the sweep) get every
     open term from the first sweep, so a hidden term is found then."""
     m = await service.receive(OPERATOR, IntakeData(
         client_id=world.client.id, channel=Channel.POSTAL, body=ABUSIVE,
@@ -194,3 +194,12 @@ async def test_alerts_reach_executor_and_supervisor_by_email(world: World, setti
     assert "Орлов Игорь" in text and "регистрация обращения" in text and "истёк" in text
     assert await Delivery.filter(purpose=Purpose.DEADLINE_ALERT,
                                  status=DeliveryStatus.SENT).count() == 5
+    # R-1.5: the citizen's history holds the case, never the staff's alert mails; the case's
+    # retention still takes them (its sources).
+    from domain.messages import archive
+
+    [case] = [c for c in await archive.client_cases(world.client.id) if c.id == str(m.id)]
+    assert all("Срок" not in (r.title or "") for r in case.records)
+    alert_ids = {str(i) for i in await Delivery.filter(
+        purpose=Purpose.DEADLINE_ALERT, source_id=str(m.id)).values_list("id", flat=True)}
+    assert alert_ids <= {source_id for _, source_id in case.sources}

@@ -15,7 +15,8 @@ from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
 from tests.support.deliveries import make_client
 
-ANSWER = {"answer_text": "Ответ по существу.", "message_number": "7"}
+ANSWER = {"answer_text": "Ответ по существу.", "message_number": "7",
+          "survey_url": "https://okno.example/survey/t1"}
 MESSAGE_ID = "5b7f9a52-3f0c-4c55-9d0e-1a2b3c4d5e6f"  # a message that caused the answer
 FIELDS = """id channel route address status attempts lastError purpose template subject
   source { id } postalState sentAt text html client { displayName } contact { value }"""

@@ -16,7 +16,8 @@ from domain.deliveries.models import Purpose, Template
 from tests.support.deliveries import make_client
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id ... on Delivery { subject } } }"
-ANSWER = {"answer_text": "Ответ.", "message_number": "1"}
+ANSWER = {"answer_text": "Ответ.", "message_number": "1",
+          "survey_url": "https://okno.example/survey/t1"}
 
 
 async def answer_to(person, source=("message", "5b7f9a52-3f0c-4c55-9d0e-1a2b3c4d5e6f")):

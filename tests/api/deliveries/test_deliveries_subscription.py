@@ -15,6 +15,8 @@ from tests.conftest import token
 from tests.support.deliveries import MailRecorder, SmtpServer, make_client
 from tests.support.live import connect, live_servers, receive, wait_for_listeners
 
+ANSWER = {"answer_text": "Ответ.", "survey_url": "https://okno.example/survey/t1"}
+
 SUBSCRIBE = """subscription($c: ID) { deliveryUpdated(clientId: $c) { id status channel
   client { displayName } } }"""
 
@@ -39,7 +41,7 @@ async def test_staff_see_written_then_sent(settings, server_port):
                                   "payload": {"query": SUBSCRIBE, "variables": {}}}))
         await listening(deliveries.ALL)
         [row] = await deliveries.send(person.id, Purpose.ANSWER, "answer",
-                                      {"answer_text": "Ответ."}, source=("message", "m"))
+                                      ANSWER, source=("message", "m"))
         first = (await receive(ws))["payload"]["data"]["deliveryUpdated"]
         assert first["status"] == "PENDING" and first["channel"] == "EMAIL"
         assert first["client"]["displayName"] == "Живой Иван"

@@ -127,7 +127,7 @@ def test_two_dev_instances_run_side_by_side(tmp_path: Path):
             cid = _graphql(base, '{ clients(first: 1, search: "Иванова") { edges { node { id }'
                            " } } }", admin)["clients"]["edges"][0]["node"]["id"]
             requested = _graphql(base, """mutation($id: ID!) { requestHistoryExport(input:
-                {clientId: $id}) { export { id } errors { code } } }""", admin, {"id": cid})
+                {clientId: $id}) { historyExport { id } errors { code } } }""", admin, {"id": cid})
             assert requested["requestHistoryExport"]["errors"] == []
         for port, home, proc in zip(ports, homes, procs, strict=True):
             deadline = time.monotonic() + 60

@@ -22,7 +22,7 @@ TYPICAL = {
     "executor": "{ messages(first: 5) { edges { node { id } } } }",
     "supervisor": '{ satisfactionReport(from: "2026-01-01", to: "2026-12-31") { '
                   "total { invitations responses } } }",
-    "admin": "{ departments { name } staffMembers { subject } }",
+    "admin": "{ departments { name } staffMembers(first: 5) { edges { node { subject } } } }",
 }
 
 

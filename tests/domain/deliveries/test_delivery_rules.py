@@ -10,9 +10,10 @@ from domain.clients.models import ContactKind
 from domain.clients.rules import CONTACT_FOR_CHANNEL
 from domain.deliveries import rules
 from domain.deliveries.channels import ADAPTERS
-from domain.deliveries.models import DeliveryStatus, PostalState, RouteReason
+from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason
 from domain.deliveries.rules import Contact, Preference, plan
 from domain.enums import Channel
+from domain.errors import DomainError, ErrorCode
 
 E = Contact("e1", ContactKind.EMAIL, "ivanov@example.ru", verified=True, primary=True)
 E2 = Contact("e2", ContactKind.EMAIL, "work@example.ru", verified=True)
@@ -66,33 +67,98 @@ def test_preferred_channel_without_a_legal_one(pref, expected):
 
 
 @pytest.mark.parametrize(("pref", "legal", "contacts", "expected"), [
+    # R-1.4: the preferred channel differs from the legal one and no extra is named: it
+    # goes too, as the optional extra (it used to be dropped).
     (Preference(Channel.EMAIL, "e1"), Channel.POSTAL, ALL,
-     [(Channel.POSTAL, RouteReason.LEGAL, "a1", True)]),
+     [(Channel.POSTAL, RouteReason.LEGAL, "a1", True),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True)]),
+    (Preference(Channel.PHONE, "p1"), Channel.POSTAL, ALL,
+     [(Channel.POSTAL, RouteReason.LEGAL, "a1", True),
+      (Channel.SMS, RouteReason.PREFERRED, "p1", True)]),
+    (Preference(Channel.WEB), Channel.POSTAL, ALL,
+     [(Channel.POSTAL, RouteReason.LEGAL, "a1", True),
+      (Channel.WEB, RouteReason.PREFERRED, None, True)]),
+    # Preferred and additional both differ from the legal channel: all three go.
     (Preference(Channel.EMAIL, "e1", Channel.SMS, "p1"), Channel.POSTAL, ALL,
      [(Channel.POSTAL, RouteReason.LEGAL, "a1", True),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True),
       (Channel.SMS, RouteReason.ADDITIONAL, "p1", True)]),
+    # The preferred channel is the legal one: the legal route uses its contact, the extra goes.
     (Preference(Channel.POSTAL, "a2", Channel.EMAIL, "e2"), Channel.POSTAL, ALL,
      [(Channel.POSTAL, RouteReason.LEGAL, "a2", True),
       (Channel.EMAIL, RouteReason.ADDITIONAL, "e2", True)]),
     (Preference(Channel.EMAIL, "e1", Channel.POSTAL, "a2"), Channel.POSTAL, ALL,
-     [(Channel.POSTAL, RouteReason.LEGAL, "a2", True)]),
+     [(Channel.POSTAL, RouteReason.LEGAL, "a2", True),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True)]),
     (Preference(Channel.EMAIL, "e1", Channel.PHONE, "p1"), Channel.SMS, ALL,
-     [(Channel.SMS, RouteReason.LEGAL, "p1", True)]),
+     [(Channel.SMS, RouteReason.LEGAL, "p1", True),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True)]),
     (Preference(Channel.EMAIL, "e1", Channel.MESSENGER, "m1"), Channel.EDMS, ALL,
      [(Channel.EDMS, RouteReason.LEGAL, None, True),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True),
       (Channel.MESSENGER, RouteReason.ADDITIONAL, "m1", True)]),
     (None, Channel.POSTAL, ALL, [(Channel.POSTAL, RouteReason.LEGAL, "a1", True)]),
     (Preference(Channel.EMAIL, "e1", Channel.SMS, "p1"), Channel.POSTAL, [E, P],
      [(Channel.POSTAL, RouteReason.LEGAL, None, False),
+      (Channel.EMAIL, RouteReason.PREFERRED, "e1", True),
       (Channel.SMS, RouteReason.ADDITIONAL, "p1", True)]),
     (Preference(Channel.WEB, None, Channel.EMAIL, "e1"), Channel.EMAIL, ALL,
-     [(Channel.EMAIL, RouteReason.LEGAL, "e1", True)]),
+     [(Channel.EMAIL, RouteReason.LEGAL, "e1", True),
+      (Channel.WEB, RouteReason.PREFERRED, None, True)]),
+    # A chosen channel that cannot carry a text (a visit) adds nothing to the legal route.
+    (Preference(Channel.IN_PERSON), Channel.POSTAL, ALL,
+     [(Channel.POSTAL, RouteReason.LEGAL, "a1", True)]),
 ])
-def test_legal_channel_plus_additional(pref, legal, contacts, expected):
-    """R-1.4, R-2.6, R-2.9: the legal channel always, duplicated to the client's extra
-    channel when one is set; a legal channel without an address fails visibly and is never
-    swapped for another channel."""
+def test_legal_channel_plus_the_clients_choices(pref, legal, contacts, expected):
+    """R-1.4, R-2.6, R-2.9: the legal channel always, plus every channel the client chose
+    that differs from it — the preferred one (never silently dropped) and the additional one;
+    a legal channel without an address fails visibly and is never swapped for another."""
     assert shape(plan(pref, contacts, legal)) == expected
+
+
+@pytest.mark.parametrize(("pref", "legal", "legal_contact", "expected"), [
+    # The appeal came from e2; the client prefers e1: the law's address wins, once.
+    (Preference(Channel.EMAIL, "e1"), Channel.EMAIL, "e2",
+     [(Channel.EMAIL, RouteReason.LEGAL, "e2", True)]),
+    (Preference(Channel.SMS, "p1"), Channel.EMAIL, "e2",
+     [(Channel.EMAIL, RouteReason.LEGAL, "e2", True),
+      (Channel.SMS, RouteReason.PREFERRED, "p1", True)]),
+    (None, Channel.POSTAL, "a2", [(Channel.POSTAL, RouteReason.LEGAL, "a2", True)]),
+    # A contact of another kind (or not the client's) is ignored: the best fitting one is used.
+    (None, Channel.EMAIL, "p1", [(Channel.EMAIL, RouteReason.LEGAL, "e1", True)]),
+    (None, Channel.EMAIL, "nobody", [(Channel.EMAIL, RouteReason.LEGAL, "e1", True)]),
+    # An electronic appeal without an email in it: the personal account is the legal route.
+    (Preference(Channel.POSTAL, "a1"), Channel.WEB, None,
+     [(Channel.WEB, RouteReason.LEGAL, None, True),
+      (Channel.POSTAL, RouteReason.PREFERRED, "a1", True)]),
+])
+def test_legal_channel_goes_to_the_address_given_in_the_appeal(pref, legal, legal_contact,
+                                                               expected):
+    """59-FZ art. 10 p. 4, R-2.9: the legal answer goes to the address given in the appeal
+    (``legal_contact_id``), not to whichever the client prefers."""
+    assert shape(plan(pref, ALL, legal, legal_contact_id=legal_contact)) == expected
+
+
+@pytest.mark.parametrize("purpose", [Purpose.MAILING, Purpose.MAILING_CONFIRMATION])
+@pytest.mark.parametrize(("pref", "legal", "contacts", "expected"), [
+    (Preference(Channel.SMS, "p1"), None, ALL, [(Channel.EMAIL, RouteReason.FIXED, "e1", True)]),
+    (Preference(Channel.POSTAL, "a1", Channel.SMS, "p1"), Channel.POSTAL, ALL,
+     [(Channel.EMAIL, RouteReason.FIXED, "e1", True)]),
+    (Preference(Channel.EMAIL, "e2"), None, ALL, [(Channel.EMAIL, RouteReason.FIXED, "e2", True)]),
+    (Preference(Channel.MESSENGER, "m1"), None, [EU, M],
+     [(Channel.EMAIL, RouteReason.FIXED, "eu", True)]),
+    (None, None, [P, A, M], [(Channel.EMAIL, RouteReason.FIXED, None, False)]),
+    (Preference(Channel.SMS, "p1"), None, [P, A],
+     [(Channel.EMAIL, RouteReason.FIXED, None, False)]),
+])
+def test_mailings_go_by_email_only(purpose, pref, legal, contacts, expected):
+    """R-6.2: a mailing (and its double opt-in confirmation) goes by email whatever the
+    client prefers; without an email address it is one failed route with the reason, never
+    an SMS, a letter or a messenger."""
+    routes = plan(pref, contacts, legal, purpose=purpose)
+    assert shape(routes) == expected
+    if not routes[0].reachable:
+        assert "электронная почта" in routes[0].problem
 
 
 CHANNELS = list(Channel)
@@ -107,9 +173,10 @@ def _contact_for(channel, contacts):
 
 @pytest.mark.parametrize("legal", [None, *CHANNELS])
 def test_invariants_over_the_whole_matrix(legal):
-    """R-1.4: for every preferred x additional x legal channel x contact set the plan is
-    non-empty, at most two routes, never the same channel twice, legal first, and every
-    reachable route has a contact of the kind its channel needs (or needs none)."""
+    """R-1.4, R-2.9: for every preferred x additional x legal channel x contact set the plan
+    is non-empty, at most three routes, never the same channel twice, legal first, every
+    chosen channel that can carry a text is there, and every reachable route has a contact
+    of the kind its channel needs (or needs none)."""
     for preferred, additional, contacts in itertools.product(
             CHANNELS, [None, *CHANNELS], CONTACT_SETS):
         if additional == preferred:
@@ -118,7 +185,7 @@ def test_invariants_over_the_whole_matrix(legal):
                           _contact_for(additional, contacts) if additional else None)
         for candidate in (pref, None):
             routes = plan(candidate, contacts, legal)
-            assert 1 <= len(routes) <= 2
+            assert 1 <= len(routes) <= 3
             channels = [r.channel for r in routes]
             assert len(set(channels)) == len(channels)
             if legal is None:
@@ -126,9 +193,12 @@ def test_invariants_over_the_whole_matrix(legal):
             else:
                 assert routes[0].reason == RouteReason.LEGAL
                 assert routes[0].channel == rules.carrier(legal)
-                if len(routes) == 2:
-                    assert routes[1].reason == RouteReason.ADDITIONAL
-                    assert candidate is not None and candidate.additional_channel is not None
+                # R-1.4: every deliverable chosen channel is among the routes (none dropped).
+                chosen = {rules.carrier(c) for c in (candidate.preferred_channel,
+                          candidate.additional_channel) if c} if candidate else set()
+                assert chosen & rules.DELIVERABLE <= set(channels)
+                assert {r.reason for r in routes[1:]} <= {RouteReason.PREFERRED,
+                                                          RouteReason.ADDITIONAL}
             for route in routes:
                 needed = CONTACT_FOR_CHANNEL.get(route.channel) if route.channel else None
                 if route.reachable:
@@ -187,3 +257,50 @@ def test_postal_marks():
     assert rules.postal_transition(S.SENDING, P.PRINTED, P.PRINTED) is None
     assert rules.postal_transition(S.SENT, P.POSTED, P.PRINTED) is None
     assert rules.postal_transition(S.CANCELLED, None, P.POSTED) is None
+
+
+@pytest.mark.parametrize("purpose", [Purpose.ANSWER, Purpose.INFORMATION,
+                                     Purpose.SERVICE_RESULT, Purpose.SURVEY_INVITATION])
+@pytest.mark.parametrize("link", [None, "", "   ", "javascript:alert(1)", "survey/abc",
+                                  "https://okno.example/s/\nBcc: x@y.ru", 42])
+def test_final_communication_without_a_survey_link_is_refused(purpose, link):
+    """R-2.10: a final communication (answer, requested information, service result, and the
+    invitation that carries the link after an oral answer) without a survey link is refused."""
+    context = {"answer_text": "Ответ"} if link is None else {"survey_url": link}
+    with pytest.raises(DomainError) as err:
+        rules.check_required_links(purpose, context)
+    assert err.value.code == ErrorCode.SURVEY_LINK_REQUIRED
+
+
+@pytest.mark.parametrize("purpose", [Purpose.ANSWER, Purpose.INFORMATION,
+                                     Purpose.SERVICE_RESULT])
+def test_final_communication_with_a_survey_link_passes(purpose):
+    """R-2.10: with the link it goes."""
+    rules.check_required_links(purpose, {"survey_url": "https://okno.example/survey/t.k"})
+
+
+def test_other_purposes_need_no_survey_link():
+    """R-2.10 names final communications only: a notice goes without a link."""
+    for purpose in (Purpose.RECEIPT_NOTICE, Purpose.REDIRECT_NOTICE, Purpose.NOTICE,
+                    Purpose.MAILING_CONFIRMATION):
+        rules.check_required_links(purpose, {})
+
+
+def test_mailing_without_an_unsubscribe_link_is_refused():
+    """R-6.4 (and the List-Unsubscribe header of R-6.2's email): a mailing without its
+    unsubscribe link is refused."""
+    with pytest.raises(DomainError) as err:
+        rules.check_required_links(Purpose.MAILING, {"issue_text": "…"})
+    assert err.value.code == ErrorCode.UNSUBSCRIBE_LINK_REQUIRED
+    rules.check_required_links(Purpose.MAILING,
+                               {"unsubscribe_url": "https://okno.example/unsubscribe/t"})
+
+
+def test_edms_registration_by_state():
+    """R-8: only an EDMS delivery not yet finished may be marked registered in the EDMS."""
+    S = DeliveryStatus
+    assert rules.can_register_edms(S.SENDING, Channel.EDMS)
+    assert rules.can_register_edms(S.PENDING, Channel.EDMS)
+    assert not rules.can_register_edms(S.SENT, Channel.EDMS)
+    assert not rules.can_register_edms(S.CANCELLED, Channel.EDMS)
+    assert not rules.can_register_edms(S.SENDING, Channel.POSTAL)

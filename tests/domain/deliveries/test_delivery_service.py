@@ -15,7 +15,8 @@ from domain.transaction import transaction
 from tests.support.deliveries import make_client
 
 OPERATOR = Actor(Role.OPERATOR, "op-1")
-ANSWER = {"answer_text": "Дорогу отремонтируют в мае.", "message_number": "12"}
+ANSWER = {"answer_text": "Дорогу отремонтируют в мае.", "message_number": "12",
+          "survey_url": "https://okno.example/survey/t1"}
 
 
 async def job_exists(delivery_id) -> bool:
@@ -41,9 +42,9 @@ async def test_send_by_preferred_channel_writes_row_event_and_job(settings):
     assert event.kind == "delivery" and event.direction == "outbound" and event.channel == "email"
 
 
-async def test_legal_channel_and_the_additional_one(settings):
-    """R-2.6: a redirect notice goes by the legal channel (a paper letter) and is duplicated
-    to the client's additional channel."""
+async def test_legal_channel_the_preferred_and_the_additional_one(settings):
+    """R-2.6, R-1.4: a redirect notice goes by the legal channel (a paper letter), and by
+    every channel the client chose: the preferred one and the additional one."""
     person = await make_client(email="a@example.ru", phone="+79021234567",
                                postal="432017, Ульяновск, ул. Гончарова, 1",
                                preferred=Channel.EMAIL, additional=Channel.SMS)
@@ -51,8 +52,9 @@ async def test_legal_channel_and_the_additional_one(settings):
                                  {"agency_name": "Министерство здравоохранения"},
                                  source=("message", "m-2"), legal_channel=Channel.POSTAL)
     assert [(r.channel, r.route) for r in rows] == [
-        (Channel.POSTAL, RouteReason.LEGAL), (Channel.SMS, RouteReason.ADDITIONAL)]
-    letter, sms = rows
+        (Channel.POSTAL, RouteReason.LEGAL), (Channel.EMAIL, RouteReason.PREFERRED),
+        (Channel.SMS, RouteReason.ADDITIONAL)]
+    letter, _, sms = rows
     assert "432017, Ульяновск" in letter.body_html and "@page" in letter.body_html
     assert sms.body_html is None and "Министерство здравоохранения" in sms.body_text
 
@@ -95,8 +97,10 @@ async def test_rolled_back_caller_leaves_nothing(settings):
     ("not-a-uuid", "answer", ANSWER, ErrorCode.NOT_FOUND),
     ("00000000-0000-0000-0000-000000000000", "answer", ANSWER, ErrorCode.NOT_FOUND),
     (None, "no_such", ANSWER, ErrorCode.UNKNOWN_TEMPLATE),
-    (None, "answer", {}, ErrorCode.TEMPLATE_ERROR),
-    (None, "answer", {"answer_text": "\x00"}, ErrorCode.FORBIDDEN_CHARACTERS),
+    (None, "answer", {"survey_url": "https://okno.example/survey/t1"}, ErrorCode.TEMPLATE_ERROR),
+    (None, "answer", {"answer_text": "\x00", "survey_url": "https://okno.example/survey/t1"},
+     ErrorCode.FORBIDDEN_CHARACTERS),
+    (None, "answer", {"answer_text": "Ответ."}, ErrorCode.SURVEY_LINK_REQUIRED),
 ])
 async def test_bad_calls_are_domain_errors(settings, client_id, template, context, code):
     person = await make_client()
@@ -104,4 +108,33 @@ async def test_bad_calls_are_domain_errors(settings, client_id, template, contex
         await deliveries.send(client_id or person.id, Purpose.ANSWER, template, context,
                               source=("message", "m-6"))
     assert err.value.code == code
+    assert await Delivery.all().count() == 0
+
+
+async def test_preferred_channel_is_not_dropped_when_the_law_fixes_another(settings):
+    """R-1.4, R-2.9: a paper letter gets a paper answer; the client who prefers email and
+    named no additional channel gets the email too, as the optional extra."""
+    person = await make_client(email="b@example.ru", postal="432017, Ульяновск, ул. Гончарова, 1",
+                               preferred=Channel.EMAIL)
+    rows = await deliveries.send(person.id, Purpose.ANSWER, "answer", ANSWER,
+                                 source=("message", "m-9"), legal_channel=Channel.POSTAL)
+    assert [(r.channel, r.route, r.address) for r in rows] == [
+        (Channel.POSTAL, RouteReason.LEGAL, "432017, Ульяновск, ул. Гончарова, 1"),
+        (Channel.EMAIL, RouteReason.PREFERRED, "b@example.ru")]
+
+
+@pytest.mark.parametrize("purpose", [Purpose.ANSWER, Purpose.INFORMATION,
+                                     Purpose.SERVICE_RESULT])
+async def test_final_communication_without_the_survey_link_is_refused(settings, purpose):
+    """R-2.10: an answer, requested information or a service's result without the survey
+    link is refused by send(): nothing is written, nothing is queued."""
+    person = await make_client(email="c@example.ru")
+    template = {Purpose.ANSWER: "answer", Purpose.INFORMATION: "information",
+                Purpose.SERVICE_RESULT: "service_result"}[purpose]
+    with pytest.raises(DomainError) as err:
+        await deliveries.send(person.id, purpose, template,
+                              {"answer_text": "Ответ.", "text": "Справка.",
+                               "result_text": "Готово.", "message_number": "1"},
+                              source=("message", "m-10"))
+    assert err.value.code == ErrorCode.SURVEY_LINK_REQUIRED
     assert await Delivery.all().count() == 0

@@ -127,7 +127,8 @@ async def test_empty_history_still_gives_valid_documents(settings):
     await exports.build(settings, export.id)
     doc = orjson.loads(exports.file_path(settings, export.id, "json").read_bytes())
     assert doc["events"] == [] and doc["eventCount"] == 0
-    assert "Событий пока нет" in exports.file_path(settings, export.id, "html").read_text("utf-8")
+    page = exports.file_path(settings, export.id, "html").read_text("utf-8")
+    assert "Обращений пока нет" in page and "Других событий пока нет" in page
 
 
 async def test_failure_marks_failed_and_a_rerun_recovers(settings, tmp_path):

@@ -10,13 +10,29 @@ from domain.settings import Settings
 
 
 def test_cutoffs_default_and_per_kind():
-    """R-1.5: each kind keeps its configured years; others the default (5, the archive list)."""
+    """R-1.5: each kind keeps its configured years; others the default (5, the archive list),
+    on the archive's clock: from 1 January of the year after the event."""
     now = datetime(2030, 6, 15, 12, 0, tzinfo=UTC)
     cut = rules.retention_cutoffs(now, {"call": 1, "survey": 0}, 5, ["message_received", "call",
                                                                      "survey"])
-    assert cut["message_received"] == datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
-    assert cut["call"] == datetime(2029, 6, 15, 12, 0, tzinfo=UTC)
+    assert cut["message_received"] == datetime(2025, 1, 1, tzinfo=UTC)
+    assert cut["call"] == datetime(2029, 1, 1, tzinfo=UTC)
     assert "survey" not in cut  # 0 years: kept for ever
+
+
+def test_archive_clock_in_the_governments_zone():
+    """R-1.5: 1 January is the Government's local midnight (Ulyanovsk, UTC+4)."""
+    now = datetime(2026, 1, 1, 0, 30, tzinfo=UTC)  # already 1 January there
+    assert rules.archive_cutoff(now, 5, "Europe/Ulyanovsk") == datetime(2020, 12, 31, 20,
+                                                                         tzinfo=UTC)
+
+
+def test_unknown_record_type_in_the_archive_list_is_refused():
+    """A typo must not leave a record type on the default while its period is ignored."""
+    assert rules.retention_periods({"appeal": 10}, 5) == {
+        "appeal": 10, "internal_request": 5, "correspondence": 5}
+    with pytest.raises(ValueError):
+        rules.retention_periods({"apeal": 10}, 5)
 
 
 def test_cutoff_configured_kind_not_in_enum_still_applies():

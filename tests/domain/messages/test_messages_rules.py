@@ -225,11 +225,29 @@ def test_urgency_suggestion_with_reasons():
     assert not entrepreneur.urgent and entrepreneur.reasons == ()
 
 
-def test_legal_answer_channel():
-    """R-2.9: an email appeal is answered by email, a letter by post; others by choice."""
+@pytest.mark.parametrize(("arrival", "contact_kind", "expected"), [
+    ("email", "email", "email"),
+    ("email", None, "email"),
+    ("postal", "postal", "postal"),
+    ("postal", None, "postal"),
+    # Electronic appeals are answered electronically: to the email given in the appeal ...
+    ("web", "email", "email"),
+    ("mobile_app", "email", "email"),
+    # ... or, when it gave none, into the personal account it came through.
+    ("web", None, "web"),
+    ("web", "phone", "web"),
+    ("mobile_app", None, "mobile_app"),
+    ("messenger", "messenger", None),
+    ("edms", None, None),
+])
+def test_legal_answer_channel(arrival, contact_kind, expected):
+    """59-FZ art. 10 p. 4, R-2.9: an electronic appeal (email, web form, mobile app) is
+    answered electronically to the address given in it, a letter by post; other arrivals and
+    internal requests by the client's choice."""
+    from domain.clients.models import ContactKind
     from domain.enums import Channel
 
-    assert rules.legal_answer_channel(Channel.EMAIL, Audience.EXTERNAL) == Channel.EMAIL
-    assert rules.legal_answer_channel(Channel.POSTAL, Audience.EXTERNAL) == Channel.POSTAL
-    assert rules.legal_answer_channel(Channel.WEB, Audience.EXTERNAL) is None
-    assert rules.legal_answer_channel(Channel.EMAIL, Audience.INTERNAL) is None
+    kind = ContactKind(contact_kind) if contact_kind else None
+    got = rules.legal_answer_channel(Channel(arrival), Audience.EXTERNAL, kind)
+    assert got == (Channel(expected) if expected else None)
+    assert rules.legal_answer_channel(Channel(arrival), Audience.INTERNAL, kind) is None

@@ -108,7 +108,8 @@ def test_official_text_is_clean():
     """R-2.5: the procedure itself (a long official text) raises no flag."""
     from pathlib import Path
 
-    seed = sorted(Path("/work/shared/seed").glob("*.txt")) if Path("/work/shared/seed").exists() else []
+    folder = Path("/work/shared/seed")
+    seed = sorted(folder.glob("*.txt")) if folder.exists() else []
     for path in seed:
         assert not detect_abuse(path.read_text()).abusive
     assert detect_abuse("").flags == ()

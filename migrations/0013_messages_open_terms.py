@@ -45,7 +45,7 @@ async def backward(apps, editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("okno", "0010_history_event_public_id")]
+    dependencies = [("okno", "0012_deliveries_edms_registration")]
 
     initial = False
 
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             model_name="Delivery",
             name="route",
             field=fields.CharEnumField(
-                description="PREFERRED: preferred\nLEGAL: legal\nADDITIONAL: additional\nFALLBACK: fallback\nSTAFF: staff\nEMPLOYEE: employee",
+                description="PREFERRED: preferred\nLEGAL: legal\nADDITIONAL: additional\nFALLBACK: fallback\nFIXED: fixed\nSTAFF: staff\nEMPLOYEE: employee",
                 enum_type=RouteReason,
                 max_length=20,
             ),
