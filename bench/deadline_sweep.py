@@ -70,20 +70,27 @@ async def fill(dsn: str, messages: int) -> None:
         SELECT gen_random_uuid(), 'person', 'Клиент ' || i, 'Иван', 'клиент ' || i, now(), now()
         FROM generate_series(1, 1000) AS i""")
     # One statement for all messages: each gets a client, a received date in the last two
-    # months and an answer deadline from 3 days ago to 27 days ahead; the warning moment is
-    # a day before the deadline (the sweep's index is on next_alert_at).
+    # months and an answer deadline from 3 days ago to 27 days ahead (its one open term,
+    # stored as ``refresh`` would); the warning moment is a day before the deadline (the
+    # sweep's index is on next_alert_at).
     await conn.execute("""
         WITH clients AS (SELECT id, row_number() OVER () - 1 AS n FROM client)
         INSERT INTO message (id, client_id, audience, form, channel, body, received_at,
             registered_at, registration_number, status, department_id, executor,
-            urgency_suggested, abuse_status, extended, answer_due_date, due_kind, due_date,
-            due_at, next_alert_at, created_at, updated_at)
+            urgency_suggested, abuse_status, extended, answer_due_date, terms, due_kind,
+            due_date, due_at, next_alert_at, created_at, updated_at)
         SELECT gen_random_uuid(), c.id, 'external', 'written', 'email',
             'Прошу отремонтировать дорогу у дома ' || i,
             d.due - interval '30 days', d.due - interval '30 days',
             'ОГ-B-' || lpad(i::text, 7, '0'), 'in_work', $1,
             CASE WHEN i % 10 = 0 THEN NULL ELSE 'exec-1' END,
-            false, 'none', false, d.due::date, 'answer', d.due::date, d.due,
+            false, 'none', false, d.due::date,
+            json_build_array(json_build_object(
+                'kind', 'answer', 'date', d.due::date, 'at', to_char(d.due AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'), 'warnAt', to_char(
+                (d.due - interval '1 day') AT TIME ZONE 'UTC',
+                'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'))),
+            'answer', d.due::date, d.due,
             d.due - interval '1 day', now(), now()
         FROM generate_series(1, $2) AS i
         CROSS JOIN LATERAL (SELECT now() + ((i % 30) - 3) * interval '1 day'

@@ -1,7 +1,9 @@
-"""Message jobs: the deadline sweep (warn the executor one working day before a deadline,
-escalate overdue messages to the department's head, publish ``deadlineAlert``).
+"""Message jobs: the deadline sweep over every open term of a message (warn the executor one
+working day before a term runs out, escalate an overdue term to the executor and the
+department's head, email them through the deliveries outbox, publish ``deadlineAlert``).
 
-The sweep is idempotent (one ``DeadlineAlert`` per message, kind and deadline) and reads
+The sweep is idempotent (one ``DeadlineAlert`` per message, alert kind, term and deadline;
+one email per alert and recipient) and reads
 only the messages whose alert moment has come, in keyset batches, so a run costs the
 same whether 1,000 or 1,000,000 messages are open.
 """
@@ -20,7 +22,7 @@ async def sweep_message_deadlines(ctx: dict[str, Any]) -> dict[str, Any]:
     settings = ctx.get("settings") or get_settings()
     result = await deadlines.sweep(batch=settings.message_sweep_batch)
     return {"warnings": result.warnings, "overdue": result.overdue, "batches": result.batches,
-            "seconds": round(result.seconds, 3)}
+            "emails": result.emails, "seconds": round(result.seconds, 3)}
 
 
 FUNCTIONS: list[Any] = [sweep_message_deadlines]

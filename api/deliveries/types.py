@@ -76,6 +76,8 @@ _describe(RouteReason, {
     "email only (R-6.2).",
     RouteReason.FALLBACK: "No usable choice: the default order (email, SMS, post, messenger).",
     RouteReason.STAFF: "Re-routed by staff.",
+    RouteReason.EMPLOYEE: "To an employee's work email from the staff directory (deadline "
+    "alerts); such a delivery has no client.",
 })
 _describe(Purpose, {
     Purpose.ANSWER: "The answer on the merits of a message (final: carries the survey link).",
@@ -168,7 +170,7 @@ class Delivery(RowNode, relay.Node):
         description="Paper letters: when marked printed.")
     finished_at: dt.datetime | None = strawberry.field(
         description="When it failed or was cancelled.")
-    client_id: strawberry.Private[str]
+    client_id: strawberry.Private[str | None]
     contact_id: strawberry.Private[str | None]
     rerouted_from_id: strawberry.Private[str | None]
     source_type: strawberry.Private[str | None]
@@ -193,7 +195,8 @@ class Delivery(RowNode, relay.Node):
             postal_state=row["postal_state"], created_at=row["created_at"],
             updated_at=row["updated_at"], next_attempt_at=row["next_attempt_at"],
             sent_at=row["sent_at"], printed_at=row["printed_at"],
-            finished_at=row["finished_at"], client_id=str(row["client_id"]),
+            finished_at=row["finished_at"],
+            client_id=str(row["client_id"]) if row["client_id"] else None,
             contact_id=str(row["contact_id"]) if row["contact_id"] else None,
             rerouted_from_id=str(row["rerouted_from_id"]) if row["rerouted_from_id"] else None,
             error=row["last_error"], link=row["external_link"],
@@ -233,8 +236,11 @@ class Delivery(RowNode, relay.Node):
         row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
         return row["body_html"] if row else None
 
-    @strawberry.field(description="The recipient.")
+    @strawberry.field(description="The recipient; null for mail to an employee (route "
+                      "EMPLOYEE: see recipientName and address).")
     async def client(self, info: Info) -> ClientRef | None:
+        if self.client_id is None:
+            return None
         # Through the Client type's own resolve_nodes (its loader and visibility check), so
         # this area imports nothing of api/clients, which imports us (Client.deliveries).
         return await relay.GlobalID("Client", self.client_id).resolve_node(info)

@@ -63,15 +63,16 @@ InternalCategoryEnum = strawberry.enum(InternalCategory, description="Kind of an
                                        "request; each has its own term (R-5.5).")
 AbuseStatusEnum = strawberry.enum(AbuseStatus, description="R-2.5: NONE, SUSPECTED (the "
                                   "detector flagged it; staff must decide), CONFIRMED, REJECTED.")
-DeadlineKindEnum = strawberry.enum(DeadlineKind, description="Which rule the active deadline "
-                                   "comes from.")
+DeadlineKindEnum = strawberry.enum(DeadlineKind, description="Which term (the rule a "
+                                   "deadline comes from); a message may run several at once.")
 AnswerOutcomeEnum = strawberry.enum(AnswerOutcome, description="What the answer does for the "
                                     "client; REFUSAL must explain its grounds plainly (R-2.8).")
 AnswerMethodEnum = strawberry.enum(AnswerMethod, description="Written (sent through the "
                                    "client's channels) or oral (internal oral requests).")
 AlertKindEnum = strawberry.enum(AlertKind, name="DeadlineAlertKind",
                                 description="WARNING: one working day before, to the executor; "
-                                "OVERDUE: past the deadline, to the department's head.")
+                                "OVERDUE: past the deadline, to the executor and the "
+                                "department's head.")
 AbuseKindEnum = strawberry.enum(AbuseKind, description="Obscene language, an insult, or a "
                                 "threat to life and health.")
 FindingCodeEnum = strawberry.enum(FindingCode, name="PlainLanguageFindingCode",
@@ -129,6 +130,8 @@ _describe(DeadlineKindEnum, {
     DeadlineKind.ABUSE_NOTICE: "R-2.5: the abuse notice within 7 working days of receipt.",
     DeadlineKind.INTERNAL_ORAL: "R-5.3: an oral request, by the end of the working day.",
     DeadlineKind.INTERNAL_WRITTEN: "R-5.5: a written internal request, its category's term.",
+    DeadlineKind.REDIRECT: "59-FZ art. 8: redirect to the competent body within 7 days of "
+    "registration; watched until the message is taken into work or redirected.",
 })
 _describe(AnswerOutcomeEnum, {
     AnswerOutcome.RESOLVED: "The client's need is met.",
@@ -145,7 +148,7 @@ _describe(AnswerMethodEnum, {
 })
 _describe(AlertKindEnum, {
     AlertKind.WARNING: "One working day before the deadline, to the executor.",
-    AlertKind.OVERDUE: "The deadline passed, to the department's head.",
+    AlertKind.OVERDUE: "The deadline passed, to the executor and the department's head.",
 })
 _describe(AbuseKindEnum, {
     AbuseKind.OBSCENE: "Obscene language.",
@@ -253,7 +256,8 @@ class SphereSuggestion:
         return await load_sphere_by_code(info, self.code)
 
 
-@strawberry.type(description="The deadline being watched now, with the rule it comes from.")
+@strawberry.type(description="One open term of a message (R-2.4, R-2.5, 59-FZ), with the "
+                 "rule it comes from.")
 class MessageDeadline:
     kind: DeadlineKindEnum = strawberry.field(description="The rule the deadline comes from.")
     date: dt.date = strawberry.field(description="The due date in the Government's time zone.")
@@ -379,7 +383,7 @@ class DeadlineAlert(RowNode, relay.Node):
     id: relay.NodeID[str]
     kind: AlertKindEnum = strawberry.field(description="WARNING or OVERDUE.")
     due_kind: DeadlineKindEnum = strawberry.field(
-        description="The rule of the deadline alerted about.")
+        description="Which term the alert is about (one message may have several open).")
     due_at: dt.datetime = strawberry.field(description="The deadline itself.")
     recipient_subjects: list[str] = strawberry.field(
         description="Token subjects of the staff it was addressed to (see `recipients`); "
@@ -524,13 +528,21 @@ class Message(RowNode, relay.Node):
     def escalated_at(self, info: Info) -> dt.datetime | None:
         return self._private(info, "escalated_at")
 
-    @strawberry.field(description="The active deadline; null once the message is closed.")
+    @strawberry.field(description="The nearest open term (the first of `deadlines`); null "
+                      "once the message is closed.")
     def deadline(self) -> MessageDeadline | None:
         r = self.row
         if not r["due_at"]:
             return None
         return MessageDeadline(kind=r["due_kind"], date=r["due_date"], at=r["due_at"],
                                overdue=r["due_at"] < dt.datetime.now(dt.UTC))
+
+    @strawberry.field(description="Every open term, nearest first, each watched by the "
+                      "deadline sweep (a suspected-abuse flag hides none); empty once closed.")
+    def deadlines(self) -> list[MessageDeadline]:
+        now = dt.datetime.now(dt.UTC)
+        return [MessageDeadline(kind=d.kind, date=d.date, at=d.at, overdue=d.at < now)
+                for d in deadlines.open_terms(self.row)]
 
     @strawberry.field(description="Who wrote it.")
     async def client(

@@ -126,7 +126,10 @@ async def fail(row: Delivery, reason: str) -> Outcome:
     async with transaction():
         changed = await Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.FAILED, last_error=reason[:1000], finished_at=at, updated_at=at)
-        if changed:
+        if changed and row.client_id is None:  # mail to an employee: no client history
+            row.status = DeliveryStatus.FAILED
+            announce(row)
+        elif changed:
             row.status = DeliveryStatus.FAILED
             label = PURPOSE_RU.get(row.purpose, row.purpose)
             await history.record(

@@ -32,6 +32,8 @@ async def _locked(delivery_id: Any) -> Delivery:
 
 
 async def _note(row: Delivery, summary: str, actor: Actor) -> None:
+    if row.client_id is None:  # mail to an employee: no client history to write
+        return
     await history.record(
         row.client_id, EventKind.DELIVERY, summary[:1000], direction=Direction.OUTBOUND,
         channel=row.channel, actor=actor, source=("delivery", row.id),
@@ -90,6 +92,9 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
         raise DomainError(ErrorCode.REQUIRED, "Выберите контакт или способ связи.", "contactId")
     async with transaction():
         row = await _locked(delivery_id)
+        if row.client_id is None:
+            raise DomainError(ErrorCode.INVALID, "Письмо сотруднику уходит на его рабочую почту "
+                              "из справочника: исправьте адрес там и повторите отправку.", "id")
         if not rules.can_reroute(row.status, row.channel):
             raise DomainError(ErrorCode.INVALID_STATE, "Отправка сейчас выполняется; "
                               "перенаправить её можно после результата.", "id")

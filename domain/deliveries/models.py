@@ -90,12 +90,14 @@ class RouteReason(StrEnum):
     FALLBACK = "fallback"  # no usable choice: the documented default order
     FIXED = "fixed"  # the procedure fixes the channel for this purpose (mailings)
     STAFF = "staff"  # re-routed by staff
+    EMPLOYEE = "employee"  # to a staff member's work email (no client: deadline alerts)
 
 
 class Delivery(Model):
     id = fields.UUIDField(primary_key=True)
+    # Null for mail to an employee (route EMPLOYEE: deadline alerts), who is no client.
     client = fields.ForeignKeyField(
-        "okno.Client", related_name="deliveries", on_delete=fields.CASCADE
+        "okno.Client", related_name="deliveries", null=True, on_delete=fields.CASCADE
     )
     # Null when no channel could reach the client (the reason is in last_error).
     channel = fields.CharEnumField(Channel, max_length=20, null=True)

@@ -170,9 +170,11 @@ def announce(delivery: Delivery) -> None:
 
 async def publish(delivery_id: Any, client_id: Any, status: Any) -> None:
     """One round trip: staff watching everything, and those watching this client."""
-    data = orjson.dumps({"id": str(delivery_id), "clientId": str(client_id),
+    data = orjson.dumps({"id": str(delivery_id),
+                         "clientId": str(client_id) if client_id is not None else None,
                          "status": str(status)})
     pipe = redis.get_redis().pipeline(transaction=False)
     pipe.publish(redis.channel(TOPIC, ALL), data)
-    pipe.publish(redis.channel(TOPIC, str(client_id)), data)
+    if client_id is not None:  # mail to an employee has no client to tell
+        pipe.publish(redis.channel(TOPIC, str(client_id)), data)
     await pipe.execute()

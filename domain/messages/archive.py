@@ -69,9 +69,11 @@ async def client_cases(client_id: Any) -> list[Case]:
                 details={"outcome": str(a["outcome"]), "method": str(a["method"])}))
     deliveries: dict[str, list[str]] = {str(i): [] for i in ids}
     for d in await delivery_queries.of_sources(MESSAGE, ids):
-        deliveries[d["source_id"]].append(str(d["id"]))
+        deliveries[d["source_id"]].append(str(d["id"]))  # swept with the case
         if d["status"] == DeliveryStatus.CANCELLED:
             continue  # never went out
+        if d["client_id"] is None:
+            continue  # mail to staff (deadline alerts): no part of the client's history
         parts[d["source_id"]].append(CaseRecord(
             CaseRecordKind.NOTICE, d["sent_at"] or d["created_at"], d["body_text"],
             title=d["subject"], channel=str(d["channel"]) if d["channel"] else None,

@@ -1,11 +1,12 @@
 """Written messages and internal requests (R-2.x, R-5.3, R-5.5, R-8).
 
 One ``Message`` row per appeal or internal request, with its lifecycle state, its
-classification, urgency and abuse assessments, and its *active deadline*
-(``due_kind``/``due_date``/``due_at``): the one the deadline sweep watches. The sweep
-never scans messages: it reads the ``next_alert_at`` index, which points at the next
-moment something must be said about a message (a warning, then the overdue
-escalation) and is cleared once the message is closed.
+classification, urgency and abuse assessments, and its *open terms* (``terms``: every
+deadline that runs now, R-2.4, R-2.5, 59-FZ) with the nearest copied to
+``due_kind``/``due_date``/``due_at`` for lists and filters. The sweep never scans
+messages: it reads the ``next_alert_at`` index, which points at the earliest moment
+something must be said about any open term of a message (a warning, then the overdue
+escalation) and is cleared once nothing more is due.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class DeadlineKind(StrEnum):
     ABUSE_NOTICE = "abuse_notice"  # R-2.5: 7 working days of receipt
     INTERNAL_ORAL = "internal_oral"  # R-5.3: the end of the working day
     INTERNAL_WRITTEN = "internal_written"  # R-5.5: per category
+    REDIRECT = "redirect"  # 59-FZ art. 8: 7 days of registration to redirect
 
 
 class AnswerOutcome(StrEnum):
@@ -92,7 +94,7 @@ class UrgencyReasonCode(StrEnum):
 
 class AlertKind(StrEnum):
     WARNING = "warning"  # one working day before the deadline, to the executor
-    OVERDUE = "overdue"  # past the deadline, to the supervisor
+    OVERDUE = "overdue"  # past the deadline, to the executor and the supervisor
 
 
 class Message(Model):
@@ -153,6 +155,9 @@ class Message(Model):
     redirect_due_date = fields.DateField(null=True)
     extended = fields.BooleanField(default=False)
     extension_reason = fields.CharField(max_length=1000, null=True)
+    # Every open term: [{kind, date, at, warnAt}] (rules.open_deadlines), nearest first.
+    terms = fields.JSONField(null=True)
+    # The nearest open term (a copy of terms[0], for lists, filters and sorting).
     due_kind = fields.CharEnumField(DeadlineKind, max_length=20, null=True)
     due_date = fields.DateField(null=True)
     due_at = fields.DatetimeField(null=True)
@@ -260,8 +265,9 @@ class Answer(Model):
 
 
 class DeadlineAlert(Model):
-    """One alert about one deadline of one message: the unique key makes the sweep
-    idempotent (a second run, or a second worker, finds the row and says nothing)."""
+    """One alert about one term of one message: the unique key (message, alert kind, term
+    kind, deadline) makes the sweep idempotent (a second run, or a second worker, finds the
+    row and says nothing), also when two terms of a message run out at the same moment."""
 
     id = fields.BigIntField(primary_key=True)
     message = fields.ForeignKeyField("okno.Message", related_name="alerts",
@@ -277,7 +283,7 @@ class DeadlineAlert(Model):
 
     class Meta:
         table = "message_deadline_alert"
-        unique_together = (("message", "kind", "due_at"),)
+        unique_together = (("message", "kind", "due_kind", "due_at"),)
         indexes = (Index(fields=("created_at", "id")),
                    Index(fields=("department_id", "created_at")))
 

@@ -35,9 +35,9 @@ MESSAGE_COLUMNS = (
     "urgency_suggested", "urgency_reasons", "urgent", "urgent_due_date", "urgency_note",
     "abuse_status", "abuse_flags", "abuse_notice_due_date", "abuse_notice_sent_at",
     "registration_due_date", "answer_due_date", "redirect_due_date", "extended",
-    "extension_reason", "due_kind", "due_date", "due_at", "escalated_at", "redirected_to_id",
-    "redirect_reason", "notice_findings", "offered_channels", "chosen_channel", "closed_at",
-    "created_at", "updated_at",
+    "extension_reason", "terms", "due_kind", "due_date", "due_at", "escalated_at",
+    "redirected_to_id", "redirect_reason", "notice_findings", "offered_channels",
+    "chosen_channel", "closed_at", "created_at", "updated_at",
 )
 ANSWER_COLUMNS = ("id", "message_id", "text", "outcome", "method", "findings", "drafted_by",
                   "drafted_at", "sent_at", "sent_by", "survey_invitation_id", "edms_number",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from domain.errors import DomainError, ErrorCode
 from domain.messages.models import (
     AbuseStatus,
+    AlertKind,
     Audience,
     DeadlineKind,
     InternalCategory,
@@ -169,34 +170,68 @@ class DeadlineInputs:
     urgent_due_date: dt.date | None
     abuse_notice_due_date: dt.date | None
     internal_due_date: dt.date | None
+    redirect_due_date: dt.date | None = None
 
 
-def active_deadline(m: DeadlineInputs, calendar: WorkCalendar) -> Deadline | None:
-    """The one deadline the sweep watches now; None once the message is closed."""
+# Until taken into work, the competence question is open: a message nobody has accepted
+# must be redirected within the 59-FZ term (art. 8), so that term is watched.
+REDIRECT_OPEN = frozenset({S.REGISTERED, S.ASSIGNED})
+# Which term comes first when two run out at the same moment (the legal ones first).
+_ORDER = {k: i for i, k in enumerate((
+    DeadlineKind.REGISTRATION, DeadlineKind.ABUSE_NOTICE, DeadlineKind.REDIRECT,
+    DeadlineKind.URGENT, DeadlineKind.INTERNAL_ORAL, DeadlineKind.INTERNAL_WRITTEN,
+    DeadlineKind.ANSWER))}
+
+
+def open_deadlines(m: DeadlineInputs, calendar: WorkCalendar) -> list[Deadline]:
+    """Every term that runs now, nearest first (R-2.4, R-2.5, 59-FZ): none hides another.
+
+    A suspected-abuse flag adds the abuse-notice term and hides nothing: the registration,
+    urgent, redirect and answer terms run on while staff decide. Empty once closed."""
     if m.status in CLOSED:
-        return None
+        return []
+
+    def on(kind: DeadlineKind, day: dt.date) -> Deadline:
+        return Deadline(kind, day, end_of(day, calendar))
+
+    out: list[Deadline] = []
     if m.abuse_status in (AbuseStatus.SUSPECTED, AbuseStatus.CONFIRMED) and m.abuse_notice_due_date:
-        day = m.abuse_notice_due_date
-        return Deadline(DeadlineKind.ABUSE_NOTICE, day, end_of(day, calendar))
+        out.append(on(DeadlineKind.ABUSE_NOTICE, m.abuse_notice_due_date))
     if m.audience == Audience.INTERNAL:
         if m.form == RequestForm.ORAL:
             at = calendar.end_of_working_day(m.received_at)
-            return Deadline(DeadlineKind.INTERNAL_ORAL, local_date(at, calendar),
-                            at.astimezone(dt.UTC))
-        if m.internal_due_date:
-            day = m.internal_due_date
-            return Deadline(DeadlineKind.INTERNAL_WRITTEN, day, end_of(day, calendar))
-        return None
-    if m.status == S.RECEIVED and m.registration_due_date:
-        day = m.registration_due_date
-        return Deadline(DeadlineKind.REGISTRATION, day, end_of(day, calendar))
-    if m.urgent and m.urgent_due_date:
-        day = m.urgent_due_date
-        return Deadline(DeadlineKind.URGENT, day, end_of(day, calendar))
-    if m.answer_due_date:
-        day = m.answer_due_date
-        return Deadline(DeadlineKind.ANSWER, day, end_of(day, calendar))
-    return None
+            out.append(Deadline(DeadlineKind.INTERNAL_ORAL, local_date(at, calendar),
+                                at.astimezone(dt.UTC)))
+        elif m.internal_due_date:
+            out.append(on(DeadlineKind.INTERNAL_WRITTEN, m.internal_due_date))
+    else:
+        if m.status == S.RECEIVED and m.registration_due_date:
+            out.append(on(DeadlineKind.REGISTRATION, m.registration_due_date))
+        if m.status in REDIRECT_OPEN and m.redirect_due_date:
+            out.append(on(DeadlineKind.REDIRECT, m.redirect_due_date))
+        if m.urgent and m.urgent_due_date:
+            out.append(on(DeadlineKind.URGENT, m.urgent_due_date))
+        if m.answer_due_date:
+            out.append(on(DeadlineKind.ANSWER, m.answer_due_date))
+    return sorted(out, key=lambda d: (d.at, _ORDER[d.kind]))
+
+
+def active_deadline(m: DeadlineInputs, calendar: WorkCalendar) -> Deadline | None:
+    """The nearest open term (``Message.deadline``); None once the message is closed."""
+    terms = open_deadlines(m, calendar)
+    return terms[0] if terms else None
+
+
+def alert_due(deadline: Deadline, warn_at: dt.datetime, now: dt.datetime
+              ) -> tuple[AlertKind | None, dt.datetime | None]:
+    """Which alert a term is due for at ``now`` (None: nothing yet), and the next moment
+    anything about it is due (None: nothing more). Past the deadline only the overdue
+    alert is due; a warning that came too late is not sent."""
+    if now >= deadline.at:
+        return AlertKind.OVERDUE, None
+    if now >= warn_at:
+        return AlertKind.WARNING, deadline.at
+    return None, warn_at
 
 
 def warning_time(deadline: Deadline, calendar: WorkCalendar, settings: Settings) -> dt.datetime:

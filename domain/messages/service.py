@@ -246,7 +246,7 @@ async def _register(m: Message, actor: Actor, ctx: Ctx, *, notify: bool = True) 
         await deliveries.send(
             m.client_id, Purpose.RECEIPT_NOTICE, "registration_notice",
             {"message_number": m.registration_number, "received_on": received_on,
-             "deadline": m.due_date or m.answer_due_date,
+             "deadline": m.urgent_due_date if m.urgent else m.answer_due_date,
              "channel_chosen": m.reply_channel is not None},
             source=("message", m.id), idempotency_key=f"registration:{m.id}", actor=actor)
 
@@ -294,13 +294,17 @@ async def assign(actor: Actor, message_id: Any, department_id: Any = None,
 
 
 async def start_work(actor: Actor, message_id: Any, settings: Settings | None = None) -> Message:
+    """Taken into work: the message is accepted as the Government's to answer, so the
+    redirect term (59-FZ art. 8) is no longer watched."""
     access.require(actor, access.HANDLERS)
+    ctx = await context(settings)
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         access.require_handler(actor, m)
         m.status = rules.next_status(m.status, "start_work")
         if m.executor is None and actor.role == Role.EXECUTOR:
             m.executor = actor.subject
+        deadlines.refresh(m, ctx.calendar, ctx.settings)
         await m.save()
         await record(m, EventKind.MESSAGE_STATUS, "Исполнитель взял обращение в работу", actor,
                      details={"status": str(m.status)})

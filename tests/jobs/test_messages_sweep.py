@@ -45,6 +45,8 @@ async def make_messages(n: int, *, department: Department | None, executor: str 
             received_at=local(2026, 11, 2, 10), edms_registered_at=local(2026, 11, 2, 10)))
         if department is not None:
             m = await service.assign(OPERATOR, m.id, department.id, executor)
+        if executor is not None:  # in work: the redirect term (59-FZ art. 8) is settled
+            m = await service.start_work(Actor(Role.EXECUTOR, executor), m.id)
         out.append(m)
     return out
 
@@ -64,8 +66,9 @@ def test_registered_with_the_worker():
 
 
 async def test_warn_then_escalate_once(staff, settings):
-    """The executor is warned one working day before the deadline; past it the department's
-    head gets the escalation; each alert is sent exactly once however often the sweep runs."""
+    """The executor is warned one working day before the deadline; past it the executor and
+    the department's head get the escalation; each alert is sent exactly once however often
+    the sweep runs."""
     [m] = await make_messages(1, department=staff, executor="exec-1")
     assert m.due_kind == DeadlineKind.ANSWER and m.due_date == dt.date(2026, 12, 2)
     assert m.next_alert_at == local(2026, 12, 1, 9)  # the working day before, at opening
@@ -81,7 +84,7 @@ async def test_warn_then_escalate_once(staff, settings):
     assert (again.warnings, again.overdue) == (0, 0)
     overdue = await deadlines.sweep(local(2026, 12, 2, 18, 5), keep=True)
     assert (overdue.warnings, overdue.overdue) == (0, 1)
-    assert overdue.alerts[0]["recipients"] == ["head-1"]
+    assert overdue.alerts[0]["recipients"] == ["exec-1", "head-1"]
     for _ in range(2):
         assert (await deadlines.sweep(local(2026, 12, 3, 9))).overdue == 0
     alerts = await DeadlineAlert.filter(message_id=m.id).order_by("id").values("kind", "due_kind")
@@ -110,7 +113,6 @@ async def test_new_deadline_gets_new_alerts_and_closed_get_none(staff, settings)
     head = Actor(Role.SUPERVISOR, "head-1")
     extended = await handling.extend(head, first.id, "Нужна проверка на месте")
     assert extended.next_alert_at is not None and extended.due_date > dt.date(2026, 12, 2)
-    await service.start_work(head, second.id)
     await service.classify_message(head, second.id, await _sphere())
     await handling.draft_answer(head, second.id, "Мы отремонтируем дорогу до 1 июня.",
                                 AnswerOutcome.RESOLVED)
@@ -159,5 +161,5 @@ async def test_sweep_statements_do_not_grow_with_messages(staff, settings):
 async def test_job_function(staff, settings):
     await make_messages(1, department=staff, executor="exec-1")
     out = await message_jobs.sweep_message_deadlines({"settings": settings})
-    assert set(out) == {"warnings", "overdue", "batches", "seconds"}
+    assert set(out) == {"warnings", "overdue", "batches", "emails", "seconds"}
     await asyncio.sleep(0)

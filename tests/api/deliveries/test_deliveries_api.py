@@ -284,3 +284,38 @@ async def test_staff_only_mutations(gql, settings):
     assert body["data"] == {"retryDelivery": None}
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert body["errors"][0]["path"] == ["retryDelivery"]
+
+
+async def test_mail_to_an_employee_has_no_client(gql, settings):
+    """Deadline alerts mail staff (route EMPLOYEE): staff see the row with `client: null`,
+    a client never does; the same key writes nothing twice; a bad directory address is a
+    failed row with the reason; such a row cannot be re-routed (INVALID)."""
+    from domain.deliveries import staff
+
+    def mail(email: str, key: str) -> staff.StaffMail:
+        return staff.StaffMail(
+            name="Петров Пётр", email=email, purpose=Purpose.DEADLINE_ALERT,
+            template="deadline_alert", source=("message", MESSAGE_ID), idempotency_key=key,
+            context={"item": "обращение № 7: ответ на обращение",
+                     "deadline": "2026-12-02T14:00:00+00:00", "overdue": True})
+
+    from domain.transaction import transaction
+
+    async with transaction():
+        [row, bad] = await staff.send_to_staff([mail("Petrov@Ulgov.example", "k1"),
+                                                mail("не почта", "k2")])
+    async with transaction():
+        assert await staff.send_to_staff([mail("petrov@ulgov.example", "k1")]) == []
+    assert (row.client_id, row.address, row.status) == (
+        None, "petrov@ulgov.example", DeliveryStatus.PENDING)
+    assert bad.status == DeliveryStatus.FAILED and "адрес" in bad.last_error
+    q = f"query($id: ID!) {{ delivery(id: $id) {{ {FIELDS} recipientName }} }}"
+    got = (await gql(q, {"id": gid(row)}, as_="operator"))["data"]["delivery"]
+    assert got["client"] is None and got["route"] == "EMPLOYEE"
+    assert got["recipientName"] == "Петров Пётр" and "истёк" in got["text"]
+    client = await make_client(email="me@example.ru")
+    assert (await gql(q, {"id": gid(row)}, as_="client", subject=client.id)
+            )["data"]["delivery"] is None
+    body = await gql("""mutation($id: ID!) { rerouteDelivery(input: {id: $id,
+        channel: PHONE}) { errors { code field } } }""", {"id": gid(bad)}, as_="operator")
+    assert body["data"]["rerouteDelivery"]["errors"] == [{"code": "INVALID", "field": "id"}]

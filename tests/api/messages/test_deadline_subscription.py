@@ -18,7 +18,7 @@ from domain.enums import Channel
 from domain.messages import deadlines, service
 from domain.messages.intake import IntakeData
 from tests.conftest import token
-from tests.domain.messages.messages_world import OPERATOR, World
+from tests.domain.messages.messages_world import EXECUTOR, OPERATOR, World
 from tests.support.live import connect, live_servers, receive, wait_for_listeners
 
 SUBSCRIBE = """subscription($mine: Boolean!) { deadlineAlert(mine: $mine) {
@@ -56,6 +56,7 @@ async def test_alerts_reach_their_recipients_live(settings, server, world: World
         edms_number=f"73-ОГ/{uuid.uuid4().hex[:8]}", received_at=local(2026, 11, 2, 10),
         edms_registered_at=local(2026, 11, 2, 10)))
     await service.assign(OPERATOR, m.id, world.department.id, "exec-1")
+    await service.start_work(EXECUTOR, m.id)
     executor = await subscribe(server, token(settings, "executor", "exec-1"), mine=True)
     head = await subscribe(server, token(settings, "supervisor", "head-1"), mine=True)
     stranger = await subscribe(server, token(settings, "executor", "exec-2"), mine=False)
@@ -71,11 +72,12 @@ async def test_alerts_reach_their_recipients_live(settings, server, world: World
                                       "executorSubject": "exec-1"}
         await deadlines.sweep(local(2026, 12, 3, 10))
         overdue = (await receive(head))["payload"]["data"]["deadlineAlert"]
-        assert overdue["kind"] == "OVERDUE" and overdue["recipientSubjects"] == ["head-1"]
+        assert overdue["kind"] == "OVERDUE"
+        assert overdue["recipientSubjects"] == ["exec-1", "head-1"]
+        # The executor hears the escalation about their own message too.
+        assert (await receive(executor))["payload"]["data"]["deadlineAlert"]["id"] == overdue["id"]
         with pytest.raises(asyncio.TimeoutError):
             await receive(stranger, timeout=0.5)
-        with pytest.raises(asyncio.TimeoutError):  # `mine`: the escalation was not theirs
-            await receive(executor, timeout=0.5)
     finally:
         for ws in (executor, head, stranger):
             await ws.close()

@@ -100,7 +100,7 @@ async def test_lifecycle_over_graphql_with_illegal_steps(gql, world: World):
     assert body["data"]["startMessageWork"]["errors"][0]["code"] == "ILLEGAL_TRANSITION"
     body = await gql(REGISTER, {"id": mid}, as_="operator")
     reg = body["data"]["registerMessage"]["message"]
-    assert reg["status"] == "REGISTERED" and reg["deadline"]["kind"] == "ANSWER"
+    assert reg["status"] == "REGISTERED" and reg["deadline"]["kind"] == "REDIRECT"
     body = await gql(REGISTER, {"id": mid}, as_="operator")
     assert body["data"]["registerMessage"]["errors"][0]["code"] == "ILLEGAL_TRANSITION"
     body = await gql(ASSIGN, {"input": {"messageId": mid, "executorSubject": "exec-1"}},
@@ -224,3 +224,29 @@ async def test_check_text_for_writers(gql, world: World):
     body = await gql('query { checkText(text: "x") { findings { code } } }', as_="client",
                      subject=str(world.client.id), expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+TERMS = """query($id: ID!) { message(id: $id) { deadline { kind date }
+  deadlines { kind date at overdue } alerts { kind dueKind } } }"""
+
+
+async def test_every_open_term_over_graphql(gql, world: World):
+    """R-2.4, R-2.5, 59-FZ: `deadlines` lists every open term, nearest first, next to the
+    nearest `deadline`; a SUSPECTED flag hides none (registration beside the abuse notice),
+    and each alert names its term (`dueKind`)."""
+    from domain.messages import deadlines
+    from tests.domain.messages.messages_world import local
+
+    message = await receive(gql, world, body="Вы там все м*даки, когда включите отопление?!",
+                            receivedAt="2026-11-02T10:00:00+04:00")
+    assert message["abuseStatus"] == "SUSPECTED"
+    body = await gql(TERMS, {"id": message["id"]}, as_="operator")
+    got = body["data"]["message"]
+    assert got["deadline"] == {"kind": "REGISTRATION", "date": "2026-11-05"}
+    assert [(d["kind"], d["date"], d["overdue"]) for d in got["deadlines"]] == [
+        ("REGISTRATION", "2026-11-05", True), ("ABUSE_NOTICE", "2026-11-12", True)]
+    assert got["deadlines"][0]["at"] == "2026-11-05T14:00:00+00:00"  # 18:00 in Ulyanovsk
+    await deadlines.sweep(local(2026, 11, 12, 18, 5))
+    body = await gql(TERMS, {"id": message["id"]}, as_="operator")
+    assert sorted((a["kind"], a["dueKind"]) for a in body["data"]["message"]["alerts"]) == [
+        ("OVERDUE", "ABUSE_NOTICE"), ("OVERDUE", "REGISTRATION")]

@@ -146,8 +146,11 @@ const afterRegister = present(registered.message, 'registerMessage.message');
 check(afterRegister.status === 'REGISTERED', `registered message is ${afterRegister.status}`);
 check(afterRegister.registrationNumber, 'a registered message has a number');
 utc(present(afterRegister.registeredAt, 'registeredAt'), 'registeredAt');
-check(deadline(afterRegister.deadline, 'registered message').kind === 'ANSWER',
-      'after registration the answer term runs');
+// 59-FZ: registered, the redirect term (7 days) is the nearest; the answer term runs beside it.
+check(deadline(afterRegister.deadline, 'registered message').kind === 'REDIRECT',
+      'after registration the redirect term is the nearest');
+check(afterRegister.deadlines.map((d) => deadline(d, 'registered message').kind).join()
+      === 'REDIRECT,ANSWER', 'after registration the redirect and answer terms run');
 
 const departments = present((await operator.request(OperatorDepartmentsDocument)).departments,
                             'departments');

@@ -86,7 +86,10 @@ async def test_full_answer_flow(world: World, settings):
     assert m.registration_number.startswith("ОГ-")
     cal = WorkCalendar.default(settings)
     today = rules.local_date(dt.datetime.now(dt.UTC), cal)
-    assert m.answer_due_date == cal.legal_due_date(today, 30) and m.due_kind == DeadlineKind.ANSWER
+    assert m.answer_due_date == cal.legal_due_date(today, 30)
+    # 59-FZ: registered, the redirect term (7 days) and the answer term (30 days) both run.
+    assert [t["kind"] for t in m.terms] == ["redirect", "answer"]
+    assert m.due_kind == DeadlineKind.REDIRECT and m.due_date == m.redirect_due_date
     notice = await Delivery.get(source_id=str(m.id), purpose="receipt_notice")
     assert m.registration_number in notice.body_text
     await service.assign(OPERATOR, m.id, world.department.id, "exec-1")
@@ -161,10 +164,11 @@ async def test_urgent_deadline_set_by_staff_within_five_working_days(world: Worl
     assert m.urgent and m.due_kind == DeadlineKind.URGENT and m.due_date == limit
     m = await service.set_urgency(EXECUTOR, m.id, False)
     assert m.due_kind == DeadlineKind.ANSWER
+    m = await service.set_urgency(EXECUTOR, m.id, True, limit)
+    assert m.due_kind == DeadlineKind.URGENT
     with pytest.raises(DomainError) as caught:  # extension is for ordinary appeals only
-        await service.set_urgency(EXECUTOR, m.id, True, limit)
         await handling.extend(HEAD, m.id, "Нужна проверка на месте")
-    assert caught.value.code == ErrorCode.INVALID
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "messageId")
 
 
 async def test_repeated_appeals_raise_urgency(world: World):
@@ -317,7 +321,8 @@ async def test_edms_import_is_registered_with_its_number(world: World):
                       edms_number="73-ОГ/1234", edms_link="https://edms.ulgov.ru/doc/1234")
     m = await service.receive(OPERATOR, data)
     assert m.status == MessageStatus.REGISTERED and m.registration_number == "73-ОГ/1234"
-    assert m.due_kind == DeadlineKind.ANSWER and m.edms_link.endswith("/1234")
+    assert m.due_kind == DeadlineKind.REDIRECT and m.edms_link.endswith("/1234")
+    assert [t["kind"] for t in m.terms] == ["redirect", "answer"]
     with pytest.raises(DomainError) as caught:
         await service.receive(OPERATOR, data)
     assert caught.value.code == ErrorCode.DUPLICATE
@@ -349,10 +354,11 @@ async def test_internal_requests_terms_and_oral_answer(world: World, settings):
         await service.receive(OPERATOR, IntakeData(client_id=world.employee.id,
                                                    channel=Channel.WEB, body="Вопрос"))
     assert caught.value.code == ErrorCode.REQUIRED
-    with pytest.raises(DomainError):  # citizens do not make oral internal requests
+    with pytest.raises(DomainError) as caught:  # citizens do not make oral internal requests
         await service.receive(OPERATOR, IntakeData(client_id=world.client.id,
                                                    channel=Channel.PHONE, body="Вопрос",
                                                    form="oral"))
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "form")
 
 
 async def test_visibility_by_role_and_department(world: World):
@@ -379,9 +385,10 @@ async def test_visibility_by_role_and_department(world: World):
     citizen_msg = await service.receive(world.citizen(), IntakeData(
         client_id=world.client.id, channel=Channel.WEB, body="Спасибо за помощь с отоплением!"))
     assert citizen_msg.created_by == str(world.client.id)
-    with pytest.raises(DomainError):  # not for someone else
+    with pytest.raises(DomainError) as caught:  # not for someone else
         await service.receive(world.citizen(), IntakeData(
             client_id=stranger.id, channel=Channel.WEB, body="Вопрос"))
+    assert (caught.value.code, caught.value.field) == (ErrorCode.NOT_FOUND, "clientId")
 
 
 @pytest.mark.parametrize(("body", "code"), [

@@ -70,9 +70,10 @@ def test_urgent_limit_is_five_working_days():
                                dt.date(2026, 11, 2), CAL, SETTINGS)
     assert caught.value.code == ErrorCode.DEADLINE_TOO_LATE
     assert caught.value.field == "urgentDueDate"
-    with pytest.raises(DomainError):  # a day off is no deadline
+    with pytest.raises(DomainError) as caught:  # a day off is no deadline
         rules.check_urgent_due(dt.date(2026, 11, 4), dt.date(2026, 11, 2), dt.date(2026, 11, 2),
                                CAL, SETTINGS)
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "urgentDueDate")
 
 
 def test_abuse_notice_due_in_seven_working_days():
@@ -104,7 +105,7 @@ def _inputs(**changes):
 
 
 def test_active_deadline_follows_the_state():
-    """The sweep watches one deadline, chosen by the message's state."""
+    """``Message.deadline`` is the nearest open term, by the message's state."""
     d = rules.active_deadline(_inputs(status=S.RECEIVED), CAL)
     assert (d.kind, d.date) == (DeadlineKind.REGISTRATION, dt.date(2026, 11, 5))
     d = rules.active_deadline(_inputs(), CAL)
@@ -116,6 +117,65 @@ def test_active_deadline_follows_the_state():
                                       abuse_notice_due_date=dt.date(2026, 11, 12)), CAL)
     assert d.kind == DeadlineKind.ABUSE_NOTICE
     assert rules.active_deadline(_inputs(status=S.ANSWERED), CAL) is None
+
+
+def test_suspected_abuse_hides_no_legal_term():
+    """R-2.4, R-2.5, 59-FZ (3 days to register): a message received on Monday 2 November 2026
+    and flagged SUSPECTED runs its registration term (5 November) beside the abuse notice
+    (7 working days: 12 November), and an urgent term beside both; all are open at once."""
+    suspected = _inputs(status=S.RECEIVED, abuse_status=AbuseStatus.SUSPECTED,
+                        answer_due_date=None, abuse_notice_due_date=dt.date(2026, 11, 12))
+    terms = rules.open_deadlines(suspected, CAL)
+    assert [(d.kind, d.date) for d in terms] == [
+        (DeadlineKind.REGISTRATION, dt.date(2026, 11, 5)),
+        (DeadlineKind.ABUSE_NOTICE, dt.date(2026, 11, 12))]
+    assert rules.active_deadline(suspected, CAL).kind == DeadlineKind.REGISTRATION
+    urgent = _inputs(status=S.RECEIVED, abuse_status=AbuseStatus.SUSPECTED, urgent=True,
+                     urgent_due_date=dt.date(2026, 11, 9), answer_due_date=None,
+                     abuse_notice_due_date=dt.date(2026, 11, 12))
+    assert [d.kind for d in rules.open_deadlines(urgent, CAL)] == [
+        DeadlineKind.REGISTRATION, DeadlineKind.URGENT, DeadlineKind.ABUSE_NOTICE]
+    # Registered and in work, the flag still standing: urgent, abuse notice and answer run.
+    working = _inputs(status=S.IN_WORK, abuse_status=AbuseStatus.SUSPECTED, urgent=True,
+                      urgent_due_date=dt.date(2026, 11, 9),
+                      abuse_notice_due_date=dt.date(2026, 11, 12))
+    assert [d.kind for d in rules.open_deadlines(working, CAL)] == [
+        DeadlineKind.URGENT, DeadlineKind.ABUSE_NOTICE, DeadlineKind.ANSWER]
+    assert rules.open_deadlines(_inputs(status=S.CLOSED_ABUSIVE), CAL) == []
+
+
+def test_redirect_term_runs_until_taken_into_work():
+    """59-FZ art. 8: 7 days from registration to redirect to the competent body. Registered
+    or assigned, the term runs beside the answer term; once in work (the Government
+    answers it) or redirected, it is no longer watched."""
+    registered = _inputs(redirect_due_date=dt.date(2026, 11, 9))
+    assert [(d.kind, d.date) for d in rules.open_deadlines(registered, CAL)] == [
+        (DeadlineKind.REDIRECT, dt.date(2026, 11, 9)), (DeadlineKind.ANSWER, dt.date(2026, 12, 2))]
+    assigned = _inputs(status=S.ASSIGNED, redirect_due_date=dt.date(2026, 11, 9))
+    assert rules.active_deadline(assigned, CAL).kind == DeadlineKind.REDIRECT
+    for status in (S.IN_WORK, S.REDIRECTED, S.ANSWERED):
+        kinds = [d.kind for d in rules.open_deadlines(
+            _inputs(status=status, redirect_due_date=dt.date(2026, 11, 9)), CAL)]
+        assert DeadlineKind.REDIRECT not in kinds
+
+
+def test_two_terms_due_at_one_moment_both_open():
+    """R-2.4, 59-FZ: an urgent term set on the registration day is a second term, not lost."""
+    same = _inputs(status=S.RECEIVED, urgent=True, urgent_due_date=dt.date(2026, 11, 5),
+                   answer_due_date=None)
+    terms = rules.open_deadlines(same, CAL)
+    assert [d.kind for d in terms] == [DeadlineKind.REGISTRATION, DeadlineKind.URGENT]
+    assert terms[0].at == terms[1].at
+
+
+def test_alert_due_per_term():
+    """Warning from the warning moment, overdue from the deadline; a late warning is skipped."""
+    d = rules.Deadline(DeadlineKind.REGISTRATION, dt.date(2026, 11, 5), local(2026, 11, 5, 18))
+    warn = rules.warning_time(d, CAL, SETTINGS)
+    assert warn == local(2026, 11, 3, 9)  # 4 November is a holiday
+    assert rules.alert_due(d, warn, local(2026, 11, 3, 8)) == (None, warn)
+    assert rules.alert_due(d, warn, local(2026, 11, 3, 9)) == ("warning", d.at)
+    assert rules.alert_due(d, warn, local(2026, 11, 5, 18)) == ("overdue", None)
 
 
 def test_internal_oral_request_due_by_end_of_working_day():

@@ -8,7 +8,7 @@ import pytest
 
 from domain.actor import Actor, Role
 from domain.clients.models import Client, ClientKind
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.surveys import comments, report, service
 from domain.surveys.report import GroupBy, ReportFilter
 from domain.surveys.rules import AnswerDraft as A
@@ -149,14 +149,17 @@ async def test_period_bounds_are_inclusive_local_days(settings, seeded):
 async def test_report_refuses_bad_input(settings, seeded):
     for args in [(date(2025, 2, 1), date(2025, 1, 1), []),
                  (date(2000, 1, 1), date(2025, 1, 1), [])]:
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as caught:
             await report.satisfaction_report(SUPERVISOR, *args, settings=settings)
-    with pytest.raises(DomainError):
+        assert caught.value.code == ErrorCode.INVALID
+    with pytest.raises(DomainError) as caught:
         await report.satisfaction_report(SUPERVISOR, JAN, FEB_END, [],
                                          ReportFilter(department_ids=["nope"]), settings=settings)
-    with pytest.raises(DomainError):
+    assert caught.value.code == ErrorCode.NOT_FOUND
+    with pytest.raises(DomainError) as caught:
         await report.satisfaction_report(Actor(Role.OPERATOR, "op"), JAN, FEB_END, [],
                                          settings=settings)
+    assert caught.value.code == ErrorCode.FORBIDDEN
 
 
 async def test_comments_newest_first_with_filters(settings, seeded):

@@ -128,8 +128,9 @@ def test_required_unknown_and_duplicate_questions():
     assert _fields([A("nps", 5)]) == {"answers.csat": ErrorCode.REQUIRED}
     assert _fields([A("csat", 4), A("nope", 1)]) == {"answers.1.questionId": ErrorCode.INVALID}
     assert _fields([A("csat", 4), A("csat", 5)]) == {"answers.csat": ErrorCode.DUPLICATE}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as caught:
         rules.clean_answers(QUESTIONS, [A("csat", 4)] * 7)
+    assert (caught.value.code, caught.value.field) == (ErrorCode.INVALID, "answers")
 
 
 def test_a_question_of_another_version_is_no_question_of_this_survey():
