@@ -8,7 +8,6 @@ never a 500.
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 from starlette.requests import Request
@@ -18,6 +17,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.history import exports, links
 from domain.history.models import ExportStatus, HistoryExport
 from domain.history.rules import export_file_name
+from domain.ids import as_uuid
 
 MEDIA_TYPES = {"json": "application/json", "html": "text/html; charset=utf-8"}
 # The token sits in the URL: keep it out of caches and other sites' Referer headers.
@@ -40,10 +40,8 @@ async def download_export(request: Request) -> Response:
         export_id = links.verify(settings, token)
     except DomainError as exc:
         return _text(410, EXPIRED) if exc.code == ErrorCode.EXPIRED_TOKEN else _text(404, INVALID)
-    try:
-        export = await HistoryExport.get_or_none(id=uuid.UUID(export_id))
-    except ValueError:  # a validly signed but malformed ID
-        export = None
+    export_uuid = as_uuid(export_id)  # a validly signed but malformed ID names nothing
+    export = await HistoryExport.get_or_none(id=export_uuid) if export_uuid else None
     if export is None:
         return _text(404, INVALID)
     if (export.status == ExportStatus.EXPIRED or export.expires_at is None
