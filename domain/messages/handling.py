@@ -34,10 +34,11 @@ from domain.messages.models import (
     AnswerOutcome,
     Audience,
     Clarification,
+    DeadlineKind,
     Message,
     RequestForm,
 )
-from domain.messages.service import context, number_of, record
+from domain.messages.service import Ctx, context, number_of, record
 from domain.settings import Settings
 from domain.surveys import service as surveys
 from domain.surveys.models import SurveyPurpose
@@ -276,6 +277,8 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
     async with transaction():
         m = await access.get_message_for(actor, message_id, lock=True)
         access.require_handler(actor, m)
+        # Judged before the status moves: an answered message has no open terms left.
+        late = _answered_late(m, ctx)
         m.status = rules.next_status(m.status, "send_answer")
         answer = await Answer.get_or_none(message_id=m.id)
         if answer is None:
@@ -302,11 +305,20 @@ async def send_answer(actor: Actor, message_id: Any, settings: Settings | None =
         m.closed_at = ctx.now
         deadlines.refresh(m, ctx.calendar, ctx.settings)
         await m.save()
-        late = bool(m.due_date and ctx.today > m.due_date)
         await record(m, EventKind.MESSAGE_ANSWERED, f"Дан ответ на обращение № {number_of(m)}",
                      actor, direction=Direction.OUTBOUND,
                      details={"outcome": str(answer.outcome), "late": late})
     return answer
+
+
+ANSWER_TERMS = frozenset({DeadlineKind.ANSWER, DeadlineKind.URGENT,
+                          DeadlineKind.INTERNAL_ORAL, DeadlineKind.INTERNAL_WRITTEN})
+
+
+def _answered_late(m: Message, ctx: Ctx) -> bool:
+    """Whether a term the answer itself had to meet (not registration or redirect) passed."""
+    return any(ctx.now > d.at for d in rules.open_deadlines(deadlines.inputs(m), ctx.calendar)
+               if d.kind in ANSWER_TERMS)
 
 
 def _offered(m: Message, outcome: AnswerOutcome, offered: list[Channel] | None,

@@ -122,6 +122,21 @@ async def test_full_answer_flow(world: World, settings):
     assert timeline == ["delivery", "survey_invited", "delivery"]
 
 
+@pytest.mark.parametrize(("days_overdue", "late"), [(0, False), (3, True)])
+async def test_answer_records_whether_it_was_late(world: World, days_overdue: int, late: bool):
+    """R-2.5, R-1.5: the history of an answer says whether the answer term had passed when it
+    was sent (judged before closing clears the terms)."""
+    m = await in_work(world)
+    await service.classify_message(EXECUTOR, m.id, (await world.sphere("housing")).id)
+    if days_overdue:
+        past = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days_overdue)
+        await Message.filter(id=m.id).update(answer_due_date=past)
+    await handling.draft_answer(EXECUTOR, m.id, PLAIN_ANSWER, AnswerOutcome.RESOLVED)
+    await handling.send_answer(EXECUTOR, m.id)
+    event = await InteractionEvent.get(source_id=str(m.id), kind="message_answered")
+    assert event.details["late"] is late
+
+
 async def test_answer_duplicated_to_the_additional_channel(world: World):
     """R-2.9: an email appeal is answered by email (the law's channel) and duplicated to the
     additional channel the client named."""
