@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Storage and services. Empty means "embedded".
     database_url: str = ""
     db_pool_size: int = Field(10, description="Most PostgreSQL connections one process opens")
+    db_idle_in_transaction_seconds: float = Field(
+        60, ge=0, description="PostgreSQL ends a session idle inside a transaction this long "
+        "(idle_in_transaction_session_timeout); 0: never")
     redis_url: str = ""
     smtp_host: str = ""
     smtp_port: int = 25
