@@ -58,6 +58,21 @@ async def publish(topic: str, key: str, payload: dict[str, Any]) -> None:
     await get_redis().publish(channel(topic, key), orjson.dumps(payload))
 
 
+# INCR and EXPIRE in one step: a key never lives without its expiry (a crash between the
+# two used to leave a counter that refused a citizen for ever). A key found without an
+# expiry (written by an older version) gets one too.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+async def count_hit(key: str, window_seconds: int) -> int:
+    """One more hit on a fixed-window counter shared by every process; the count so far."""
+    return int(await get_redis().eval(_HIT, 1, f"okno:ratelimit:{key}", window_seconds))
+
+
 async def enqueue(function: str, *args: Any, job_id: str | None = None) -> None:
     """Hand a job to the workers. Call after commit; a job takes IDs, never objects."""
     await get_redis().enqueue_job(function, *args, _job_id=job_id)

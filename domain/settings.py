@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     max_variable_values: int = Field(
         20_000, description="Most values (lists, objects, scalars) in one request's variables")
     max_page_size: int = 100
+    rate_limit_window_seconds: int = Field(
+        60, ge=1, description="Window of the per-mutation rate limits of citizens")
+    rate_limit_per_window: int = Field(
+        30, description="Calls of one mutation per window by one citizen (token subject, or "
+        "IP address without a token); staff are not limited")
+    rate_limits: dict[str, int] = Field(
+        default_factory=lambda: {"receiveMessage": 10, "requestHistoryExport": 5,
+                                 "addContactPoint": 10},
+        description="Per-mutation overrides of `rate_limit_per_window`, by root field name, "
+        "JSON")
     max_cost_anonymous: int = Field(
         1_000, description="Query cost cap without a token: objects a query may return, page "
         "sizes multiplying down the tree (api/limits.py)")
