@@ -249,3 +249,39 @@ class RequestLimits(SchemaExtension):
                           f"than the {limit} allowed for this caller: ask for smaller pages "
                           "or fewer nested lists.")
         yield
+
+
+class SocketCap:
+    """Open GraphQL websockets per caller in this process: a token's subject, or the
+    address of a socket without a token. Each subscription costs little now that one Redis
+    connection serves them all (domain/redis.py ``Hub``), but a socket still holds memory
+    and a task; past the cap the next socket is closed with ``CLOSE_CODE``."""
+
+    CLOSE_CODE = 4429
+    CLOSE_REASON = "Too many open sockets for this caller"
+    _KEY = "okno_socket_caller"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.open: dict[str, int] = {}
+
+    def take(self, scope: dict[str, Any], actor: Any) -> bool:
+        if actor is not None:
+            caller = f"sub:{actor.subject}"
+        else:
+            caller = f"ip:{(scope.get('client') or ('unknown',))[0]}"
+        if self.open.get(caller, 0) >= self.limit:
+            scope.setdefault("state", {})["okno_close"] = (self.CLOSE_CODE, self.CLOSE_REASON)
+            return False
+        self.open[caller] = self.open.get(caller, 0) + 1
+        scope.setdefault("state", {})[self._KEY] = caller
+        return True
+
+    def give_back(self, scope: dict[str, Any]) -> None:
+        caller = scope.get("state", {}).pop(self._KEY, None)
+        if caller is not None:
+            left = self.open.get(caller, 1) - 1
+            if left > 0:
+                self.open[caller] = left
+            else:
+                self.open.pop(caller, None)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_variable_values: int = Field(
         20_000, description="Most values (lists, objects, scalars) in one request's variables")
     max_page_size: int = 100
+    max_sockets_per_subject: int = Field(
+        20, description="Open GraphQL websockets per token subject (or per IP address without "
+        "a token) in one API process; the next one is closed with code 4429")
     rate_limit_window_seconds: int = Field(
         60, ge=1, description="Window of the per-mutation rate limits of citizens")
     rate_limit_per_window: int = Field(
