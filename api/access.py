@@ -18,6 +18,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
 from api.errors import unauthenticated
+from api.ratelimit import CITIZENS, MutationRateLimit
 from domain.actor import Role
 
 # The callers of the matrix: every token role plus a request without a token.
@@ -170,6 +171,8 @@ def guard_root(root: type) -> None:
         if roles != ANYONE:
             field.extensions.append(
                 PermissionExtension([RolesAllowed(roles)], use_directives=False))
+        if definition.name == "Mutation" and roles & CITIZENS:
+            field.extensions.append(MutationRateLimit(key.split(".", 1)[1], roles))
         field._okno_guarded = True  # type: ignore[attr-defined]
 
 

@@ -25,6 +25,7 @@ from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.survey_export import download_survey_export
+from api.limits import SocketCap
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
 from domain import db, redis
@@ -51,6 +52,11 @@ class TextFrames(ASGIWebSocketAdapter):
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
 
+    async def close(self, code: int, reason: str) -> None:
+        # A refusal may name its own close code (api/limits.py SocketCap: 4429).
+        code, reason = self.ws.scope.get("state", {}).get("okno_close", (code, reason))
+        await super().close(code, reason)
+
 
 class GraphQLView(GraphQL):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
@@ -64,6 +70,7 @@ class GraphQLView(GraphQL):
             keep_alive_interval=15,
         )
         self.settings = settings
+        self.sockets = SocketCap(settings.max_sockets_per_subject)
 
     def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
@@ -80,7 +87,10 @@ class GraphQLView(GraphQL):
                 await _unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})[ACTOR_KEY] = actor
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.sockets.give_back(scope)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
@@ -96,6 +106,8 @@ class GraphQLView(GraphQL):
             context.actor = await authenticate(header, self.settings) if header else None
         except InvalidToken:
             raise ConnectionRejectionError({"reason": "invalid token"}) from None
+        if not self.sockets.take(context.request.scope, context.actor):
+            raise ConnectionRejectionError({"reason": SocketCap.CLOSE_REASON})
         return None
 
 

@@ -12,9 +12,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.tools import merge_types
@@ -34,6 +32,7 @@ from api.directory.queries import DirectoryQueries
 from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
+from api.limits import DocumentCache, RequestLimits
 from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
@@ -99,21 +98,23 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    documents = DocumentCache(maxsize=512)  # parsed and validated only: see api/limits.py
     extensions = [
         QueryDepthLimiter(max_depth=settings.max_query_depth),
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
+        lambda: RequestLimits(settings, documents),
         OperationMetrics,
     ]
     if settings.production:
         extensions.append(MaskErrors(should_mask_error=_should_mask))
     query, mutation, subscription = _root_types()
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=query, mutation=mutation, subscription=subscription, extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
     )
+    schema.okno_documents = documents  # type: ignore[attr-defined]  # for tests and metrics
+    return schema
 
 
 def export_sdl() -> str:

@@ -32,6 +32,11 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         connection = expand_db_url("asyncpg://" + url.split("://", 1)[1])
         connection["credentials"].setdefault("maxsize", settings.db_pool_size)
         connection["credentials"]["reset"] = _keep_session
+        # A second line behind domain/transaction.py: the server ends a session left idle
+        # inside a transaction, so a leaked connection cannot hold locks for ever.
+        connection["credentials"].setdefault("server_settings", {})[
+            "idle_in_transaction_session_timeout"] = str(
+                int(settings.db_idle_in_transaction_seconds * 1000))
     return {
         "connections": {"default": connection},
         "apps": {

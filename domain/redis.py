@@ -7,12 +7,20 @@ process on this machine that uses the same ``var/``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
 from arq.connections import ArqRedis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
 
 from domain.settings import Settings
+
+log = logging.getLogger(__name__)
 
 _client: ArqRedis | None = None
 _embedded: Any = None
@@ -44,7 +52,10 @@ def get_redis() -> ArqRedis:
 
 
 async def close() -> None:
-    global _client
+    global _client, _hub
+    if _hub is not None:
+        await _hub.close()
+        _hub = None
     if _client is not None:
         await _client.aclose()
         _client = None
@@ -56,6 +67,145 @@ def channel(topic: str, key: str) -> str:
 
 async def publish(topic: str, key: str, payload: dict[str, Any]) -> None:
     await get_redis().publish(channel(topic, key), orjson.dumps(payload))
+
+
+# INCR and EXPIRE in one step: a key never lives without its expiry (a crash between the
+# two used to leave a counter that refused a citizen for ever). A key found without an
+# expiry (written by an older version) gets one too.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+async def count_hit(key: str, window_seconds: int) -> int:
+    """One more hit on a fixed-window counter shared by every process; the count so far."""
+    return int(await get_redis().eval(_HIT, 1, f"okno:ratelimit:{key}", window_seconds))
+
+
+class Hub:
+    """One pub/sub connection per process, fanned out in memory to every subscriber.
+
+    A channel is subscribed on Redis while at least one local subscriber listens on it and
+    unsubscribed when the last one leaves; one reader task dispatches each message to the
+    subscribers' queues. If Redis drops the connection, the reader reconnects and
+    subscribes again to every channel still listened on (what was published meanwhile is
+    lost, as with any pub/sub)."""
+
+    QUEUE_SIZE = 1000  # a subscriber this far behind loses messages rather than memory
+    RETRY_SECONDS = 0.5
+
+    def __init__(self, client: ArqRedis) -> None:
+        self.client = client
+        self.queues: dict[str, set[asyncio.Queue[Any]]] = {}
+        self.pubsub: PubSub | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+
+    async def subscribe(self, name: str) -> asyncio.Queue[Any]:
+        queue: asyncio.Queue[Any] = asyncio.Queue(self.QUEUE_SIZE)
+        async with self.lock:
+            listeners = self.queues.setdefault(name, set())
+            listeners.add(queue)
+            if len(listeners) == 1:
+                try:
+                    if self.pubsub is None:
+                        self.pubsub = self.client.pubsub()
+                    await self.pubsub.subscribe(name)
+                except BaseException:
+                    listeners.discard(queue)
+                    if not listeners:
+                        del self.queues[name]
+                    raise
+            if self.reader is None or self.reader.done():
+                self.reader = asyncio.create_task(self._read(), name="okno-pubsub")
+        return queue
+
+    async def unsubscribe(self, name: str, queue: asyncio.Queue[Any]) -> None:
+        async with self.lock:
+            listeners = self.queues.get(name)
+            if listeners is None:
+                return
+            listeners.discard(queue)
+            if listeners:
+                return
+            del self.queues[name]
+            if self.pubsub is not None:
+                try:
+                    await self.pubsub.unsubscribe(name)
+                except (OSError, RedisError):  # the reader's reconnect will not resubscribe it
+                    log.warning("pub/sub unsubscribe failed", exc_info=True)
+
+    def listeners(self, name: str) -> int:
+        return len(self.queues.get(name, ()))
+
+    async def _read(self) -> None:
+        while self.queues:
+            try:
+                assert self.pubsub is not None
+                message = await self.pubsub.get_message(ignore_subscribe_messages=True,
+                                                        timeout=1.0)
+            except (TimeoutError, OSError, RedisError, RuntimeError):
+                log.warning("pub/sub connection lost; reconnecting", exc_info=True)
+                await self._reconnect()
+                continue
+            if message is None or message.get("type") != "message":
+                continue
+            channel = message["channel"]
+            name = channel.decode() if isinstance(channel, bytes) else channel
+            payload = orjson.loads(message["data"])
+            for queue in tuple(self.queues.get(name, ())):
+                try:
+                    queue.put_nowait(payload)
+                except asyncio.QueueFull:
+                    log.warning("a subscriber of %s is too slow; message dropped", name)
+
+    async def _reconnect(self) -> None:
+        await asyncio.sleep(self.RETRY_SECONDS)
+        async with self.lock:
+            old, self.pubsub = self.pubsub, self.client.pubsub()
+            if old is not None:
+                with contextlib.suppress(OSError, RedisError):
+                    await old.aclose()
+            try:
+                if self.queues:
+                    await self.pubsub.subscribe(*self.queues)
+            except (OSError, RedisError):
+                log.warning("pub/sub resubscribe failed; retrying", exc_info=True)
+
+    async def close(self) -> None:
+        if self.reader is not None:
+            self.reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.reader
+        if self.pubsub is not None:
+            with contextlib.suppress(OSError, RedisError):
+                await self.pubsub.aclose()
+        self.queues.clear()
+
+
+_hub: Hub | None = None
+
+
+def hub() -> Hub:
+    global _hub
+    client = get_redis()
+    if _hub is None or _hub.client is not client:
+        _hub = Hub(client)
+    return _hub
+
+
+async def listen(topic: str, key: str) -> AsyncIterator[dict[str, Any]]:
+    """Messages published on one topic key, until the subscriber goes away."""
+    name = channel(topic, key)
+    shared = hub()
+    queue = await shared.subscribe(name)
+    try:
+        while True:
+            yield await queue.get()
+    finally:
+        await shared.unsubscribe(name, queue)
 
 
 async def enqueue(function: str, *args: Any, job_id: str | None = None) -> None:

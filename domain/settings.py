@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Storage and services. Empty means "embedded".
     database_url: str = ""
     db_pool_size: int = Field(10, description="Most PostgreSQL connections one process opens")
+    db_idle_in_transaction_seconds: float = Field(
+        60, ge=0, description="PostgreSQL ends a session idle inside a transaction this long "
+        "(idle_in_transaction_session_timeout); 0: never")
     redis_url: str = ""
     smtp_host: str = ""
     smtp_port: int = 25
@@ -43,11 +46,43 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
     graphiql: bool | None = None  # None: on in development, off in production
-    max_body_bytes: int = 16 * 1024 * 1024
+    max_body_bytes: int = Field(
+        1024 * 1024, description="Largest HTTP request body (413 beyond): a form, not an upload")
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_query_chars: int = Field(
+        100_000, description="Longest GraphQL query text, refused before parsing (about 50 "
+        "characters per token of `max_tokens`)")
+    max_variable_list_length: int = Field(
+        1000, description="Longest list in GraphQL variables, refused before conversion")
+    max_variable_string_chars: int = Field(
+        50_000, description="Longest text in GraphQL variables, refused before conversion")
+    max_variable_values: int = Field(
+        20_000, description="Most values (lists, objects, scalars) in one request's variables")
     max_page_size: int = 100
+    max_sockets_per_subject: int = Field(
+        20, description="Open GraphQL websockets per token subject (or per IP address without "
+        "a token) in one API process; the next one is closed with code 4429")
+    rate_limit_window_seconds: int = Field(
+        60, ge=1, description="Window of the per-mutation rate limits of citizens")
+    rate_limit_per_window: int = Field(
+        30, description="Calls of one mutation per window by one citizen (token subject, or "
+        "IP address without a token); staff are not limited")
+    rate_limits: dict[str, int] = Field(
+        default_factory=lambda: {"receiveMessage": 10, "requestHistoryExport": 5,
+                                 "addContactPoint": 10},
+        description="Per-mutation overrides of `rate_limit_per_window`, by root field name, "
+        "JSON")
+    max_cost_anonymous: int = Field(
+        1_000, description="Query cost cap without a token: objects a query may return, page "
+        "sizes multiplying down the tree (api/limits.py)")
+    max_cost_client: int = Field(
+        5_000, description="Query cost cap for citizens' tokens (client, employee)")
+    max_cost_staff: int = Field(50_000, description="Query cost cap for staff tokens")
+    cost_unpaged_list_size: int = Field(
+        5, description="Items a list field without `first` counts as in the query cost (lists "
+        "that can grow are connections, so plain lists are short: contacts, deadlines)")
 
     # Auth
     jwt_secret: str = "dev-secret-change-me-in-production-0123456789"

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Annotated
 
-import orjson
 import strawberry
 from strawberry.types import Info
 
@@ -20,17 +19,10 @@ from domain.history import queries
 from domain.history import service as history
 
 
-async def listen(topic: str, key: str) -> AsyncGenerator[dict, None]:
-    """Messages published on one topic key, until the subscriber goes away."""
-    pubsub = redis.get_redis().pubsub()
-    await pubsub.subscribe(redis.channel(topic, key))
-    try:
-        async for message in pubsub.listen():
-            if message.get("type") == "message":
-                yield orjson.loads(message["data"])
-    finally:
-        await pubsub.unsubscribe()
-        await pubsub.aclose()
+def listen(topic: str, key: str) -> AsyncGenerator[dict, None]:
+    """Messages published on one topic key, until the subscriber goes away (one Redis
+    connection per process serves every subscriber: domain/redis.py ``Hub``)."""
+    return redis.listen(topic, key)  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -250,11 +250,7 @@ async def invite_and_notify(
 async def _rate_limit(key: str, limit: int) -> None:
     """Fixed one-minute window in Redis, shared by every API process."""
     try:
-        conn = redis.get_redis()
-        full = f"okno:ratelimit:{key}"
-        count = await conn.incr(full)
-        if count == 1:
-            await conn.expire(full, 60)
+        count = await redis.count_hit(key, 60)
     except (RuntimeError, OSError, RedisError):  # no Redis: let the citizen through
         return
     if count > limit:
