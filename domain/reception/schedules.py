@@ -370,7 +370,8 @@ async def _apply(schedule: ReceptionSchedule,
         if removable:
             result.removed = await ReceptionSlot.filter(id__in=removable).delete()
         if with_history:
-            await ReceptionSlot.filter(id__in=list(with_history)).update(status=SlotStatus.CANCELLED)
+            await ReceptionSlot.filter(id__in=list(with_history)).update(
+                status=SlotStatus.CANCELLED)
             result.removed += len(with_history)
     if wanted_by_start:
         taken = {s.astimezone(dt.UTC) for s in await ReceptionSlot.filter(

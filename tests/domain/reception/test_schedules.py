@@ -20,9 +20,10 @@ def _next_weekday(weekday: int, after: int = 7) -> dt.date:
 
 
 async def _schedule(world, **over):
-    values = dict(official_id=world.official.id, point_id=world.point.id,
-                  rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", valid_from=today(), valid_until=None,
-                  start_time="10:00", end_time="12:00", slot_minutes=30, capacity=1)
+    values = {"official_id": world.official.id, "point_id": world.point.id,
+              "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", "valid_from": today(),
+              "valid_until": None, "start_time": "10:00", "end_time": "12:00",
+              "slot_minutes": 30, "capacity": 1}
     values.update(over)
     return await schedules.save_schedule(ADMIN, **values)
 
