@@ -80,8 +80,8 @@ async def test_exception_cancels_free_slots_and_keeps_booked_ones(world):
     saved = await _schedule(world)
     monday = _next_weekday(0)
     day_slots = await ReceptionSlot.filter(schedule_id=saved.schedule.id).order_by("starts_at")
-    on_monday = [s for s in day_slots if s.starts_at.astimezone(
-        (await _zone())).date() == monday]
+    zone = await _zone()
+    on_monday = [s for s in day_slots if s.starts_at.astimezone(zone).date() == monday]
     assert len(on_monday) == 4
     booking = await service.book(OPERATOR, slot_id=on_monday[0].id,
                                  client_id=world.clients[0].id, topic="Тема")
