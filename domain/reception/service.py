@@ -154,10 +154,11 @@ async def book(
 
 
 async def _check_bookable(slot: ReceptionSlot) -> None:
-    """Open, in an active schedule, in the future by at least the lead time."""
+    """Open, in an active schedule of an active official at an active point, in the future
+    by at least the lead time."""
     settings = get_settings()
     if slot.status != SlotStatus.OPEN or not await ReceptionSchedule.exists(
-            id=slot.schedule_id, active=True):
+            id=slot.schedule_id, active=True, official__active=True, point__active=True):
         raise DomainError(ErrorCode.SLOT_UNAVAILABLE, "Приём в это время не проводится.",
                           "slotId")
     now = _now()

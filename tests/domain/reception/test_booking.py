@@ -132,3 +132,18 @@ async def test_same_client_cannot_take_two_seats_of_one_slot(world):
     with pytest.raises(DomainError) as twice:
         await service.book(actor, slot_id=slot.id, client_id=None, topic="Тема")
     assert twice.value.code == ErrorCode.DUPLICATE
+
+
+async def test_inactive_point_or_official_takes_no_bookings(world):
+    slot = await make_slot(world)
+    for record in (world.point, world.official):
+        record.active = False
+        await record.save()
+        with pytest.raises(DomainError) as refused:
+            await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[0].id,
+                               topic="Тема")
+        assert refused.value.code == ErrorCode.SLOT_UNAVAILABLE
+        record.active = True
+        await record.save()
+    assert (await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[0].id,
+                               topic="Тема")).seat == 1
