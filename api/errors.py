@@ -49,6 +49,14 @@ describe_values(ErrorCodeEnum, {
     ErrorCode.SURVEY_LINK_REQUIRED: "R-2.10: a final communication (answer, requested "
     "information, a service's result) must carry the satisfaction-survey link.",
     ErrorCode.UNSUBSCRIBE_LINK_REQUIRED: "R-6.4: a mailing must carry its unsubscribe link.",
+    ErrorCode.SLOT_TAKEN: "Every seat of the reception slot is booked already (maybe just "
+    "now by someone else): choose another slot.",
+    ErrorCode.SLOT_UNAVAILABLE: "The slot cannot be booked: it is in the past, too soon (below "
+    "the lead time), cancelled, or not in an active schedule.",
+    ErrorCode.BOOKING_LIMIT: "The client holds the most future receptions allowed; cancel one "
+    "first.",
+    ErrorCode.SCHEDULE_INVALID: "The reception schedule is malformed (RRULE, times, slot "
+    "length) or would put slots outside working time.",
 })
 T = TypeVar("T")
 

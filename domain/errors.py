@@ -43,6 +43,11 @@ class ErrorCode(StrEnum):
     # Deliveries: what a communication must carry
     SURVEY_LINK_REQUIRED = "SURVEY_LINK_REQUIRED"
     UNSUBSCRIBE_LINK_REQUIRED = "UNSUBSCRIBE_LINK_REQUIRED"
+    # Personal reception (R-4.x)
+    SLOT_TAKEN = "SLOT_TAKEN"
+    SLOT_UNAVAILABLE = "SLOT_UNAVAILABLE"
+    BOOKING_LIMIT = "BOOKING_LIMIT"
+    SCHEDULE_INVALID = "SCHEDULE_INVALID"
 
 
 class DomainError(Exception):

@@ -147,6 +147,18 @@ class Settings(BaseSettings):
     delivery_retry_base_seconds: float = Field(
         30, description="First retry delay; doubles on each further attempt")
     delivery_retry_max_seconds: float = Field(3600, description="Cap on one retry delay")
+    # Personal reception (R-4.x): slots are made from the schedules for a horizon, booked
+    # with a lead time, at most so many future bookings per client.
+    reception_horizon_days: int = Field(
+        60, ge=1, le=366, description="R-4.2: slots are materialised this many days ahead")
+    reception_min_lead_minutes: int = Field(
+        60, ge=0, le=10_080,
+        description="R-4.3: a slot can be booked until this many minutes before it starts")
+    reception_max_future_bookings: int = Field(
+        3, ge=1, le=100, description="R-4.3: most bookings one client may hold in the future")
+    reception_max_range_days: int = Field(
+        31, ge=1, le=366, description="Widest date range one availableSlots query may ask for")
+
     delivery_sweep_after_seconds: float = Field(
         60, description="A pending delivery due this long ago is re-enqueued by the sweep")
     delivery_stuck_after_seconds: float = Field(

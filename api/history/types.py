@@ -81,6 +81,7 @@ SOURCE_NODE_TYPES: dict[str, str] = {
     SourceType.MESSAGE: "Message",
     SourceType.SURVEY_INVITATION: "SurveyInvitation",
     SourceType.SURVEY_RESPONSE: "SurveyResponse",
+    SourceType.BOOKING: "Booking",
 }
 
 

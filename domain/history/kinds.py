@@ -52,6 +52,7 @@ class SourceType(StrEnum):
     MESSAGE = "message"
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_RESPONSE = "survey_response"
+    BOOKING = "booking"
 
 
 class RetentionAction(StrEnum):
