@@ -18,10 +18,10 @@ from domain.errors import DomainError, ErrorCode
 from domain.history.models import InteractionEvent
 from domain.reception import by_link, changes, service
 from domain.reception.models import (
+    BookedBy,
     Booking,
     BookingChange,
     BookingStatus,
-    BookedBy,
     NoticeOutcome,
     ReceivingOfficial,
     ReceptionChange,
