@@ -168,6 +168,7 @@ async def _apply(actor: Actor, kind: ChangeKind, plans: list[_Plan], *, reason: 
     plans.sort(key=lambda p: p.slot.starts_at, reverse=any(
         p.starts_at > p.slot.starts_at for p in plans))
     summaries: list[str] = []
+    vacated: list[ReceptionSlot] = []
     for plan in plans:
         slot = plan.slot
         old_official, old_start = slot.official_id, slot.starts_at
@@ -187,6 +188,11 @@ async def _apply(actor: Actor, kind: ChangeKind, plans: list[_Plan], *, reason: 
             await slot.save(update_fields=("status",))
             text = _cancel_sentence(old_start, reason)
         else:
+            if plan.starts_at != old_start:
+                vacated.append(ReceptionSlot(
+                    id=uuid.uuid4(), schedule_id=slot.schedule_id, official_id=old_official,
+                    point_id=slot.point_id, starts_at=old_start, ends_at=slot.ends_at,
+                    capacity=slot.capacity, status=SlotStatus.CANCELLED))
             slot.official_id = plan.official_id
             slot.starts_at = plan.starts_at
             slot.ends_at = plan.starts_at + duration
@@ -220,6 +226,12 @@ async def _apply(actor: Actor, kind: ChangeKind, plans: list[_Plan], *, reason: 
             after_commit(lambda b=booking_id, p=point_id: publish_booking_changed(
                 b, p, str(BookingStatus.BOOKED)))
             result.kept += 1
+    for gone in vacated:
+        # The time a slot left stays closed: the schedule's regeneration must not offer it
+        # again (it keeps a cancelled slot at a wanted time as it is).
+        if not await ReceptionSlot.exists(official_id=gone.official_id,
+                                          starts_at=gone.starts_at):
+            await gone.save()
     change.summary = (summaries[0] if len(summaries) == 1
                       else f"Изменено приёмов: {len(summaries)}. {summaries[0]}")[:1000]
     await change.save(update_fields=("summary",))

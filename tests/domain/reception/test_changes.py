@@ -219,4 +219,7 @@ async def test_schedule_shift_over_a_range_keeps_bookings(world):
     moved = await ReceptionSlot.filter(id__in=[s.id for s in slots]).order_by("starts_at")
     assert [s.starts_at for s in moved] == [s.starts_at + dt.timedelta(minutes=20)
                                             for s in slots]
+    # the first time the schedule no longer offers stays closed
+    vacated = await ReceptionSlot.get(official_id=world.official.id, starts_at=start)
+    assert vacated.status == SlotStatus.CANCELLED
     assert await Delivery.filter(purpose="booking_changed").count() == 3
