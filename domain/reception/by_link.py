@@ -44,7 +44,8 @@ class LinkView:
     ends_at: datetime
     place: str
     directions: str
-    accessibility: list[str]
+    accessibility: list[str]  # in Russian, for the page
+    features: list[str]  # AccessibilityFeature values, for the API
     already_cancelled: bool
     accepted: bool = False
 
@@ -69,7 +70,8 @@ async def _view(booking: Booking, claims: links.LinkClaims, *, accepted: bool = 
         raise _stale()
     return LinkView(booking, facts.official_name, facts.official_position, facts.slot.starts_at,
                     facts.slot.ends_at, facts.place, facts.point.directions or "",
-                    facts.accessibility, booking.status == BookingStatus.CANCELLED, accepted)
+                    facts.accessibility, [str(f) for f in facts.point.accessibility or ()],
+                    booking.status == BookingStatus.CANCELLED, accepted)
 
 
 async def cancel_preview(token: Any, settings: Settings | None = None) -> LinkView:

@@ -9,6 +9,7 @@ booking. Staff may correct a mark (held ↔ no-show); the same mark again change
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from domain.actor import SYSTEM, Actor
@@ -23,6 +24,14 @@ from domain.reception.models import Booking, BookingStatus, ReceptionSlot, SlotS
 from domain.surveys import service as surveys
 from domain.surveys.models import SurveyPurpose
 from domain.transaction import after_commit, transaction
+
+
+class Outcome(StrEnum):
+    """What staff may mark after the reception (the booking's status becomes the same)."""
+
+    HELD = "held"
+    NO_SHOW = "no_show"
+
 
 OUTCOMES = frozenset({BookingStatus.HELD, BookingStatus.NO_SHOW})
 OUTCOME_RU = {BookingStatus.HELD: "состоялся", BookingStatus.NO_SHOW: "клиент не пришёл"}
