@@ -121,6 +121,19 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.sendAnswer": HANDLERS,
     "Mutation.recordOralAnswer": STAFF,
     "Subscription.deadlineAlert": STAFF,
+    # reception: points, officials, schedules and free slots are public; bookings are made
+    # by the client or by staff who take calls; schedules are kept by supervisors.
+    "Query.receptionPoints": ANYONE,
+    "Query.receivingOfficials": ANYONE,
+    "Query.availableSlots": ANYONE,
+    "Query.receptionDay": STAFF,
+    "Mutation.bookReception": SELF_SERVICE | REGISTRARS,
+    "Mutation.cancelBooking": SELF_SERVICE | REGISTRARS,
+    "Mutation.saveReceptionPoint": SUPERVISORS,
+    "Mutation.saveReceivingOfficial": SUPERVISORS,
+    "Mutation.saveReceptionSchedule": SUPERVISORS,
+    "Mutation.setScheduleException": SUPERVISORS,
+    "Mutation.removeScheduleException": SUPERVISORS,
 }
 
 _ORDER = {caller: i for i, caller in enumerate(CALLERS)}

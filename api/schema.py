@@ -38,6 +38,8 @@ from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
 from api.observability import OperationMetrics
+from api.reception.mutations import ReceptionMutations
+from api.reception.queries import ReceptionQueries
 from api.scalars import SCALAR_OVERRIDES
 from api.surveys.mutations import SurveyMutations
 from api.surveys.queries import SurveyQueries
@@ -45,9 +47,9 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
-             DeliveryMutations, DirectoryMutations, MessageMutations)
+             DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions)
 

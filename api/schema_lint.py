@@ -39,6 +39,8 @@ BOUNDED_LISTS = {
     "Query.spheres",  # spheres of activity: a short list admins keep, shown in display order
     "Query.departments",  # the government's departments: an org chart, not a growing record
     "Query.externalAgencies",  # the agencies messages may be redirected to: a short registry
+    "Query.receptionPoints",  # reception points: a few addresses the keepers maintain
+    "Query.receivingOfficials",  # officials who receive citizens: a short list of heads
 }
 
 JS_RESERVED = frozenset({

@@ -150,7 +150,8 @@ class Settings(BaseSettings):
     # Personal reception (R-4.x): slots are made from the schedules for a horizon, booked
     # with a lead time, at most so many future bookings per client.
     reception_horizon_days: int = Field(
-        60, ge=1, le=366, description="R-4.2: slots are materialised this many days ahead")
+        60, ge=1, le=366,
+        description="R-4.1: slots are materialised this many days ahead (daily cron)")
     reception_min_lead_minutes: int = Field(
         60, ge=0, le=10_080,
         description="R-4.3: a slot can be booked until this many minutes before it starts")

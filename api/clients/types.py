@@ -51,6 +51,7 @@ from domain.clients.queries import (
 if TYPE_CHECKING:
     from api.deliveries.types import DeliveryConnection
     from api.messages.types import MessageConnection
+    from api.reception.types import BookingConnection
 
 ClientKindEnum = strawberry.enum(ClientKind, description="Person, organisation or employee "
                                                          "(internal client).")
@@ -380,6 +381,17 @@ class Client(RowNode, relay.Node):
         from api.deliveries.types import load_client_deliveries
 
         return await load_client_deliveries(info, self.id, first, after)
+
+    @strawberry.field(description="This client's reception bookings (R-4.x), newest made "
+                      "first, cancelled ones too; a client sees their own.")
+    async def bookings(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> Annotated[BookingConnection, strawberry.lazy("api.reception.types")] | None:
+        from api.reception.types import load_client_bookings
+
+        return await load_client_bookings(info, self.id, first, after)
 
     @strawberry.field(description="Exports of this client's history (R-1.5), newest first.")
     async def history_exports(

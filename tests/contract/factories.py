@@ -368,6 +368,40 @@ async def survey_comment(scene: Scene) -> Made:
     return Made(data["surveyComments"]["edges"][0]["node"]["id"], MANAGERS)
 
 
+async def _reception(scene: Scene) -> dict[str, Any]:
+    """A point with an official receiving on weekdays 10:00-12:00, and A's booking of the
+    first slot (made by an operator for A on the line)."""
+    from domain.reception import schedules as reception
+    from domain.reception import service as bookings
+    from domain.reception.models import ReceptionSlot
+
+    async def make() -> dict[str, Any]:
+        base = await scene.base()
+        staff = await directory.upsert_staff_member(ADMIN, "official-1", "Орлов Олег Олегович")
+        point = await reception.save_point(ADMIN, name="Приёмная", address="пл. Ленина, 1",
+                                           accessibility=["ramp"])
+        official = await reception.save_official(ADMIN, staff_member_id=staff.id,
+                                                 position="Министр")
+        saved = await reception.save_schedule(
+            ADMIN, official_id=official.id, point_id=point.id,
+            rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", valid_from=dt.date.today(),
+            start_time="10:00", end_time="12:00", slot_minutes=30)
+        slot = await ReceptionSlot.filter(schedule_id=saved.schedule.id).order_by(
+            "starts_at").first()
+        booking = await bookings.book(OPERATOR, slot_id=slot.id, client_id=base["a"],
+                                      topic="Вопрос о капремонте")
+        return {"point": str(point.id), "official": str(official.id),
+                "schedule": str(saved.schedule.id), "slot": str(slot.id),
+                "booking": str(booking.id)}
+    return await scene._once("reception", make)
+
+
+def _reception_factory(type_name: str, key: str, seen_by: frozenset[str]) -> Factory:
+    async def make(scene: Scene) -> Made:
+        return Made(encode_id(type_name, (await _reception(scene))[key]), seen_by)
+    return make
+
+
 Factory = Callable[[Scene], Awaitable[Made]]
 
 FACTORIES: dict[str, Factory] = {
@@ -400,4 +434,13 @@ FACTORIES: dict[str, Factory] = {
     "SurveyInvitation": survey_invitation,
     "SurveyResponse": survey_response,
     "SurveyComment": survey_comment,  # not a Node yet
+    # reception: points, officials, schedules and slots are public; a booking is its
+    # client's and staff's
+    "ReceptionPoint": _reception_factory("ReceptionPoint", "point", frozenset(VIEWERS)),
+    "ReceivingOfficial": _reception_factory("ReceivingOfficial", "official",
+                                            frozenset(VIEWERS)),
+    "ReceptionSchedule": _reception_factory("ReceptionSchedule", "schedule",
+                                            frozenset(VIEWERS)),
+    "ReceptionSlot": _reception_factory("ReceptionSlot", "slot", frozenset(VIEWERS)),
+    "Booking": _reception_factory("Booking", "booking", OWNER_AND_STAFF),
 }
