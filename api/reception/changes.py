@@ -10,6 +10,7 @@ import strawberry
 from api.reception.types import AccessibilityFeatureEnum, Booking, BookingStatusEnum
 from strawberry.types import Info
 
+from api.enums import describe_values
 from api.errors import UserError, attempt
 from api.permissions import actor_of
 from api.relay import decode_id, decode_optional_id
@@ -19,6 +20,10 @@ from domain.reception.models import Booking as BookingRow
 _ERRORS = "Why nothing was done; empty on success."
 OutcomeEnum = strawberry.enum(outcomes.Outcome, name="BookingOutcome",
                               description="What staff mark after a reception (R-4.9).")
+describe_values(OutcomeEnum, {
+    outcomes.Outcome.HELD: "The reception took place (the client is invited to rate it).",
+    outcomes.Outcome.NO_SHOW: "The client did not come.",
+})
 
 
 @strawberry.input(description="Change one slot (R-4.4): another official, another date and "
