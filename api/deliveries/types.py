@@ -134,6 +134,7 @@ SOURCE_NODES: dict[str, str] = {
     "survey_response": "SurveyResponse",
     "history_export": "HistoryExport",
     "delivery": "Delivery",
+    "booking": "Booking",
 }
 
 
@@ -210,7 +211,8 @@ class Delivery(RowNode, relay.Node):
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
 
     @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
-                      "SurveyResponse, HistoryExport or Delivery (`... on Message { number }`); "
+                      "SurveyResponse, HistoryExport, Delivery or Booking "
+                      "(`... on Message { number }`); "
                       "null when nothing did, or the viewer may not see it.")
     async def source(self, info: Info) -> relay.Node | None:
         type_name = SOURCE_NODES.get(self.source_type or "")

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from api.reception.types import AccessibilityFeatureEnum, Booking, BookingStatusEnum
 from strawberry.types import Info
 
 from api.enums import describe_values
 from api.errors import UserError, attempt
 from api.permissions import actor_of
+from api.reception.types import AccessibilityFeatureEnum, Booking, BookingStatusEnum
 from api.relay import decode_id, decode_optional_id
 from domain.reception import by_link, changes, outcomes
 from domain.reception.models import Booking as BookingRow

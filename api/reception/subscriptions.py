@@ -7,12 +7,12 @@ from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
-from api.reception.types import Booking
 from strawberry.types import Info
 
 from api.errors import forbidden
 from api.history.subscriptions import listen
 from api.permissions import actor_of
+from api.reception.types import Booking
 from api.relay import bad_input, decode_id
 from domain.errors import DomainError, ErrorCode
 from domain.ids import as_uuid, parse_uuid

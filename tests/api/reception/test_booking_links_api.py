@@ -70,7 +70,7 @@ async def test_forged_expired_and_stale_tokens_are_user_errors(settings, gql):
 async def test_change_then_accept_once_and_a_failed_change_tells_nobody(settings, gql):
     """R-4.4: the change notice's accept link works once; a change that fails (clash,
     unknown official, a client calling) sends no notice and changes nothing."""
-    world, slot, booking = await setup()
+    _, slot, _ = await setup()
     staff = await StaffMember.create(subject="official-2", full_name="Сидорова Анна Ивановна")
     other = await ReceivingOfficial.create(staff=staff, position="Заместитель")
     slot_gid = encode_id("ReceptionSlot", slot.id)
