@@ -32,6 +32,8 @@ from domain.clients.models import (
 from domain.directory import service as directory
 from domain.directory.models import Department, StaffMember
 from domain.enums import Channel
+from domain.reception import schedules as reception
+from domain.reception.models import ReceivingOfficial, ReceptionPoint, ReceptionSchedule
 from domain.surveys.definitions import ensure_default_surveys
 from domain.surveys.models import Survey
 
@@ -214,6 +216,77 @@ async def _staff(demo: DemoStaff, departments: dict[str, Department], created: C
     created["staff"] += 1
 
 
+@dataclass(frozen=True)
+class DemoReception:
+    """An official receiving citizens at a point, by an RFC 5545 rule (R-4.x)."""
+
+    subject: str  # staff directory subject of the official
+    full_name: str
+    position: str
+    spheres: tuple[str, ...]  # sphere codes
+    point: str  # point name, from POINTS
+    rrule: str
+    hours: tuple[str, str]
+    slot_minutes: int
+    capacity: int = 1
+
+
+# (name, address, directions, latitude, longitude, opening notes, accessibility)
+POINTS = (
+    ("Приёмная Правительства Ульяновской области", "432017, г. Ульяновск, пл. Ленина, д. 1",
+     ("Вход с площади Ленина, центральный подъезд. Пост охраны, второй этаж, кабинет 214. "
+      "Остановка «Площадь Ленина»: автобусы 1, 6, 24."), 54.3158, 48.4036,
+     "Возьмите паспорт: на входе его проверяет охрана.",
+     ("step_free_entrance", "lift", "accessible_toilet", "disabled_parking", "hearing_loop")),
+    ("Общественная приёмная на Гончарова", "432017, г. Ульяновск, ул. Гончарова, д. 36",
+     "Вход со двора, первый этаж. Остановка «Гончарова»: трамваи 4, 21.", 54.3187, 48.3978,
+     "", ("ramp", "tactile_guidance", "sign_language_on_request")),
+)
+RECEPTIONS = (
+    DemoReception("dev-official-social", "Захарова Марина Викторовна",
+                  "Министр социального развития", ("social",), POINTS[0][0],
+                  "FREQ=WEEKLY;BYDAY=TU", ("14:00", "17:00"), 20),
+    DemoReception("dev-official-housing", "Никитин Андрей Олегович",
+                  "Министр жилищно-коммунального хозяйства", ("housing",), POINTS[1][0],
+                  "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", ("10:00", "12:00"), 30, capacity=2),
+)
+
+
+async def _receptions(created: Counter) -> None:
+    """Points, officials and schedules (slots follow for the horizon): ``okno dev`` shows
+    free slots at once."""
+    from domain.directory.models import Sphere
+    from domain.reception.schedules import today
+
+    await directory.ensure_spheres()
+    points = {}
+    for name, address, directions, lat, lon, notes, features in POINTS:
+        point = await ReceptionPoint.get_or_none(name=name)
+        if point is None:
+            point = await reception.save_point(
+                SEED_ACTOR, name=name, address=address, directions=directions, latitude=lat,
+                longitude=lon, opening_notes=notes, accessibility=list(features))
+            created["reception points"] += 1
+        points[name] = point
+    for demo in RECEPTIONS:
+        staff = await StaffMember.get_or_none(subject=demo.subject) or \
+            await directory.upsert_staff_member(SEED_ACTOR, demo.subject, demo.full_name)
+        official = await ReceivingOfficial.get_or_none(staff_id=staff.id)
+        if official is None:
+            spheres = await Sphere.filter(code__in=demo.spheres).values_list("id", flat=True)
+            official = await reception.save_official(
+                SEED_ACTOR, staff_member_id=staff.id, position=demo.position,
+                sphere_ids=list(spheres))
+            created["receiving officials"] += 1
+        point = points[demo.point]
+        if not await ReceptionSchedule.exists(official_id=official.id, point_id=point.id):
+            await reception.save_schedule(
+                SEED_ACTOR, official_id=official.id, point_id=point.id, rrule=demo.rrule,
+                valid_from=today(), start_time=demo.hours[0], end_time=demo.hours[1],
+                slot_minutes=demo.slot_minutes, capacity=demo.capacity)
+            created["reception schedules"] += 1
+
+
 async def seed_demo() -> str:
     """Insert what is missing of the demo data; returns a one-line summary."""
     created: Counter = Counter()
@@ -231,8 +304,10 @@ async def seed_demo() -> str:
     # The default survey of each purpose (R-9); also created on first use, see surveys.defaults.
     surveys_before = await Survey.filter(default_for__isnull=False).count()
     created["default surveys"] += len(await ensure_default_surveys()) - surveys_before
+    await _receptions(created)
     order = ("departments", "staff", "employees", "persons", "organisations", "contacts",
-             "preferences", "profiles", "representatives", "default surveys")
+             "preferences", "profiles", "representatives", "default surveys",
+             "reception points", "receiving officials", "reception schedules")
     parts = [f"{created[what]} {what}" for what in order if created[what]]
     if not parts:
         return "demo data already present: nothing added"

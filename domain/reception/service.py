@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 
 from domain.actor import Actor
 from domain.clients.access import get_client_for, own_client_id
+from domain.clients.models import Client
 from domain.directory.models import Sphere, StaffMember
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
@@ -97,6 +98,10 @@ async def book(
         attempts += 1
         try:
             async with transaction():
+                # One booking of a client at a time (PostgreSQL; SQLite writes one at a
+                # time anyway), so the cap and the "already booked" check are exact.
+                await Client.select_for_update().filter(id=client.id).values_list(
+                    "id", flat=True)
                 slot = await ReceptionSlot.get_or_none(id=slot_uuid)
                 if slot is None:
                     raise not_found("Время приёма", "slotId")
@@ -149,10 +154,11 @@ async def book(
 
 
 async def _check_bookable(slot: ReceptionSlot) -> None:
-    """Open, in an active schedule, in the future by at least the lead time."""
+    """Open, in an active schedule of an active official at an active point, in the future
+    by at least the lead time."""
     settings = get_settings()
     if slot.status != SlotStatus.OPEN or not await ReceptionSchedule.exists(
-            id=slot.schedule_id, active=True):
+            id=slot.schedule_id, active=True, official__active=True, point__active=True):
         raise DomainError(ErrorCode.SLOT_UNAVAILABLE, "Приём в это время не проводится.",
                           "slotId")
     now = _now()

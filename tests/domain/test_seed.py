@@ -12,11 +12,12 @@ from domain.clients.models import (
 )
 from domain.directory.models import Department, StaffMember
 from domain.history.models import InteractionEvent
+from domain.reception.models import ReceptionPoint, ReceptionSlot
 from domain.seed import demo_client_id, seed_demo
 from domain.validation import validate_inn, validate_ogrn
 
 MODELS = (Department, Client, ContactPoint, ChannelPreference, ClientTag, Representative,
-          InteractionEvent, StaffMember)
+          InteractionEvent, StaffMember, ReceptionPoint, ReceptionSlot)
 
 
 async def _counts() -> dict[str, int]:
@@ -41,6 +42,9 @@ async def test_seed_creates_every_kind_of_client_and_writes_history(settings):
     assert await ClientTag.filter(kind="segment").exists()
     assert await ClientTag.filter(kind="life_situation").exists()
     assert await demo_client_id() is not None
+    # R-4.x: points with accessibility, officials and schedules whose slots are open.
+    assert await ReceptionPoint.filter(active=True).count() == 2
+    assert await ReceptionSlot.filter(status="open").exists()
 
 
 async def test_seed_twice_adds_nothing(settings):

@@ -89,3 +89,61 @@ async def test_cap_on_future_bookings(world, settings):
         await service.book(actor, slot_id=extra.id, client_id=None, topic="Тема")
     assert over.value.code == ErrorCode.BOOKING_LIMIT
     assert await Booking.all().count() == cap
+
+
+async def test_slot_outside_the_schedule_is_unavailable(world):
+    """A cancelled slot, or one of an inactive schedule, is outside the approved schedule
+    (R-4.3): SLOT_UNAVAILABLE, nothing written."""
+    from domain.reception.models import SlotStatus
+
+    cancelled = await make_slot(world)
+    cancelled.status = SlotStatus.CANCELLED
+    await cancelled.save()
+    inactive = await make_slot(world, starts_in=dt.timedelta(days=4))
+    world.schedule.active = False
+    await world.schedule.save()
+    for slot in (cancelled, inactive):
+        with pytest.raises(DomainError) as refused:
+            await service.book(client_actor(world.clients[0].id), slot_id=slot.id,
+                               client_id=None, topic="Тема")
+        assert refused.value.code == ErrorCode.SLOT_UNAVAILABLE
+    assert await Booking.all().count() == 0
+
+
+async def test_operator_cancels_and_a_held_booking_cannot_be_cancelled(world):
+    """R-4.6 an operator cancels for the client; after the reception (held) it cannot be."""
+    slot = await make_slot(world, capacity=2)
+    first = await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[0].id,
+                               topic="Тема")
+    done = await service.cancel(OPERATOR, first.id, via=CancelledBy.CLIENT)
+    assert done.cancelled_by == CancelledBy.OPERATOR
+    second = await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[1].id,
+                                topic="Тема")
+    await Booking.filter(id=second.id).update(status=BookingStatus.HELD)
+    with pytest.raises(DomainError) as held:
+        await service.cancel(OPERATOR, second.id, via=CancelledBy.OPERATOR)
+    assert held.value.code == ErrorCode.INVALID_STATE
+
+
+async def test_same_client_cannot_take_two_seats_of_one_slot(world):
+    slot = await make_slot(world, capacity=3)
+    actor = client_actor(world.clients[0].id)
+    await service.book(actor, slot_id=slot.id, client_id=None, topic="Тема")
+    with pytest.raises(DomainError) as twice:
+        await service.book(actor, slot_id=slot.id, client_id=None, topic="Тема")
+    assert twice.value.code == ErrorCode.DUPLICATE
+
+
+async def test_inactive_point_or_official_takes_no_bookings(world):
+    slot = await make_slot(world)
+    for record in (world.point, world.official):
+        record.active = False
+        await record.save()
+        with pytest.raises(DomainError) as refused:
+            await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[0].id,
+                               topic="Тема")
+        assert refused.value.code == ErrorCode.SLOT_UNAVAILABLE
+        record.active = True
+        await record.save()
+    assert (await service.book(OPERATOR, slot_id=slot.id, client_id=world.clients[0].id,
+                               topic="Тема")).seat == 1
