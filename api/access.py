@@ -135,6 +135,16 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.saveReceptionSchedule": SUPERVISORS,
     "Mutation.setScheduleException": SUPERVISORS,
     "Mutation.removeScheduleException": SUPERVISORS,
+    # reception notices: changes by the schedule keepers, the signed links for anyone
+    # (the token is the permission), outcomes by staff, live bookings for the desk
+    # (staff, by point) and for the client's own bookings.
+    "Mutation.changeReceptionSlot": SUPERVISORS,
+    "Mutation.changeReceptionSchedule": SUPERVISORS,
+    "Mutation.recordOfficialAbsence": SUPERVISORS,
+    "Mutation.cancelBookingByToken": ANYONE,
+    "Mutation.acceptBookingChange": ANYONE,
+    "Mutation.markBookingOutcome": STAFF,
+    "Subscription.bookingChanged": SIGNED_IN,
 }
 
 _ORDER = {caller: i for i, caller in enumerate(CALLERS)}

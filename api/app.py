@@ -24,6 +24,7 @@ from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
+from api.http.reception import accept_page, cancel_page
 from api.http.survey_export import download_survey_export
 from api.limits import SocketCap
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
@@ -151,6 +152,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/readyz", readyz),
             Route("/exports/{name}", download_export),
             Route("/survey-exports/{name}", download_survey_export),
+            Route("/reception/cancel/{token}", cancel_page, methods=["GET", "POST"]),
+            Route("/reception/accept/{token}", accept_page, methods=["GET", "POST"]),
             Route("/metrics", metrics_endpoint),
         ],
         middleware=[

@@ -37,8 +37,10 @@ from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
 from api.observability import OperationMetrics
+from api.reception.changes import ReceptionChangeMutations
 from api.reception.mutations import ReceptionMutations
 from api.reception.queries import ReceptionQueries
+from api.reception.subscriptions import ReceptionSubscriptions
 from api.scalars import SCALAR_OVERRIDES
 from api.surveys.mutations import SurveyMutations
 from api.surveys.queries import SurveyQueries
@@ -48,9 +50,10 @@ from domain.settings import Settings
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
            DirectoryQueries, MessageQueries, ReceptionQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
-             DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations)
+             DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
+             ReceptionChangeMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
-                 MessageSubscriptions)
+                 MessageSubscriptions, ReceptionSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -194,6 +194,11 @@ class Settings(BaseSettings):
         3, ge=1, le=100, description="R-4.3: most bookings one client may hold in the future")
     reception_max_range_days: int = Field(
         31, ge=1, le=366, description="Widest date range one availableSlots query may ask for")
+    # Reception notices: the reminder goes the working day before, inside these local hours.
+    reception_reminder_from_hour: int = Field(
+        9, ge=0, le=23, description="Booking reminders go out from this local hour (inclusive)")
+    reception_reminder_to_hour: int = Field(
+        20, ge=1, le=24, description="Booking reminders go out until this local hour (exclusive)")
 
     delivery_sweep_after_seconds: float = Field(
         60, description="A pending delivery due this long ago is re-enqueued by the sweep")

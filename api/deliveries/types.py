@@ -90,6 +90,7 @@ _describe(Purpose, {
     Purpose.EXTENSION_NOTICE: "The deadline was extended.",
     Purpose.BOOKING_CONFIRMATION: "An appointment is booked.",
     Purpose.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Purpose.BOOKING_CHANGED: "An appointment's official, date or time changed (R-4.4).",
     Purpose.REMINDER: "A reminder of something due.",
     Purpose.SURVEY_INVITATION: "An invitation to a satisfaction survey.",
     Purpose.SURVEY_REMINDER: "A reminder of an unanswered survey.",
@@ -104,6 +105,8 @@ _describe(Template, {
     Template.ABUSE_NOTICE: "No answer for abusive content.",
     Template.ANSWER: "The answer on the merits (`answer_text`, optional `survey_url`).",
     Template.BOOKING_CANCELLED: "An appointment is cancelled.",
+    Template.BOOKING_CHANGED: "An appointment's official, date or time changed (R-4.4), "
+    "with accept and cancel links.",
     Template.BOOKING_CONFIRMATION: "An appointment is booked.",
     Template.CLARIFICATION_REQUEST: "A request for more details.",
     Template.CONTACT_VERIFICATION: "A contact point's confirmation code.",
@@ -131,6 +134,7 @@ SOURCE_NODES: dict[str, str] = {
     "survey_response": "SurveyResponse",
     "history_export": "HistoryExport",
     "delivery": "Delivery",
+    "booking": "Booking",
 }
 
 
@@ -207,7 +211,8 @@ class Delivery(RowNode, relay.Node):
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
 
     @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
-                      "SurveyResponse, HistoryExport or Delivery (`... on Message { number }`); "
+                      "SurveyResponse, HistoryExport, Delivery or Booking "
+                      "(`... on Message { number }`); "
                       "null when nothing did, or the viewer may not see it.")
     async def source(self, info: Info) -> relay.Node | None:
         type_name = SOURCE_NODES.get(self.source_type or "")

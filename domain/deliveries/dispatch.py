@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 # What adapters and the outcome bookkeeping read (not the stored template context).
 SEND_COLUMNS = ("id", "client_id", "channel", "address", "recipient_name", "purpose",
-                "subject", "body_text", "body_html", "headers", "attempts", "created_at")
+                "subject", "body_text", "body_html", "headers", "attachments", "attempts",
+                "created_at")
 STUCK_NOTE = "Обработчик остановился во время отправки; отправляем повторно."
 SWEEP_BATCH = 1000
 

@@ -131,7 +131,7 @@ async def reroute(actor: Actor, delivery_id: Any, contact_id: Any = None,
         new = await write_row(
             client, route, rendered, purpose=row.purpose, template=row.template,
             context=row.context or {}, source=(row.source_type or "delivery", row.source_id),
-            key=None, actor=actor, rerouted_from=row,
+            key=None, actor=actor, rerouted_from=row, attachments=row.attachments,
         )
         if row.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
             row.status = DeliveryStatus.CANCELLED

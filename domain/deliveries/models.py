@@ -26,6 +26,7 @@ class Purpose(StrEnum):
     EXTENSION_NOTICE = "extension_notice"
     BOOKING_CONFIRMATION = "booking_confirmation"
     BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_CHANGED = "booking_changed"  # official, date or time changed
     REMINDER = "reminder"
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_REMINDER = "survey_reminder"
@@ -44,6 +45,7 @@ class Template(StrEnum):
     ABUSE_NOTICE = "abuse_notice"
     ANSWER = "answer"
     BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_CHANGED = "booking_changed"
     BOOKING_CONFIRMATION = "booking_confirmation"
     CLARIFICATION_REQUEST = "clarification_request"
     CONTACT_VERIFICATION = "contact_verification"
@@ -116,6 +118,9 @@ class Delivery(Model):
     body_text = fields.TextField()
     body_html = fields.TextField(null=True)
     headers = fields.JSONField(null=True)  # extra email headers (List-Unsubscribe, ...)
+    # Files an email carries (a booking's .ics): [{filename, content_type, content}], text
+    # content. Kept on every row, so a row re-routed to email still carries them.
+    attachments = fields.JSONField(null=True)
     source_type = fields.CharField(max_length=60, null=True)
     source_id = fields.CharField(max_length=64, null=True)
     status = fields.CharEnumField(DeliveryStatus, max_length=10, default=DeliveryStatus.PENDING)

@@ -44,6 +44,7 @@ PURPOSE_RU: dict[str, str] = {
     Purpose.EXTENSION_NOTICE: "Уведомление о продлении срока",
     Purpose.BOOKING_CONFIRMATION: "Подтверждение записи на приём",
     Purpose.BOOKING_CANCELLED: "Отмена записи на приём",
+    Purpose.BOOKING_CHANGED: "Изменение записи на приём",
     Purpose.REMINDER: "Напоминание",
     Purpose.SURVEY_INVITATION: "Приглашение к опросу",
     Purpose.SURVEY_REMINDER: "Напоминание об опросе",
@@ -102,6 +103,7 @@ async def write_row(
     client: Client, route: rules.Route, rendered: rendering.Rendered, *, purpose: str,
     template: str, context: dict[str, Any], source: tuple[str, str | None], key: str | None,
     actor: Actor | None, rerouted_from: Delivery | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> Delivery:
     at = now()
     delivery_id = uuid.uuid4()
@@ -120,6 +122,7 @@ async def write_row(
         contact_id=route.contact.id if route.contact else None, address=address,
         recipient_name=name[:800], purpose=str(purpose), template=str(template), context=context,
         subject=rendered.subject, body_text=text, body_html=html, headers=headers,
+        attachments=attachments or None,
         source_type=source[0], source_id=source[1],
         status=DeliveryStatus.PENDING if route.reachable else DeliveryStatus.FAILED,
         last_error=route.problem, idempotency_key=key,

@@ -293,3 +293,35 @@ def postal_transition(status: DeliveryStatus, state: PostalState | None, mark: P
     if mark == PostalState.POSTED:
         return DeliveryStatus.SENT, PostalState.POSTED
     return None
+
+
+# -- attachments (an email's files: a booking's .ics) ---------------------------------------
+
+ATTACHMENT_MAX_CHARS = 64 * 1024
+ATTACHMENTS_MAX = 5
+_FILENAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+_CONTENT_TYPE = re.compile(r"\A(text)/[a-z0-9.+-]{1,60}\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One text file an email carries; other channels ignore it."""
+
+    filename: str  # ASCII, no path: it goes into a MIME header
+    content_type: str  # text/* only (text/calendar)
+    content: str
+
+
+def clean_attachments(attachments: list[Attachment] | None) -> list[dict[str, str]]:
+    """Stored form of the attachments, refused with INVALID/TOO_LONG before a row is written."""
+    out: list[dict[str, str]] = []
+    for item in attachments or ():
+        if not _FILENAME.match(item.filename) or not _CONTENT_TYPE.match(item.content_type):
+            raise DomainError(ErrorCode.INVALID, "Недопустимое вложение.", "attachments")
+        if len(item.content) > ATTACHMENT_MAX_CHARS or "\x00" in item.content:
+            raise DomainError(ErrorCode.TOO_LONG, "Вложение слишком большое.", "attachments")
+        out.append({"filename": item.filename, "content_type": item.content_type,
+                    "content": item.content})
+    if len(out) > ATTACHMENTS_MAX:
+        raise DomainError(ErrorCode.TOO_LONG, "Слишком много вложений.", "attachments")
+    return out

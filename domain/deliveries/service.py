@@ -68,11 +68,14 @@ async def send(
     legal_contact_id: Any = None,
     idempotency_key: str | None = None,
     actor: Actor | None = None,
+    attachments: list[rules.Attachment] | None = None,
 ) -> list[Delivery]:
     """Write the outbox rows of one communication (see the module docstring).
     ``legal_contact_id``: the address the law sends to (the one given in the appeal), used
-    for the legal channel when it is one of the client's contacts of the fitting kind."""
+    for the legal channel when it is one of the client's contacts of the fitting kind.
+    ``attachments``: text files an email carries (other channels ignore them)."""
     purpose = _purpose(purpose)
+    files = rules.clean_attachments(attachments)
     key = _key(idempotency_key)
     safe = rendering.json_safe(context)
     rules.check_required_links(purpose, safe)  # R-2.10, R-6.4: refused before any row
@@ -99,7 +102,8 @@ async def send(
                 for route in routes:
                     rows.append(await write_row(
                         client, route, rendered, purpose=purpose, template=template,
-                        context=safe, source=(source_type, source_id), key=key, actor=actor))
+                        context=safe, source=(source_type, source_id), key=key, actor=actor,
+                        attachments=files))
         except IntegrityError:
             if key is None:
                 raise

@@ -200,3 +200,74 @@ class Booking(Model):
             Index(fields=("client_id", "status")),
             Index(fields=("slot_id", "status")),
         )
+
+
+# -- changes (R-4.4), reminders: the notices part of the area --------------------------------
+
+
+class ChangeKind(StrEnum):
+    """What staff changed (R-4.4)."""
+
+    SLOT_CHANGED = "slot_changed"  # one slot: another official, or another date and time
+    SLOT_CANCELLED = "slot_cancelled"  # one slot: no reception
+    SCHEDULE_CHANGED = "schedule_changed"  # a schedule over a date range
+    ABSENCE = "absence"  # an official is absent on some dates
+
+
+class NoticeOutcome(StrEnum):
+    KEPT = "kept"  # the booking follows the change: the client may accept it or cancel
+    CANCELLED = "cancelled"  # it could not be kept: cancelled, the client told why
+
+
+class ReceptionChange(Model):
+    """One change of official, date or time made by staff (R-4.4), and what it said."""
+
+    id = fields.UUIDField(primary_key=True)
+    kind = fields.CharEnumField(ChangeKind, max_length=20)
+    # The sentence the affected clients read (plain Russian).
+    summary = fields.CharField(max_length=1000)
+    reason = fields.CharField(max_length=1000, null=True)
+    made_by = fields.CharField(max_length=200)
+    details = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reception_change"
+        indexes = (Index(fields=("created_at",)),)
+
+
+class BookingChange(Model):
+    """One booking hit by one change: the unique (change, booking) key makes its notice go
+    once. The accept link names this row."""
+
+    id = fields.UUIDField(primary_key=True)
+    change = fields.ForeignKeyField(
+        "okno.ReceptionChange", related_name="bookings", on_delete=fields.CASCADE)
+    booking = fields.ForeignKeyField(
+        "okno.Booking", related_name="changes", on_delete=fields.CASCADE)
+    outcome = fields.CharEnumField(NoticeOutcome, max_length=20)
+    old_starts_at = fields.DatetimeField()
+    old_official = fields.ForeignKeyField(
+        "okno.ReceivingOfficial", related_name=False, null=True, on_delete=fields.SET_NULL)
+    accepted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reception_booking_change"
+        unique_together = (("change", "booking"),)
+        indexes = (Index(fields=("booking_id", "created_at")),)
+
+
+class BookingReminder(Model):
+    """The one reminder of a booking at one start time: the unique key is the claim, so two
+    workers (or two runs) never send it twice. A moved booking is reminded of its new time."""
+
+    id = fields.UUIDField(primary_key=True)
+    booking = fields.ForeignKeyField(
+        "okno.Booking", related_name="reminders", on_delete=fields.CASCADE)
+    starts_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reception_booking_reminder"
+        unique_together = (("booking", "starts_at"),)

@@ -112,6 +112,11 @@ class EmailAdapter:
             msg.attach(MIMEText(delivery.body_html, "html", "utf-8"))
         else:
             msg = text
+        if delivery.attachments:
+            body, msg = msg, MIMEMultipart("mixed")
+            msg.attach(body)
+            for item in delivery.attachments:
+                msg.attach(_attachment(item))
         mid = message_id(delivery.id, self.settings.mail_from)
         msg["From"] = self.settings.mail_from
         msg["To"] = formataddr((delivery.recipient_name[:200], recipient)) \
@@ -157,6 +162,16 @@ class EmailAdapter:
 
     async def close(self) -> None:
         await self.pool.close()
+
+
+def _attachment(item: dict[str, str]) -> MIMEText:
+    """A text attachment (checked by ``rules.clean_attachments`` when it was written)."""
+    part = MIMEText(item["content"], item["content_type"].partition("/")[2], "utf-8")
+    if item["content_type"] == "text/calendar":  # RFC 6047: the method calendar apps act on
+        method = "CANCEL" if "METHOD:CANCEL" in item["content"] else "PUBLISH"
+        part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
 
 
 def _raise_for_code(code: int, text: str) -> None:
