@@ -5,10 +5,13 @@ One migration set serves PostgreSQL and SQLite (``migrations/``).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from tortoise import Tortoise
+import asyncpg
+from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import DBConnectionError
 
 from domain.settings import Settings, get_settings
 
@@ -85,3 +88,48 @@ async def migrate(settings: Settings) -> None:
 
 def is_postgres() -> bool:
     return Tortoise.get_connection("default").capabilities.dialect == "postgres"
+
+
+# What the database's being away looks like (a restart, a failover, a cut network), as it
+# arrives through Tortoise 1.1 with asyncpg: asyncpg's own errors pass through unwrapped
+# (Tortoise translates only syntax, data and integrity errors), a refused or reset socket is
+# an OSError, a pool or statement timeout a TimeoutError, and a failed pool start
+# DBConnectionError. A statement that failed with one of these may or may not have run, so
+# only idempotent work may be retried on them.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # 08xxx: ConnectionDoesNotExist, ConnectionFailure, ...
+    asyncpg.CannotConnectNowError,  # 57P03: the server is starting up or shutting down
+    asyncpg.AdminShutdownError,  # 57P01: a restart, or pg_terminate_backend
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.TooManyConnectionsError,  # 53300: the server's slots are full during a restart
+    asyncpg.InterfaceError,  # "connection is closed", "pool is closing"
+    asyncpg.InternalClientError,  # a protocol state broken by a cut connection
+    DBConnectionError, OSError, TimeoutError,  # ConnectionRefused/Reset are OSErrors
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it was raised from) says the database could not be
+    reached, as opposed to a statement the database refused."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        seen.add(id(current))
+        current = current.__cause__
+    return False
+
+
+async def pool_can_serve(timeout: float = 2.0) -> bool:
+    """False when no connection can be taken from the pool within ``timeout``: every one is
+    held (leaked or hung), so this process cannot serve until it restarts. A database that
+    refuses connections is not that (true here): readiness reports it, and liveness failing
+    would restart every process of the fleet during a database outage."""
+    try:
+        async with asyncio.timeout(timeout), connections.get("default").acquire_connection():
+            return True
+    except TimeoutError:
+        return False
+    except Exception:  # noqa: BLE001 - the database is away, the pool itself is not stuck
+        return True

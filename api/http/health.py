@@ -8,11 +8,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tortoise import Tortoise
 
-from domain import redis
+from domain import db, redis
+
+# Consecutive /healthz probes that could not take a pooled connection. One miss can be a busy
+# moment; two in a row (the prober's interval apart) is a pool that has lost its connections.
+STUCK_AFTER = 2
+_misses = 0
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """The process is up and serving; says nothing about its dependencies."""
+    """The process can serve: up, and its database pool still hands out a connection. An
+    unreachable database keeps this 200 (that is `/readyz`'s 503); a pool whose every
+    connection is held (leaked, hung) turns it 503, so the orchestrator restarts the process."""
+    global _misses
+    _misses = 0 if await db.pool_can_serve() else _misses + 1
+    if _misses >= STUCK_AFTER:
+        return JSONResponse({"status": "stuck", "checks": {"databasePool": "no connection"}},
+                            status_code=503)
     return JSONResponse({"status": "ok"})
 
 

@@ -7,21 +7,28 @@ Exactly-once as far as it can be had (arq runs a job at least once):
   derived from the delivery id;
 - a row left ``sending`` (its worker died mid-send) is sent again only after
   ``delivery_stuck_after_seconds``, longer than any job may run, with the same Message-ID.
-  The one case that can still reach a mailbox twice is a worker killed between the SMTP
-  server's "250 accepted" and the UPDATE that records it; receivers can drop that duplicate
-  by its Message-ID.
+- the claim and every later update are idempotent statements, retried inside the job while
+  the database is unreachable (``delivery_db_retry_seconds``), so a mail the SMTP server
+  accepted during a database blip is still recorded as sent, not left ``sending`` for the
+  stuck sweep to send again.
+  What can still reach a mailbox twice: a worker killed between the SMTP server's
+  "250 accepted" and the UPDATE that records it, or a database away for longer than the
+  retry window at that moment; receivers can drop that duplicate by its Message-ID.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import connections
 
+from domain import db
 from domain.deliveries import rules
 from domain.deliveries.channels import Channels, PermanentFailure, TransientFailure
 from domain.deliveries.models import Delivery, DeliveryStatus, PostalState
@@ -41,6 +48,7 @@ SEND_COLUMNS = ("id", "client_id", "channel", "address", "recipient_name", "purp
                 "created_at")
 STUCK_NOTE = "Обработчик остановился во время отправки; отправляем повторно."
 SWEEP_BATCH = 1000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +62,17 @@ async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> O
     did = as_uuid(delivery_id)
     if did is None:
         return Outcome("skipped")
-    row = await _claim(did)
+    started = now()
+    row = await persist(lambda: _claim(did, started), settings)
     if row is None:  # done, cancelled, not yet due, or another worker has it
         return Outcome("skipped")
     adapter = channels.get(row.channel)
     if adapter is None:
-        return await fail(row, f"Канал «{row.channel}» не умеет отправлять сообщения.")
+        return await fail(row, f"Канал «{row.channel}» не умеет отправлять сообщения.", settings)
     try:
         result = await adapter.send(row)
     except PermanentFailure as exc:
-        return await fail(row, exc.reason)
+        return await fail(row, exc.reason, settings)
     except TransientFailure as exc:
         return await retry_or_fail(row, exc.reason, settings)
     except Exception as exc:  # a bug or an unforeseen library error: bounded retries
@@ -71,15 +80,16 @@ async def deliver(delivery_id: Any, channels: Channels, settings: Settings) -> O
         return await retry_or_fail(row, f"Внутренняя ошибка: {type(exc).__name__}", settings)
     done = now()
     if result.held:
-        await Delivery.filter(id=did, status=DeliveryStatus.SENDING,
-                              postal_state__isnull=True).update(
-            postal_state=PostalState.QUEUED, last_error=None, updated_at=done)
+        await persist(lambda: Delivery.filter(id=did, status=DeliveryStatus.SENDING,
+                                              postal_state__isnull=True).update(
+            postal_state=PostalState.QUEUED, last_error=None, updated_at=done), settings)
         await _publish(row, DeliveryStatus.SENDING)
         return Outcome("held")
-    await _sql(
+    # The receiver has the mail now: this update must land, or the stuck sweep sends again.
+    await persist(lambda: _sql(
         "UPDATE delivery SET status = 'sent', sent_at = {}, message_id = {}, last_error = NULL, "
         "updated_at = {} WHERE id = {} AND status = 'sending'",
-        done, result.external_id, done, str(did), fetch=False)
+        done, result.external_id, done, str(did), fetch=False), settings)
     await _publish(row, DeliveryStatus.SENT)
     return Outcome("sent")
 
@@ -98,31 +108,58 @@ async def _sql(template: str, *values: Any, fetch: bool = True) -> list[dict[str
     return []
 
 
-async def _claim(delivery_id: uuid.UUID) -> Delivery | None:
-    """pending -> sending in one statement, returning what the adapter needs."""
-    started = now()
+async def persist(call: Callable[[], Awaitable[T]], settings: Settings) -> T:
+    """Run one idempotent database step, again and again (with back-off) while the database
+    is unreachable, for up to ``delivery_db_retry_seconds``; any other error at once."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + settings.delivery_db_retry_seconds
+    pause = 0.1
+    while True:
+        try:
+            return await call()
+        except Exception as exc:
+            if not db.is_unavailable(exc) or loop.time() + pause > give_up:
+                raise
+            log.warning("delivery: database unavailable (%s: %s), retrying in %.1f s",
+                        type(exc).__name__, exc, pause)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 5.0)
+
+
+async def _claim(delivery_id: uuid.UUID, started: Any) -> Delivery | None:
+    """pending -> sending in one statement, returning what the adapter needs.
+
+    Idempotent for one ``started`` (one job run): if the claim committed but its answer was
+    lost with the connection, the retry finds the row ``sending`` since exactly ``started``
+    and takes it again, without counting a second attempt."""
     rows = await _sql(
-        "UPDATE delivery SET status = 'sending', attempts = attempts + 1, "
-        "sending_started_at = {}, updated_at = {} WHERE id = {} AND status = 'pending' "
-        f"AND next_attempt_at <= {{}} RETURNING {', '.join(SEND_COLUMNS)}",
-        started, started, str(delivery_id), started + timedelta(seconds=1))
+        "UPDATE delivery SET status = 'sending', "
+        "attempts = CASE WHEN status = 'pending' THEN attempts + 1 ELSE attempts END, "
+        "sending_started_at = {}, updated_at = {} WHERE id = {} AND (status = 'pending' "
+        "AND next_attempt_at <= {} OR status = 'sending' AND sending_started_at = {}) "
+        f"RETURNING {', '.join(SEND_COLUMNS)}",
+        started, started, str(delivery_id), started + timedelta(seconds=1), started)
     return Delivery._init_from_db(**rows[0]) if rows else None
 
 
 async def retry_or_fail(row: Delivery, reason: str, settings: Settings) -> Outcome:
     if row.attempts >= settings.delivery_max_attempts:
-        return await fail(row, f"{reason} (попыток: {row.attempts})")
+        return await fail(row, f"{reason} (попыток: {row.attempts})", settings)
     delay = rules.backoff_seconds(row.attempts, settings.delivery_retry_base_seconds,
                                   settings.delivery_retry_max_seconds)
     at = now()
-    await Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
+    await persist(lambda: Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PENDING, next_attempt_at=at + timedelta(seconds=delay),
-        last_error=reason[:1000], sending_started_at=None, updated_at=at)
+        last_error=reason[:1000], sending_started_at=None, updated_at=at), settings)
     await _publish(row, DeliveryStatus.PENDING)
     return Outcome("retry", delay)
 
 
-async def fail(row: Delivery, reason: str) -> Outcome:
+async def fail(row: Delivery, reason: str, settings: Settings) -> Outcome:
+    return await persist(lambda: _fail(row, reason), settings)
+
+
+async def _fail(row: Delivery, reason: str) -> Outcome:
     at = now()
     async with transaction():
         changed = await Delivery.filter(id=row.id, status=DeliveryStatus.SENDING).update(
