@@ -30,7 +30,7 @@ from api.limits import SocketCap
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
 from domain import db, redis
-from domain.settings import Settings, get_settings
+from domain.settings import Settings, get_settings, refuse_unsafe_production
 
 ACTOR_KEY = "okno_actor"
 
@@ -66,7 +66,7 @@ class GraphQLView(GraphQL):
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
-            allowed_origins=settings.cors_origins,
+            allowed_origins=settings.allowed_origins,
             keep_alive=True,
             keep_alive_interval=15,
         )
@@ -112,24 +112,10 @@ class GraphQLView(GraphQL):
         return None
 
 
-def check_production_settings(settings: Settings) -> None:
-    """Refuse to run in production on the development secrets that ship in the code."""
-    if not settings.production:
-        return
-    fields = Settings.model_fields
-    missing = []
-    if not settings.jwks_url and settings.jwt_secret == fields["jwt_secret"].default:
-        missing.append("OKNO_JWKS_URL (or at least OKNO_JWT_SECRET)")
-    if settings.link_secret == fields["link_secret"].default:
-        missing.append("OKNO_LINK_SECRET")
-    if missing:
-        raise RuntimeError("production needs its own secrets; set " + ", ".join(missing))
-
-
 def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> Starlette:
     """``manage_resources=False`` leaves DB and Redis to the caller (tests, ``okno dev``)."""
     settings = settings or get_settings()
-    check_production_settings(settings)
+    refuse_unsafe_production(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -159,7 +145,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
             Middleware(
-                CORSMiddleware, allow_origins=settings.cors_origins,
+                CORSMiddleware, allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["authorization", "content-type", "x-client-app", "x-request-id"],
                 expose_headers=["x-request-id"], max_age=600,

@@ -7,7 +7,11 @@ import asyncio
 import sys
 from pathlib import Path
 
-from domain.settings import Settings, get_settings
+from domain.settings import Settings, UnsafeProduction, get_settings, refuse_unsafe_production
+
+# Commands that run okno for real: in production each refuses development stand-ins before
+# it starts anything (no embedded Redis, no mail sink, no SQLite file).
+GUARDED = {"serve", "worker", "migrate"}
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -181,7 +185,13 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
     p.set_defaults(func=_token)
     sub.add_parser("seed", help="insert demo data (idempotent)").set_defaults(func=_seed)
     args = parser.parse_args(argv)
-    args.func(settings or get_settings(), args)
+    settings = settings or get_settings()
+    if args.command in GUARDED:
+        try:
+            refuse_unsafe_production(settings)
+        except UnsafeProduction as exc:
+            raise SystemExit(str(exc)) from None
+    args.func(settings, args)
 
 
 if __name__ == "__main__":

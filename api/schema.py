@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
+    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -102,6 +104,21 @@ def _should_mask(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, GraphQLError)
 
 
+class HideSuggestions(MaskErrors):
+    """Drop graphql-core's "Did you mean …?" hints: with introspection off they would still
+    spell out the schema to whoever guesses names."""
+
+    SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: "Did you mean" in error.message)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return GraphQLError(self.SUGGESTION.sub("", error.message), nodes=error.nodes,
+                            source=error.source, positions=error.positions, path=error.path,
+                            original_error=error.original_error, extensions=error.extensions)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     documents = DocumentCache(maxsize=512)  # parsed and validated only: see api/limits.py
     extensions = [
@@ -113,6 +130,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.production:
         extensions.append(MaskErrors(should_mask_error=_should_mask))
+    if not settings.introspection_enabled:  # closed in production unless OKNO_INTROSPECTION
+        extensions += [DisableIntrospection(), HideSuggestions()]
     query, mutation, subscription = _root_types()
     schema = strawberry.Schema(
         query=query, mutation=mutation, subscription=subscription, extensions=extensions,

@@ -32,7 +32,6 @@ MEANINGS = {
     "port": "Port `okno serve`/`okno dev` listen on",
     "public_base_url": "How citizens' browsers reach this API (download and unsubscribe "
                        "links); unset: `http://OKNO_HOST:OKNO_PORT`",
-    "cors_origins": "Front-end origins allowed by CORS and for websockets (JSON list)",
     "graphiql": "GraphiQL on `GET /graphql`; empty: on in development, off in production",
     "max_body_bytes": "Largest request body; larger gets 413",
     "max_query_depth": "Deepest GraphQL selection allowed",

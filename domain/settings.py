@@ -2,26 +2,82 @@
 
 Defaults are the embedded ones, so ``okno dev`` runs on a fresh machine with
 nothing else installed: a SQLite file, an embedded Redis, a local SMTP sink.
+In production (``OKNO_ENVIRONMENT=production``) every such stand-in is refused
+at start (``production_problems``). Secrets may come from files (``SecretFiles``).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 if TYPE_CHECKING:
     from domain.calendar.schedule import Schedule
 
 
+# Settings that hold secrets or carry passwords inside a URL: each may also be read from a
+# file (``OKNO_<NAME>_FILE=/path``, or ``okno_<name>`` in ``OKNO_SECRETS_DIR``), so a secret
+# never has to sit in the environment, a compose file or a process listing.
+SECRET_SETTINGS = ("database_url", "redis_url", "smtp_password", "jwt_secret", "link_secret",
+                   "sms_gateway_token", "messenger_gateway_token")
+DEFAULT_SECRETS_DIR = "/run/secrets"
+# The value that turns an SMS or messenger gateway off on purpose (no file stand-in).
+DISABLED = "disabled"
+MIN_SECRET_BYTES = 32
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """Secret settings read from files: ``OKNO_<NAME>_FILE`` names the file; otherwise
+    ``<OKNO_SECRETS_DIR or /run/secrets>/okno_<name>`` (Docker and Kubernetes secrets) is
+    read when it exists. Environment variables and ``.env`` still win over both."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads everything at once
+
+    def __call__(self) -> dict[str, Any]:
+        directory = Path(os.environ.get("OKNO_SECRETS_DIR") or DEFAULT_SECRETS_DIR)
+        found: dict[str, Any] = {}
+        for name in SECRET_SETTINGS:
+            named = os.environ.get(f"OKNO_{name.upper()}_FILE")
+            path = Path(named) if named else directory / f"okno_{name}"
+            if named or path.is_file():
+                # A named file that is missing fails start-up (OSError): better than running
+                # on a default secret.
+                found[name] = path.read_text(encoding="utf-8").strip()
+        return found
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OKNO_", env_file=".env", extra="ignore")
 
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, dotenv_settings, SecretFiles(settings_cls)
+
     environment: str = Field("development", description="development | production")
-    var_dir: Path = Field(Path("var"), description="Where embedded state lives")
+    var_dir: Path = Field(Path("var"), description="Where embedded state lives; history "
+                          "exports are built under `var/exports/`: every API and worker host "
+                          "must share this directory (one volume)")
+    secrets_dir: Path = Field(
+        Path(DEFAULT_SECRETS_DIR), description="Directory of secret files named "
+        "`okno_<setting>` (e.g. `okno_jwt_secret`), read for "
+        + ", ".join(f"`{n}`" for n in SECRET_SETTINGS)
+        + "; any of them also from the file `OKNO_<NAME>_FILE` names")
 
     # Storage and services. Empty means "embedded".
     database_url: str = ""
@@ -44,7 +100,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
-    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
+    cors_origins: list[str] | None = Field(
+        None, description="Front-end origins allowed by CORS and for websockets (JSON list); "
+        "unset: `http://localhost:3000` in development, none in production")
+    introspection: bool | None = Field(
+        None, description="GraphQL introspection and \"Did you mean …\" suggestions in errors; "
+        "unset: on in development, off in production (front ends use `schema.graphql`)")
     graphiql: bool | None = None  # None: on in development, off in production
     max_body_bytes: int = Field(
         1024 * 1024, description="Largest HTTP request body (413 beyond): a form, not an upload")
@@ -171,10 +232,13 @@ class Settings(BaseSettings):
     smtp_idle_seconds: float = Field(
         30, description="An SMTP connection idle longer than this is closed, not reused")
     sms_gateway_url: str = Field(
-        "", description="SMS gateway endpoint (POST JSON); empty: dev file")
+        "", description="SMS gateway endpoint (POST JSON); `disabled`: SMS deliveries fail "
+        "at once; empty: a development file under `var/outbox/` (refused in production)")
     sms_gateway_token: str = Field("", description="Bearer token for the SMS gateway")
     messenger_gateway_url: str = Field(
-        "", description="Messenger gateway endpoint (POST JSON); empty: dev file")
+        "", description="Messenger gateway endpoint (POST JSON); `disabled`: messenger "
+        "deliveries fail at once; empty: a development file under `var/outbox/` (refused in "
+        "production)")
     messenger_gateway_token: str = Field("", description="Bearer token for the messenger gateway")
     gateway_timeout_seconds: float = Field(15, description="HTTP gateway request timeout")
     delivery_max_attempts: int = Field(
@@ -235,6 +299,17 @@ class Settings(BaseSettings):
         return (not self.production) if self.graphiql is None else self.graphiql
 
     @property
+    def introspection_enabled(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """CORS and websocket origins: closed by default in production."""
+        if self.cors_origins is not None:
+            return self.cors_origins
+        return [] if self.production else ["http://localhost:3000"]
+
+    @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -259,6 +334,63 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Development SMS/messenger adapter output (one JSON line per message)."""
         return self.var_dir / "outbox"
+
+
+def _weak_secret(value: str, default: str) -> bool:
+    return value == default or len(value.encode()) < MIN_SECRET_BYTES
+
+
+def _local_origin(origin: str) -> bool:
+    host = (urlsplit(origin).hostname or "").lower()
+    return origin == "*" or host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"} \
+        or host.endswith(".localhost")
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What production still needs: every development stand-in in use, one line each with
+    the setting that replaces it. Empty outside production and when all is set."""
+    if not settings.production:
+        return []
+    defaults = Settings.model_fields
+    problems = []
+    if not settings.database_url or settings.effective_database_url.startswith("sqlite"):
+        problems.append("OKNO_DATABASE_URL: a PostgreSQL URL (SQLite is for one machine)")
+    if not settings.redis_url:
+        problems.append("OKNO_REDIS_URL: a Redis URL (not the embedded redis-server)")
+    if not settings.smtp_host:
+        problems.append("OKNO_SMTP_HOST: the mail server (not the local mail sink)")
+    for name in ("sms", "messenger"):
+        if not getattr(settings, f"{name}_gateway_url"):
+            problems.append(f"OKNO_{name.upper()}_GATEWAY_URL: the {name} gateway's URL, or "
+                            f"'{DISABLED}' (not a file of phone numbers and texts)")
+    for name in ("public_base_url", "public_survey_url"):
+        if urlsplit(getattr(settings, name)).scheme != "https" or _local_origin(
+                getattr(settings, name)):
+            problems.append(f"OKNO_{name.upper()}: the https address citizens' browsers use")
+    if not settings.allowed_origins or any(map(_local_origin, settings.allowed_origins)):
+        problems.append("OKNO_CORS_ORIGINS: the front ends' real origins, JSON list "
+                        "(no localhost)")
+    if not settings.jwks_url and _weak_secret(settings.jwt_secret, defaults["jwt_secret"].default):
+        problems.append(f"OKNO_JWKS_URL (the identity provider's keys), or an OKNO_JWT_SECRET "
+                        f"of at least {MIN_SECRET_BYTES} bytes that is not the shipped default")
+    if _weak_secret(settings.link_secret, defaults["link_secret"].default):
+        problems.append(f"OKNO_LINK_SECRET: at least {MIN_SECRET_BYTES} bytes, not the shipped "
+                        "default")
+    return problems
+
+
+class UnsafeProduction(RuntimeError):
+    """Production settings still name a development stand-in."""
+
+
+def refuse_unsafe_production(settings: Settings) -> None:
+    """Called at the start of ``serve``, ``worker``, ``migrate`` and by the app itself."""
+    problems = production_problems(settings)
+    if problems:
+        raise UnsafeProduction(
+            "okno refuses to run in production (OKNO_ENVIRONMENT=production) with development "
+            "stand-ins; set:\n" + "\n".join(f"  - {p}" for p in problems)
+            + "\n(secrets may come from files: OKNO_<NAME>_FILE or OKNO_SECRETS_DIR)")
 
 
 @lru_cache

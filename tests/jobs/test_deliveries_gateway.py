@@ -125,6 +125,18 @@ async def test_development_adapter_writes_a_file(settings):
     await delivery_jobs.close(ctx)
 
 
+async def test_disabled_channel_fails_at_once_without_a_file(settings):
+    """`OKNO_SMS_GATEWAY_URL=disabled` (what production may say instead of a gateway): the
+    delivery fails with the reason, nothing is written to a file."""
+    row = await booking_sms()
+    ctx = {"settings": settings.model_copy(update={"sms_gateway_url": "disabled"})}
+    assert await delivery_jobs.send_delivery(ctx, str(row.id)) == "failed"
+    assert "отключён" in (await Delivery.get(id=row.id)).last_error
+    written = settings.outbox_dir / "sms.jsonl"
+    assert not written.exists() or str(row.id) not in written.read_text()
+    await delivery_jobs.close(ctx)
+
+
 async def test_bad_phone_fails_permanently(settings):
     row = await booking_sms()
     await Delivery.filter(id=row.id).update(address="not a phone")

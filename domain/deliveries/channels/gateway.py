@@ -6,7 +6,8 @@ Request: ``POST <url>`` with JSON ``{"id", "channel", "to", "text"}`` (messenger
 answer is success (``{"id": ...}`` in the body is kept as the gateway's message id).
 
 With no gateway URL configured, the development adapter appends each message as one JSON
-line to ``var/outbox/<channel>.jsonl`` and logs it.
+line to ``var/outbox/<channel>.jsonl`` and logs it (refused in production). The URL
+``disabled`` turns the channel off: its deliveries fail at once with the reason, for staff.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from domain.deliveries import rules
 from domain.deliveries.channels.base import PermanentFailure, Sent, TransientFailure
 from domain.enums import Channel
 from domain.errors import DomainError
+from domain.settings import DISABLED
 from domain.validation import normalise_phone
 
 if TYPE_CHECKING:
@@ -96,18 +98,34 @@ class DevFileGateway:
         return None
 
 
+class DisabledGateway:
+    """The channel is switched off by configuration (``OKNO_<CHANNEL>_GATEWAY_URL=disabled``)."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+
+    async def send(self, delivery: Delivery) -> Sent:
+        raise PermanentFailure(f"Канал «{self.channel}» отключён в настройках "
+                               f"(OKNO_{str(self.channel).upper()}_GATEWAY_URL={DISABLED})")
+
+    async def close(self) -> None:
+        return None
+
+
 class _GatewayAdapter:
     channel: ClassVar[Channel]
     channels: ClassVar[tuple[Channel, ...]]
     url_setting: ClassVar[str]
     token_setting: ClassVar[str]
 
-    def __init__(self, transport: HttpGateway | DevFileGateway) -> None:
+    def __init__(self, transport: HttpGateway | DevFileGateway | DisabledGateway) -> None:
         self.transport = transport
 
     @classmethod
     def from_settings(cls, settings: Settings):
         url = getattr(settings, cls.url_setting)
+        if url == DISABLED:
+            return cls(DisabledGateway(cls.channel))
         if url:
             return cls(HttpGateway(url, getattr(settings, cls.token_setting),
                                    settings.gateway_timeout_seconds))

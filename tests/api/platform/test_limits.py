@@ -21,9 +21,7 @@ from api.relay import bad_input
 from domain.actor import Role
 from domain.errors import DomainError, ErrorCode
 from domain.settings import Settings
-
-PRODUCTION = {"environment": "production", "jwt_secret": "prod-secret-" + "x" * 40,
-              "link_secret": "prod-link-secret-" + "y" * 40}
+from tests.support.production import PRODUCTION
 
 
 def _client(settings: Settings) -> httpx.AsyncClient:
