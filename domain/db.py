@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "domain.surveys.models",
     "domain.messages.models",
     "domain.deliveries.models",
+    "domain.idempotency",
 ]
 
 
