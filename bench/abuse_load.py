@@ -65,13 +65,29 @@ def environment(port: int, var_dir: str) -> dict[str, str]:
             "OKNO_PORT": str(port), "OKNO_HOST": "127.0.0.1", "OKNO_VAR_DIR": var_dir}
 
 
+def _valid(settings: Settings, query: str) -> bool:
+    from graphql import parse, validate
+
+    from api.schema import build_schema
+
+    return not validate(build_schema(settings)._schema, parse(query))
+
+
 def abusive_bodies(settings: Settings) -> list[bytes]:
-    """The largest requests the limits allow, each padded to the body cap."""
+    """The largest requests the limits allow, each padded to the body cap: the most
+    aliases of the widest public field, filled with fields up to the token limit (as many as
+    still validate), and a query as deep as allowed."""
     aliases = " ".join(f'y{i}: workingCalendar(from: "2025-01-01", to: "2025-12-31") {{ {DAY} }}'
                        for i in range(settings.max_aliases))
     used = len(aliases.split()) + aliases.count("(") * 6  # roughly: names, punctuation
-    filler = " __typename" * max(0, settings.max_tokens - used - 50)
-    wide = "query Wide { " + aliases + filler + " }"
+    low, high = 0, max(0, settings.max_tokens - used - 50)
+    while low < high:  # graphql-core gives up ("Validation aborted.") on too many repeats
+        mid = (low + high + 1) // 2
+        if _valid(settings, "query Wide { " + aliases + " __typename" * mid + " }"):
+            low = mid
+        else:
+            high = mid - 1
+    wide = "query Wide { " + aliases + " __typename" * low + " }"
     inner = "name"
     for _ in range(max(1, settings.max_query_depth - 2)):
         inner = f"ofType {{ {inner} }}"
@@ -186,7 +202,7 @@ def main() -> None:
                                timeout=120)
             print(f"abusive request: {len(body)} B -> HTTP {probe.status_code}, "
                   f"{len(probe.content)} B answered, "
-                  f"{probe.elapsed.total_seconds() * 1000:.0f} ms alone")
+                  f"{probe.elapsed.total_seconds() * 1000:.0f} ms alone: {probe.text[:120]}")
         asyncio.run(normal_traffic(url, tokens, 2))  # warm-up
         calm = asyncio.run(normal_traffic(url, tokens, args.duration))
         stop = multiprocessing.Event()
