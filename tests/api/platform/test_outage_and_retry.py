@@ -123,3 +123,11 @@ async def test_stored_answers_expire(settings, http):
     assert await sweep_idempotency({"settings": settings}) == 1
     await _post(http, settings, CREATE, {"last": "Старов"}, key)
     assert await Client.filter(last_name="Старов").count() == 2
+
+
+def test_a_connection_used_twice_is_a_bug_not_an_outage():
+    from asyncpg.exceptions import InterfaceError
+
+    assert is_outage(InterfaceError("connection is closed"))
+    assert not is_outage(InterfaceError(
+        "cannot perform operation: another operation is in progress"))
