@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -18,8 +19,10 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 
+from api import idempotency
 from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
@@ -93,6 +96,27 @@ class GraphQLView(GraphQL):
         finally:
             self.sockets.give_back(scope)
 
+    async def execute_operation(  # type: ignore[override]
+        self, request: Request, request_adapter: Any, request_data: Any, context: Context,
+        root_value: Any, sub_response: Any,
+    ) -> Any:
+        async def run() -> Any:
+            return await super(GraphQLView, self).execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response)
+
+        key = request.headers.get(idempotency.HEADER)
+        if key is None or request_adapter.method != "POST" or \
+                not isinstance(request_data, GraphQLRequestData):
+            return await run()
+        return await idempotency.once(
+            key, context.actor, request_data, timedelta(hours=self.settings.idempotency_ttl_hours),
+            sub_response, run)
+
+    async def process_result(self, request: Request, result: Any) -> Any:
+        if isinstance(result, idempotency.Replayed):
+            return result.response
+        return await super().process_result(request, result)
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
             request=request, response=response, settings=self.settings,
@@ -147,8 +171,10 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Middleware(
                 CORSMiddleware, allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type", "x-client-app", "x-request-id"],
-                expose_headers=["x-request-id"], max_age=600,
+                allow_headers=["authorization", "content-type", "x-client-app", "x-request-id",
+                               "idempotency-key"],
+                expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
+                max_age=600,
             ),
         ],
         lifespan=lifespan,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from starlette.responses import Response
+from strawberry.extensions import MaskErrors
 
 from api.enums import describe_values
+from domain import db, redis
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+
+log = logging.getLogger(__name__)
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode", description="What went wrong.")
 describe_values(ErrorCodeEnum, {
@@ -103,3 +109,55 @@ def unauthenticated() -> AuthError:
 
 def forbidden() -> AuthError:
     return AuthError("FORBIDDEN", "Not allowed for this role")
+
+
+# Outages: the database or Redis could not be reached. Not a bug and not the caller's fault:
+# the front end retries the same request after ``retryAfter`` seconds (README, "Outages").
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 5
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    return exc is not None and (db.is_unavailable(exc) or redis.is_unavailable(exc))
+
+
+def service_unavailable(error: GraphQLError | None = None) -> GraphQLError:
+    return GraphQLError(
+        f"Service temporarily unavailable; retry in {RETRY_AFTER_SECONDS} seconds.",
+        nodes=error.nodes if error else None, source=error.source if error else None,
+        positions=error.positions if error else None, path=error.path if error else None,
+        extensions={"code": SERVICE_UNAVAILABLE, "retryAfter": RETRY_AFTER_SECONDS},
+    )
+
+
+def only_outages(errors: list[GraphQLError] | None) -> bool:
+    return bool(errors) and all(
+        (e.extensions or {}).get("code") == SERVICE_UNAVAILABLE for e in errors or ())
+
+
+def mark_unavailable(response: Any) -> None:
+    """HTTP 503 with Retry-After for an operation that failed as a whole for an outage: what
+    proxies, monitors and retrying HTTP clients (Apollo's RetryLink) understand."""
+    if isinstance(response, Response):  # HTTP only: a websocket has no status
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+
+
+class OutageErrors(MaskErrors):
+    """A field failed because the database or Redis was unreachable: a SERVICE_UNAVAILABLE
+    error with ``retryAfter`` instead of a masked "Unexpected error." (in every environment).
+    When nothing of the operation succeeded, the HTTP answer is 503 with Retry-After."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: is_outage(e.original_error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        log.warning("service unavailable at %s: %s: %s", error.path,
+                    type(error.original_error).__name__, error.original_error)
+        return service_unavailable(error)
+
+    def _process_result(self, result: object) -> None:
+        super()._process_result(result)
+        data = getattr(result, "data", None)
+        if only_outages(getattr(result, "errors", None)) and not any((data or {}).values()):
+            mark_unavailable(getattr(self.execution_context.context, "response", None))

@@ -31,6 +31,7 @@ from api.deliveries.queries import DeliveryQueries
 from api.deliveries.subscriptions import DeliverySubscriptions
 from api.directory.mutations import DirectoryMutations
 from api.directory.queries import DirectoryQueries
+from api.errors import OutageErrors
 from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
@@ -132,6 +133,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(MaskErrors(should_mask_error=_should_mask))
     if not settings.introspection_enabled:  # closed in production unless OKNO_INTROSPECTION
         extensions += [DisableIntrospection(), HideSuggestions()]
+    # Last: its after-hook runs first (an exit stack), so metrics and masking see its code.
+    extensions.append(OutageErrors)
     query, mutation, subscription = _root_types()
     schema = strawberry.Schema(
         query=query, mutation=mutation, subscription=subscription, extensions=extensions,

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domain.messages.models",
     "domain.deliveries.models",
     "domain.reception.models",
+    "domain.idempotency",
 ]
 
 
@@ -114,11 +115,17 @@ def is_unavailable(exc: BaseException) -> bool:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, _UNAVAILABLE):
+        if isinstance(current, _UNAVAILABLE) and not _misuse(current):
             return True
         seen.add(id(current))
         current = current.__cause__
     return False
+
+
+def _misuse(exc: BaseException) -> bool:
+    """asyncpg's InterfaceError also says "another operation is in progress": a bug (one
+    connection used by two tasks), not an outage."""
+    return isinstance(exc, asyncpg.InterfaceError) and "in progress" in str(exc)
 
 
 async def pool_can_serve(timeout: float = 2.0) -> bool:

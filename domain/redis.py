@@ -16,7 +16,9 @@ from typing import Any
 import orjson
 from arq.connections import ArqRedis
 from redis.asyncio.client import PubSub
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from domain.settings import Settings
 
@@ -211,3 +213,16 @@ async def listen(topic: str, key: str) -> AsyncIterator[dict[str, Any]]:
 async def enqueue(function: str, *args: Any, job_id: str | None = None) -> None:
     """Hand a job to the workers. Call after commit; a job takes IDs, never objects."""
     await get_redis().enqueue_job(function, *args, _job_id=job_id)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it was raised from) says Redis could not be reached
+    (refused, reset, timed out, still loading its data after a restart)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (RedisConnectionError, RedisTimeoutError)):
+            return True
+        seen.add(id(current))
+        current = current.__cause__
+    return False

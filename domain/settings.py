@@ -268,6 +268,9 @@ class Settings(BaseSettings):
         60, description="A pending delivery due this long ago is re-enqueued by the sweep")
     delivery_stuck_after_seconds: float = Field(
         300, description="A delivery 'sending' this long (its worker died) is sent again")
+    idempotency_ttl_hours: int = Field(
+        24, description="How long a mutation's answer is kept for a retry with the same "
+        "Idempotency-Key")
     delivery_db_retry_seconds: float = Field(
         60, description="How long a send job keeps retrying its claim and its final update "
         "while the database is unreachable (keep twice this plus the SMTP timeout below the "

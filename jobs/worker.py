@@ -10,15 +10,15 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import get_settings
-from jobs import deliveries, history, messages, reception, surveys
+from jobs import deliveries, history, idempotency, messages, reception, surveys
 
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
-    *reception.FUNCTIONS,
+    *reception.FUNCTIONS, *idempotency.FUNCTIONS,
 ]
 CRON_JOBS: list[Any] = [
     *history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS, *surveys.CRON_JOBS,
-    *reception.CRON_JOBS,
+    *reception.CRON_JOBS, *idempotency.CRON_JOBS,
 ]
 
 

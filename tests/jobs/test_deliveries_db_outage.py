@@ -56,7 +56,7 @@ async def test_database_lost_after_the_smtp_server_took_the_mail(pg):
     async with proxied_database(pg) as (proxy, proxied):
         person = await make_client(email="blip@example.ru")
         row = await _notice(person.id, 1)
-        with SmtpServer(MailRecorder(delay=0.6)) as server:
+        with SmtpServer(MailRecorder(delay=1.0)) as server:
             configured = server.settings(proxied, delivery_db_retry_seconds=20)
             adapters = Channels(configured)
             try:
@@ -171,7 +171,7 @@ async def test_fault_drill_mail_load_through_two_outages(pg):
                 await worker.close()
             rows = await Delivery.all().values_list("id", flat=True)
             seen = server.handler.message_ids()
-        assert written > 50 and refused > 0  # load ran, and the outages were felt
+        assert written > 20 and refused > 0  # load ran, and the outages were felt
         assert len(rows) >= written
         assert set(seen) == {f"<{r}@ulgov.example>" for r in rows}  # 0 lost
         twice = {k: v for k, v in seen.items() if v > 1}
