@@ -10,6 +10,7 @@ slot that holds a booking: a schedule edit that no longer wants it leaves it (co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,6 +175,20 @@ class SavedSchedule:
     result: Regenerated
 
 
+def _raced(use_case):
+    """A parallel regeneration (the cron, another keeper) that wrote the same slot first
+    makes the unique (official, starts_at) key refuse ours: nothing is written, try again."""
+    @functools.wraps(use_case)
+    async def run(*args: Any, **kwargs: Any) -> SavedSchedule:
+        try:
+            return await use_case(*args, **kwargs)
+        except IntegrityError:
+            raise DomainError(ErrorCode.DUPLICATE, "Расписание только что изменили: "
+                              "повторите сохранение.") from None
+    return run
+
+
+@_raced
 async def save_schedule(
     actor: Actor, *, schedule_id: Any = None, official_id: Any = None, point_id: Any = None,
     rrule: str | None, valid_from: dt.date | None, valid_until: dt.date | None = None,
@@ -223,6 +238,7 @@ async def save_schedule(
     return SavedSchedule(schedule, result)
 
 
+@_raced
 async def set_exception(
     actor: Actor, schedule_id: Any, day: dt.date | None, kind: ExceptionKind,
     start_time: str | None = None, end_time: str | None = None, note: str | None = None,
@@ -258,6 +274,7 @@ async def set_exception(
     return SavedSchedule(schedule, result)
 
 
+@_raced
 async def remove_exception(actor: Actor, schedule_id: Any, day: dt.date) -> SavedSchedule:
     """The date is kept by the rule again."""
     check_keeper(actor)

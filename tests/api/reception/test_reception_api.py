@@ -182,3 +182,22 @@ async def test_client_bookings_cost_the_same_for_many_clients(gql, world):
         "Тема 0", "Тема 1", "Тема 2"]
     assert few.count <= 6
     assert (await Booking.filter(status=BookingStatus.BOOKED).count()) == 3
+
+
+async def test_points_and_officials_are_listed_for_everyone(gql, world):
+    """R-4.7: every front end, also without a token, reads each point's accessibility."""
+    data = (await gql("""{ receptionPoints { name address accessibility latitude longitude }
+        receivingOfficials { fullName position spheres { code }
+          schedules { rrule startTime endTime slotMinutes capacity point { name } } } }""",
+                      as_=None))["data"]
+    assert data["receptionPoints"] == [{
+        "name": "Приёмная Правительства", "address": "г. Ульяновск, пл. Ленина, 1",
+        "accessibility": ["RAMP", "LIFT"], "latitude": 54.3142, "longitude": 48.4031}]
+    [official] = data["receivingOfficials"]
+    assert official["spheres"] == []  # spheres are shown to signed-in callers only
+    assert official["schedules"] == [{
+        "rrule": "FREQ=WEEKLY;BYDAY=TU", "startTime": "14:00", "endTime": "17:00",
+        "slotMinutes": 20, "capacity": 1, "point": {"name": "Приёмная Правительства"}}]
+    signed_in = (await gql("{ receivingOfficials { spheres { code } } }",
+                           **_client(world)))["data"]["receivingOfficials"]
+    assert signed_in == [{"spheres": [{"code": "housing"}]}]
