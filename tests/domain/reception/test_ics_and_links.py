@@ -17,10 +17,12 @@ START = dt.datetime(2030, 3, 5, 10, 0, tzinfo=dt.UTC)
 
 
 def event(**extra) -> ics.Appointment:
-    values = dict(booking_id="b-1", starts_at=START, ends_at=START + dt.timedelta(minutes=20),
-                  summary="Личный приём: Петров П. П.", location="Ульяновск, пл. Ленина, 1; к. 5",
-                  description="Вход с торца, пандус.\nОтменить: https://okno.example/x",
-                  latitude=54.31, longitude=48.40)
+    values = {"booking_id": "b-1", "starts_at": START,
+              "ends_at": START + dt.timedelta(minutes=20),
+              "summary": "Личный приём: Петров П. П.",
+              "location": "Ульяновск, пл. Ленина, 1; к. 5",
+              "description": "Вход с торца, пандус.\nОтменить: https://okno.example/x",
+              "latitude": 54.31, "longitude": 48.40}
     return ics.Appointment(**{**values, **extra})
 
 
