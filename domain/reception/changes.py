@@ -132,7 +132,8 @@ def _sentence(old_name: str, new_name: str, old_start: datetime, new_start: date
     if new_start != old_start:
         parts.append(f"Приём перенесён с {datetime_ru(old_start)} на {datetime_ru(new_start)}.")
     if new_name != old_name:
-        parts.append(f"Вместо {old_name} вас примет {new_name}.")
+        # Names are not declined («вместо Петров Пётр Петрович» reads badly), nor gendered.
+        parts.append(f"Приём проведёт другое должностное лицо: {new_name} (было: {old_name}).")
     if reason:
         parts.append(f"Причина: {reason}")
     return " ".join(parts)

@@ -123,3 +123,33 @@ async def test_staff_mark_no_show_or_held(settings):
         with pytest.raises(DomainError) as err:
             await outcomes.mark(actor, booking_id, outcome)
         assert err.value.code == code
+
+
+async def test_a_change_of_100_bookings_reaches_smtp_once_each(settings):
+    """R-4.4: a change hitting 100 bookings puts exactly 100 notices into 100 mailboxes on a
+    real SMTP server; running the workers again, or applying the change again, adds none."""
+    from domain.directory.models import StaffMember
+    from domain.reception import changes
+    from domain.reception.models import ReceivingOfficial
+    from tests.domain.reception.reception_world import ADMIN
+    from tests.domain.reception.test_changes import book_many
+    from tests.support.deliveries import MailRecorder, SmtpServer, run_worker
+
+    world = await build_world()
+    slot = await make_slot(world, capacity=100)
+    await book_many(slot, 100)
+    staff = await StaffMember.create(subject="official-2", full_name="Сидорова Анна Ивановна")
+    other = await ReceivingOfficial.create(staff=staff, position="Заместитель министра")
+    result = await changes.change_slot(ADMIN, slot.id, official_id=other.id)
+    assert result.kept == 100
+    mail = MailRecorder()
+    with SmtpServer(mail) as server:
+        smtp = server.settings(settings)
+        await run_worker(smtp, max_jobs=20)
+        await run_worker(smtp, max_jobs=20)
+        assert len(mail.messages) == 100
+        assert len({m["To"].addresses[0].addr_spec for m in mail.messages}) == 100
+        assert max(mail.message_ids().values()) == 1
+        assert (await changes.change_slot(ADMIN, slot.id, official_id=other.id)).affected == 0
+        await run_worker(smtp, max_jobs=20)
+        assert len(mail.messages) == 100

@@ -68,7 +68,8 @@ async def test_book_confirm_replace_cancel_by_link_rebook(settings, gql, http):
         await run_worker(server.settings(settings))
         assert len(mail.messages) == 2
         notice = text_of(mail.messages[1])
-        assert "Вместо Петров Пётр Петрович вас примет Сидорова Анна Ивановна" in notice
+        assert ("Приём проведёт другое должностное лицо: Сидорова Анна Ивановна (было: "
+                "Петров Пётр Петрович)") in notice
         links = dict(LINK.findall(notice))
         assert set(links) == {"accept", "cancel"}
         assert "SEQUENCE" in attachment(mail.messages[1])[1]

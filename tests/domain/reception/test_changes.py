@@ -223,3 +223,29 @@ async def test_schedule_shift_over_a_range_keeps_bookings(world):
     vacated = await ReceptionSlot.get(official_id=world.official.id, starts_at=start)
     assert vacated.status == SlotStatus.CANCELLED
     assert await Delivery.filter(purpose="booking_changed").count() == 3
+
+
+async def test_the_time_a_moved_slot_left_is_not_offered_again(world):
+    """R-4.4 with the schedule's regeneration: a slot moved to another time leaves its old
+    time closed, so regenerating the schedule does not offer it to others."""
+    from domain.reception import schedules
+
+    saved = await schedules.save_schedule(
+        ADMIN, official_id=world.official.id, point_id=world.point.id,
+        rrule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", valid_from=schedules.today(),
+        start_time="10:00", end_time="11:00", slot_minutes=20)
+    later = dt.timedelta(days=3)
+    slot = await ReceptionSlot.filter(
+        schedule_id=saved.schedule.id,
+        starts_at__gt=dt.datetime.now(dt.UTC) + later).order_by("starts_at").first()
+    person = await make_client()
+    await service.book(OPERATOR, slot_id=slot.id, client_id=person.id, topic="Т")
+    new_start = slot.starts_at + dt.timedelta(hours=4)  # 14:00 local, inside working time
+    assert (await changes.change_slot(ADMIN, slot.id, starts_at=new_start)).kept == 1
+    await schedules.regenerate(saved.schedule.id)
+    at_old = await ReceptionSlot.filter(official_id=world.official.id,
+                                        starts_at=slot.starts_at).values_list("status",
+                                                                              flat=True)
+    assert at_old == [SlotStatus.CANCELLED]
+    moved = await ReceptionSlot.get(id=slot.id)
+    assert moved.starts_at == new_start and moved.status == SlotStatus.OPEN
