@@ -64,21 +64,27 @@ def refusal(reason: str, message: str) -> GraphQLError:
 
 
 class DocumentCache:
-    """Parsed and validated documents by query text and validation rules, newest last."""
+    """Parsed documents by query text, newest last, each with the rule sets it passed
+    validation under: only a document that passed validation is kept, and validation is
+    skipped only for the same rules (a rule added for some callers still runs for them)."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._documents: OrderedDict[Any, DocumentNode] = OrderedDict()
+        self._documents: OrderedDict[str, tuple[DocumentNode, set[tuple[Any, ...]]]] = \
+            OrderedDict()
 
-    def get(self, key: Any) -> DocumentNode | None:
-        document = self._documents.get(key)
-        if document is not None:
-            self._documents.move_to_end(key)
-        return document
+    def get(self, query: str) -> tuple[DocumentNode, set[tuple[Any, ...]]] | None:
+        entry = self._documents.get(query)
+        if entry is not None:
+            self._documents.move_to_end(query)
+        return entry
 
-    def put(self, key: Any, document: DocumentNode) -> None:
-        self._documents[key] = document
-        self._documents.move_to_end(key)
+    def put(self, query: str, document: DocumentNode, rules: tuple[Any, ...]) -> None:
+        entry = self._documents.get(query)
+        if entry is None:
+            entry = self._documents[query] = (document, set())
+        entry[1].add(rules)
+        self._documents.move_to_end(query)
         while len(self._documents) > self.maxsize:
             self._documents.popitem(last=False)
 
@@ -217,8 +223,8 @@ class RequestLimits(SchemaExtension):
     def __init__(self, settings: Settings, documents: DocumentCache) -> None:
         self.settings = settings
         self.documents = documents
-        self.key: Any = None
-        self.cached = False
+        self.query: str | None = None
+        self.entry: tuple[DocumentNode, set[tuple[Any, ...]]] | None = None
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -231,20 +237,23 @@ class RequestLimits(SchemaExtension):
                 f"The query is longer than {self.settings.max_query_chars} characters.")]
             yield
             return
-        self.key = (query, tuple(context.validation_rules))
-        document = self.documents.get(self.key)
-        if document is not None and context.graphql_document is None:
-            context.graphql_document = document
-            context.pre_execution_errors = []  # validated when it was cached
-            self.cached = True
+        self.query = query
+        self.entry = self.documents.get(query)
+        if self.entry is not None and context.graphql_document is None:
+            context.graphql_document = self.entry[0]
         yield
 
     def on_validate(self) -> Iterator[None]:
-        yield
         context = self.execution_context
-        if (self.key is not None and not self.cached and context.pre_execution_errors == []
+        rules = tuple(context.validation_rules)
+        if (self.entry is not None and rules in self.entry[1]
+                and context.graphql_document is self.entry[0]
+                and context.pre_execution_errors is None):
+            context.pre_execution_errors = []  # passed these very rules when cached
+        yield
+        if (self.query is not None and context.pre_execution_errors == []
                 and context.graphql_document is not None):
-            self.documents.put(self.key, context.graphql_document)
+            self.documents.put(self.query, context.graphql_document, rules)
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
