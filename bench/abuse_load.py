@@ -7,7 +7,7 @@ latency with a run without it.
 Starts `okno dev` (embedded SQLite, Redis, mail sink) in a temporary directory on a free
 port. Normal traffic: the working calendar and `__typename` (anonymous). The abuser, one
 request at a time: the longest query text allowed, variables at their list, text and value
-limits, and a query just under the anonymous cost cap. Prints p50/p99 of the normal
+limits, and year calendars up to the anonymous cost cap. Prints p50/p99 of the normal
 requests in both runs and their ratio (the goal: p99 within 2× of the quiet run). Figures
 on a shared machine are noisy.
 """
@@ -47,8 +47,10 @@ def abusive_requests() -> list[dict]:
     longest = "{ __typename }" + "#" * (s.max_query_chars - 20) + "\n"
     lists = {"a": [[1] * s.max_variable_list_length] * (s.max_variable_values // 1001 - 1)}
     text = {"t": "я" * s.max_variable_string_chars}
+    # As many year calendars as the anonymous cost cap allows (366 days each).
+    years = s.max_cost_anonymous // 367
     aliases = " ".join(f"a{i}: workingCalendar(from: \"2026-01-01\", to: \"2026-12-31\") "
-                       "{ __typename }" for i in range(s.max_aliases - 1))
+                       "{ __typename }" for i in range(years))
     return [{"query": longest}, {"query": "{ __typename }", "variables": lists},
             {"query": "{ __typename }", "variables": text}, {"query": "{ " + aliases + " }"}]
 
