@@ -26,6 +26,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port,
         workers=1, log_level="warning", log_config=None, proxy_headers=True, access_log=False,
+        ws_max_size=settings.max_body_bytes,  # a websocket message is capped like a body
     )
 
 

@@ -132,6 +132,7 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
         config = uvicorn.Config(
             create_app(settings, manage_resources=False), host=host, port=port,
             log_level="warning", log_config=None, access_log=False, lifespan="on",
+            ws_max_size=settings.max_body_bytes,
         )
         server = _Server(config)
         tasks.append(asyncio.create_task(server.serve(), name="api"))

@@ -47,7 +47,12 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from domain.calendar.service import MAX_RANGE_DAYS
 from domain.settings import Settings
+
+# Plain lists that can be long, by field: counted at their most, not as
+# ``cost_unpaged_list_size`` (29 aliased year calendars took an anonymous caller 1.5 s).
+LIST_SIZES = {"Query.workingCalendar": MAX_RANGE_DAYS}
 
 # What a refused query is replaced by, so that nothing of it is parsed; the refusal
 # stands as the operation's only error before validation runs.
@@ -59,21 +64,27 @@ def refusal(reason: str, message: str) -> GraphQLError:
 
 
 class DocumentCache:
-    """Parsed and validated documents by query text and validation rules, newest last."""
+    """Parsed documents by query text, newest last, each with the rule sets it passed
+    validation under: only a document that passed validation is kept, and validation is
+    skipped only for the same rules (a rule added for some callers still runs for them)."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._documents: OrderedDict[Any, DocumentNode] = OrderedDict()
+        self._documents: OrderedDict[str, tuple[DocumentNode, set[tuple[Any, ...]]]] = \
+            OrderedDict()
 
-    def get(self, key: Any) -> DocumentNode | None:
-        document = self._documents.get(key)
-        if document is not None:
-            self._documents.move_to_end(key)
-        return document
+    def get(self, query: str) -> tuple[DocumentNode, set[tuple[Any, ...]]] | None:
+        entry = self._documents.get(query)
+        if entry is not None:
+            self._documents.move_to_end(query)
+        return entry
 
-    def put(self, key: Any, document: DocumentNode) -> None:
-        self._documents[key] = document
-        self._documents.move_to_end(key)
+    def put(self, query: str, document: DocumentNode, rules: tuple[Any, ...]) -> None:
+        entry = self._documents.get(query)
+        if entry is None:
+            entry = self._documents[query] = (document, set())
+        entry[1].add(rules)
+        self._documents.move_to_end(query)
         while len(self._documents) > self.maxsize:
             self._documents.popitem(last=False)
 
@@ -173,13 +184,18 @@ class _Cost:
         if not is_composite_type(target):
             return 0
         below = times * self.page(node, definition, parent)
-        return times + self.of(node.selection_set, target, below, seen)
+        # A list's items count each (a connection's through its ``edges``), an object once.
+        counted = below if isinstance(get_nullable_type(definition.type), GraphQLList) else times
+        return counted + self.of(node.selection_set, target, below, seen)
 
     def page(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType) -> int:
         if "first" in definition.args:
             first = self.first(node, definition)
             return self.cap if first is None else max(0, min(first, self.cap))
         if isinstance(get_nullable_type(definition.type), GraphQLList):
+            known = LIST_SIZES.get(f"{parent.name}.{node.name.value}")
+            if known is not None:
+                return known
             if node.name.value in ("edges", "nodes") and isinstance(parent, GraphQLObjectType) \
                     and parent.name.endswith("Connection"):
                 return 1
@@ -207,8 +223,8 @@ class RequestLimits(SchemaExtension):
     def __init__(self, settings: Settings, documents: DocumentCache) -> None:
         self.settings = settings
         self.documents = documents
-        self.key: Any = None
-        self.cached = False
+        self.query: str | None = None
+        self.entry: tuple[DocumentNode, set[tuple[Any, ...]]] | None = None
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -221,20 +237,23 @@ class RequestLimits(SchemaExtension):
                 f"The query is longer than {self.settings.max_query_chars} characters.")]
             yield
             return
-        self.key = (query, tuple(context.validation_rules))
-        document = self.documents.get(self.key)
-        if document is not None and context.graphql_document is None:
-            context.graphql_document = document
-            context.pre_execution_errors = []  # validated when it was cached
-            self.cached = True
+        self.query = query
+        self.entry = self.documents.get(query)
+        if self.entry is not None and context.graphql_document is None:
+            context.graphql_document = self.entry[0]
         yield
 
     def on_validate(self) -> Iterator[None]:
-        yield
         context = self.execution_context
-        if (self.key is not None and not self.cached and context.pre_execution_errors == []
+        rules = tuple(context.validation_rules)
+        if (self.entry is not None and rules in self.entry[1]
+                and context.graphql_document is self.entry[0]
+                and context.pre_execution_errors is None):
+            context.pre_execution_errors = []  # passed these very rules when cached
+        yield
+        if (self.query is not None and context.pre_execution_errors == []
                 and context.graphql_document is not None):
-            self.documents.put(self.key, context.graphql_document)
+            self.documents.put(self.query, context.graphql_document, rules)
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context

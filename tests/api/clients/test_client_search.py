@@ -76,7 +76,7 @@ async def test_segment_outside_the_enum_is_refused_by_the_schema(world, gql, seg
 
 @pytest.mark.parametrize("variables, field", [
     ({"s": "смир\x00нова"}, "search"),
-    ({"s": "я" * 5_000_000}, "search"),  # 10 MB of UTF-8
+    ({"s": "я" * 50_000}, "search"),  # the longest text the request limits let through
     ({"after": "not-a-cursor"}, "after"),
     ({"after": "MjAyNi0wMS0wMXxub3QtYS11dWlk"}, "after"),  # base64 of "2026-01-01|not-a-uuid"
 ])

@@ -36,7 +36,7 @@ async def _operation(port: int, bearer: str, n: int) -> None:
             query, variables = (CREATE, {"name": f"Drill{n}x{k}"}) if k % 2 == 0 else (READ, {})
             await ws.send(json.dumps({"id": op, "type": "subscribe",
                                       "payload": {"query": query, "variables": variables}}))
-            await asyncio.sleep(random.random() / 100)
+            await asyncio.sleep(random.random() / (100 if k % 2 else 400))  # writes: early
             if random.random() < 0.2:
                 await ws.close()  # a dropped socket cancels every operation it carries
                 return

@@ -169,6 +169,15 @@ async def test_query_cost_multiplies_page_sizes_per_caller(plain_settings):  # n
             reasons = {e.get("extensions", {}).get("reason") for e in body.get("errors", [])}
             assert ("QUERY_TOO_COSTLY" in reasons) is refused, (role, n, body)
 
+        # A plain list known to be long counts at its most: a year calendar is fine
+        # without a token, many of them are not.
+        year = 'workingCalendar(from: "2026-01-01", to: "2026-12-31") { date }'
+        one = (await http.post("/graphql", json={"query": "{ " + year + " }"})).json()
+        assert "QUERY_TOO_COSTLY" not in str(one)
+        many = " ".join(f"a{i}: {year}" for i in range(29))
+        body = (await http.post("/graphql", json={"query": "{ " + many + " }"})).json()
+        assert body["errors"][0].get("extensions", {}).get("reason") == "QUERY_TOO_COSTLY", body
+
     from graphql import parse
 
     from api.limits import query_cost

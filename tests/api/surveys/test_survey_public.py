@@ -85,7 +85,7 @@ async def test_answer_validation_errors_point_at_questions(gql, invitation):
     assert ok["submitSurveyResponse"]["accepted"]
 
 
-BAD_TOKENS = ["", "x", "a.b", "\u0000", "💥" * 1000, "a" * 200_000, "{token}",
+BAD_TOKENS = ["", "x", "a.b", "\u0000", "💥" * 1000, "a" * 50_000, "{token}",
               "eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo"]
 
 
@@ -121,7 +121,7 @@ async def test_huge_and_malformed_answers(gql, invitation):
     cases = [
         [{"questionId": comment, "text": "я" * 10_000_000},  # over the body limit: 413
          {"questionId": rate, "value": 5}],
-        [{"questionId": comment, "text": "я" * 1_000_000},
+        [{"questionId": comment, "text": "я" * 50_000},  # the longest a variable may hold
          {"questionId": rate, "value": 5}],
         [{"questionId": rate, "value": 2_000_000_000}],
         [{"questionId": rate, "value": 5, "text": "и текст"}],
