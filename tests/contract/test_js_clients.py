@@ -5,7 +5,10 @@ live okno (tests/contract/js/).
   event → complete. A Python client forgives what graphql-ws refuses (binary frames: it closes
   with 4004), so only a JS client proves the subscription contract.
 - codegen (client preset) over ``schema.graphql`` + ``tsc --strict`` over the typed operations of
-  a citizen app and an operator workplace, then ``flows.ts`` runs both flows on the live server.
+  a citizen app and an operator workplace, then ``flows.ts`` runs both flows on the live server,
+  and the personal-reception flow (R-4.2, R-4.3, R-4.6, R-4.7): anonymous points and slots, a
+  booking, SLOT_TAKEN as data, the desk's day, cancelling twice, ``bookingChanged`` over
+  graphql-ws.
 
 Skipped only where ``node`` is absent (CI has it, and ``.ci/run`` installs the packages with
 ``npm ci``); without ``node_modules`` the test runs ``npm ci`` itself.
@@ -171,7 +174,10 @@ async def test_graphql_ws_subscription_round_trip(js_packages, okno: Okno):
 async def test_typed_front_end_flows(js_packages, okno: Okno):
     """The front-end check: codegen (client preset) over schema.graphql, `tsc --strict` over the
     typed operations of a citizen app and an operator workplace, then both flows on a live okno
-    with graphql-request, every answer checked at run time (IDs found again by node(id:))."""
+    with graphql-request, every answer checked at run time (IDs found again by node(id:)); then
+    personal reception on a point, official and schedule made by the keepers' mutations: R-4.7
+    accessibility shown, R-4.3 booking by the client (the seat is taken, a rival gets
+    SLOT_TAKEN), R-4.2 the desk's day, R-4.6 cancel at any time, idempotent, heard live."""
     # Types first: a schema change that breaks an operation fails here, naming it.
     await run_node(NODE, "node_modules/.bin/graphql-codegen", "--config", "codegen.ts",
                    timeout=60)
@@ -180,8 +186,8 @@ async def test_typed_front_end_flows(js_packages, okno: Okno):
     email = "citizen-js@example.org"
     client, client_token = await a_client(okno, "Горожанина", email)
     department = (await okno(SAVE_DEPARTMENT, {"input": {"name": "Отдел ЖКХ"}}))["department"]
-    executor = await okno(SAVE_STAFF, {"input": {"subject": "exec-js", "fullName": "Исполнитель Иван",
-                                      "departmentId": department["id"]}})
+    executor = await okno(SAVE_STAFF, {"input": {
+        "subject": "exec-js", "fullName": "Исполнитель Иван", "departmentId": department["id"]}})
     rival, rival_token = await a_client(okno, "Соперникова", "rival-js@example.org")
     await a_reception(okno, executor["staffMember"]["id"])
     out = await run_node(NODE, ".build/flows.js", timeout=60, env={

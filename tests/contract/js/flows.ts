@@ -320,8 +320,9 @@ check(point.directions.length > 0 && point.openingNotes === '', 'directions and 
 // Anonymous: free slots at the point over the next three weeks, soonest first.
 const from = new Date();
 const to = new Date(from.getTime() + 21 * 86_400_000);
+// `to` as JavaScript writes it (toISOString: milliseconds and Z) is an offset too.
 const free = present((await anonymous.request(ReceptionAvailableSlotsDocument, {
-  filter: { pointId: point.id, from: iso(from), to: iso(to) }, first: 5,
+  filter: { pointId: point.id, from: iso(from), to: to.toISOString() }, first: 5,
 })).availableSlots, 'availableSlots');
 check(free.edges.length >= 2, `free slots: ${free.edges.length}`);
 const starts = free.edges.map(({ node }, i) => {
@@ -368,6 +369,12 @@ check(late.booking === null && late.errors.length === 1 && late.errors[0]?.code 
 check(late.errors[0].message.length > 0, 'SLOT_TAKEN has a message');
 const notTheirs = (await rival.request(ReceptionBookingNodeDocument, { id: booking.id })).node;
 check(notTheirs === null, `another client sees my booking: ${JSON.stringify(notTheirs)}`);
+const foreign = present((await rival.request(ReceptionCancelDocument, {
+  input: { bookingId: booking.id },
+})).cancelBooking, 'cancelBooking (rival)');
+check(foreign.booking === null && foreign.errors.length === 1
+      && ['NOT_FOUND', 'FORBIDDEN'].includes(foreign.errors[0]?.code ?? ''),
+      `another client cancels my booking: ${JSON.stringify(foreign)}`);
 
 // Mine: in my bookings, and by node(id:).
 const myBookings = present(present((await citizen.request(ReceptionMyBookingsDocument, {
