@@ -261,36 +261,78 @@ const localDate = (at: string) => new Intl.DateTimeFormat('en-CA', {
   timeZone: env('OKNO_TIMEZONE'), year: 'numeric', month: '2-digit', day: '2-digit',
 }).format(new Date(at));
 
-// The client's own bookings, live (graphql-ws, as a browser would), subscribed first so the
-// booking below is likely heard too; the cancel at the end must be.
-const live = createClient({
-  url: url.replace(/^http/, 'ws'),
-  webSocketImpl: WebSocket,
-  connectionParams: { Authorization: `Bearer ${env('OKNO_CLIENT_TOKEN')}` },
-  retryAttempts: 0,
-});
-const heard: ReceptionBookingChangedSubscription['bookingChanged'][] = [];
-let liveError: unknown = null;
-const stopListening = live.subscribe<ReceptionBookingChangedSubscription>(
-  { query: print(ReceptionBookingChangedDocument), variables: {} },
-  {
-    next: (result) => {
-      if (result.errors?.length) liveError = result.errors;
-      else if (result.data) heard.push(result.data.bookingChanged);
-    },
-    error: (error) => { liveError = error; },
-    complete: () => {},
-  },
-);
-async function hear(bookingId: string, status: BookingStatus) {
-  for (let waited = 0; waited < 15_000; waited += 100) {
-    check(liveError === null, `bookingChanged failed: ${JSON.stringify(liveError)}`);
-    const event = heard.find((b) => b.id === bookingId && b.status === status);
-    if (event) return event;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no bookingChanged ${status} for ${bookingId}; heard ${JSON.stringify(heard)}`);
+// bookingChanged through graphql-ws, as a browser would: one connection each, what it heard,
+// and a wait for one event.
+type Heard = ReceptionBookingChangedSubscription['bookingChanged'];
+const wsUrl = url.replace(/^http/, 'ws');
+const CHANGED = print(ReceptionBookingChangedDocument);
+function connect(bearer: string) {
+  return createClient({
+    url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0,
+    connectionParams: { Authorization: `Bearer ${bearer}` },
+  });
 }
+function listen(bearer: string, who: string, pointId?: string) {
+  const ws = connect(bearer);
+  const heard: Heard[] = [];
+  let failure: unknown = null;
+  const stop = ws.subscribe<ReceptionBookingChangedSubscription>(
+    { query: CHANGED, variables: pointId === undefined ? {} : { pointId } },
+    {
+      next: (result) => {
+        if (result.errors?.length) failure = result.errors;
+        else if (result.data) heard.push(result.data.bookingChanged);
+      },
+      error: (error) => { failure = error; },
+      complete: () => {},
+    },
+  );
+  return {
+    heard,
+    async hear(bookingId: string, status: BookingStatus): Promise<Heard> {
+      for (let waited = 0; waited < 15_000; waited += 100) {
+        check(failure === null, `${who}: bookingChanged failed: ${JSON.stringify(failure)}`);
+        const event = heard.find((b) => b.id === bookingId && b.status === status);
+        if (event) return event;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${who}: no bookingChanged ${status} for ${bookingId}; heard `
+                      + JSON.stringify(heard));
+    },
+    async close(): Promise<void> {
+      stop();
+      await ws.dispose();
+    },
+  };
+}
+// A refused subscription: the code graphql-ws hands the client (as `next` errors or `error`).
+async function refusal(bearer: string, pointId: string | null): Promise<string> {
+  const ws = connect(bearer);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no refusal within 10 s')), 10_000);
+      const codeOf = (errors: readonly { extensions?: { [key: string]: unknown } }[]) =>
+        String(errors[0]?.extensions?.['code']);
+      ws.subscribe<ReceptionBookingChangedSubscription>({ query: CHANGED, variables: { pointId } }, {
+        next: (result) => {
+          clearTimeout(timer);
+          resolve(result.errors?.length ? codeOf(result.errors) : `data ${JSON.stringify(result)}`);
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          resolve(Array.isArray(error) ? codeOf(error) : `closed ${String(error)}`);
+        },
+        complete: () => {},
+      });
+    });
+  } finally {
+    await ws.dispose();
+  }
+}
+
+// The client's own bookings, subscribed first so the booking below is likely heard too; the
+// cancel at the end must be.
+const myLive = listen(env('OKNO_CLIENT_TOKEN'), 'client');
 
 function checkSlot(slot: ReceptionSlotFieldsFragment, what: string): void {
   const starts = utc(slot.startsAt, `${what}.startsAt`);
@@ -311,6 +353,12 @@ const points = present((await anonymous.request(ReceptionPointsDocument)).recept
 const point = points.find((p) => p.name === env('OKNO_RECEPTION_POINT'));
 check(point, `no point ${env('OKNO_RECEPTION_POINT')} among ${points.length}`);
 remember(point.id, 'ReceptionPoint');
+// The reception desk listens to its point; a client may not, and staff must name a point.
+const desk = listen(env('OKNO_OPERATOR_TOKEN'), 'desk', point.id);
+const clientAtPoint = await refusal(env('OKNO_CLIENT_TOKEN'), point.id);
+check(clientAtPoint === 'FORBIDDEN', `a client watching a point: ${clientAtPoint}`);
+const deskNowhere = await refusal(env('OKNO_OPERATOR_TOKEN'), null);
+check(deskNowhere === 'BAD_USER_INPUT', `a desk without a point: ${deskNowhere}`);
 const features: AccessibilityFeature[] = ['STEP_FREE_ENTRANCE', 'RAMP', 'HEARING_LOOP'];
 check(point.accessibility.join() === features.join(),
       `accessibility ${point.accessibility}, expected ${features}`);
@@ -422,17 +470,19 @@ const offered = present((await anonymous.request(ReceptionAvailableSlotsDocument
 check(offered.edges.some((e) => e.node.id === chosen.id), 'the freed slot is offered again');
 
 // Heard live: the cancel arrives on the client's own subscription, after the booking if that
-// was heard too, and never someone else's booking.
-const event = await hear(booking.id, 'CANCELLED');
+// was heard too, and never someone else's booking; the desk hears both.
+const event = await myLive.hear(booking.id, 'CANCELLED');
 checkBooking(event, 'bookingChanged');
 check(event.cancelledBy === 'CLIENT' && event.cancelledAt === afterCancel.cancelledAt,
       `the event: ${JSON.stringify(event)}`);
-check(heard.every((b) => b.id === booking.id && b.client?.id === self.id),
-      `only my bookings are heard: ${JSON.stringify(heard.map((b) => b.id))}`);
-const events = heard.map((b) => b.status);
+check(myLive.heard.every((b) => b.id === booking.id && b.client?.id === self.id),
+      `only my bookings are heard: ${JSON.stringify(myLive.heard.map((b) => b.id))}`);
+const events = myLive.heard.map((b) => b.status);
 check(events.lastIndexOf('BOOKED') < events.indexOf('CANCELLED'), `event order ${events}`);
-stopListening();
-await live.dispose();
+await desk.hear(booking.id, 'BOOKED');
+checkBooking(await desk.hear(booking.id, 'CANCELLED'), 'the desk\'s bookingChanged');
+await myLive.close();
+await desk.close();
 
 await refetchAll(citizen, 'citizen');
 
