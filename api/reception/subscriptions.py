@@ -14,11 +14,12 @@ from api.history.subscriptions import listen
 from api.permissions import actor_of
 from api.reception.types import Booking
 from api.relay import bad_input, decode_id
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, not_found
 from domain.ids import as_uuid, parse_uuid
 from domain.reception.access import sees_booking
 from domain.reception.events import TOPIC_CLIENT, TOPIC_POINT
 from domain.reception.models import Booking as BookingRow
+from domain.reception.models import ReceptionPoint
 
 
 @strawberry.type
@@ -27,8 +28,8 @@ class ReceptionSubscriptions:
         description="Each booking as it changes (booked, cancelled, moved or re-assigned by a "
         "change, accepted, held, no-show). Staff (the reception desk) give `pointId` and hear "
         "that point's bookings; a client hears only their own bookings and gives no "
-        "`pointId` (one given is FORBIDDEN). A missing or malformed `pointId` for staff is "
-        "BAD_USER_INPUT.",
+        "`pointId` (one given is FORBIDDEN). A missing, malformed or unknown `pointId` for "
+        "staff is BAD_USER_INPUT (reason REQUIRED, INVALID_ID or NOT_FOUND).",
     )
     async def booking_changed(
         self, info: Info,
@@ -43,6 +44,10 @@ class ReceptionSubscriptions:
                 topic = TOPIC_POINT
                 key = str(parse_uuid(decode_id(point_id, "ReceptionPoint", "pointId"),
                                      "pointId", "Место приёма"))
+                # An unknown point would be a subscription that never hears anything: a desk
+                # could not tell it from a quiet day.
+                if not await ReceptionPoint.exists(id=key):
+                    raise not_found("Место приёма", "pointId")
             except DomainError as exc:
                 raise bad_input(exc) from None
         else:

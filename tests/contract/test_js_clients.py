@@ -5,7 +5,10 @@ live okno (tests/contract/js/).
   event → complete. A Python client forgives what graphql-ws refuses (binary frames: it closes
   with 4004), so only a JS client proves the subscription contract.
 - codegen (client preset) over ``schema.graphql`` + ``tsc --strict`` over the typed operations of
-  a citizen app and an operator workplace, then ``flows.ts`` runs both flows on the live server.
+  a citizen app and an operator workplace, then ``flows.ts`` runs both flows on the live server,
+  and the personal-reception flow (R-4.2, R-4.3, R-4.6, R-4.7): anonymous points and slots, a
+  booking, SLOT_TAKEN as data, the desk's day, cancelling twice, ``bookingChanged`` over
+  graphql-ws.
 
 Skipped only where ``node`` is absent (CI has it, and ``.ci/run`` installs the packages with
 ``npm ci``); without ``node_modules`` the test runs ``npm ci`` itself.
@@ -29,6 +32,7 @@ import httpx
 import pytest
 
 from api.relay import decode_id
+from domain.reception.schedules import today
 from domain.settings import Settings
 from tests.conftest import token
 from tests.support.live import live_servers
@@ -114,7 +118,13 @@ SET_PREFERENCE = """mutation($input: SetChannelPreferenceInput!) {
 SAVE_DEPARTMENT = """mutation($input: SaveDepartmentInput!) {
   saveDepartment(input: $input) { department { id } errors { code message } } }"""
 SAVE_STAFF = """mutation($input: SaveStaffMemberInput!) {
-  saveStaffMember(input: $input) { staffMember { subject } errors { code message } } }"""
+  saveStaffMember(input: $input) { staffMember { id subject } errors { code message } } }"""
+SAVE_POINT = """mutation($input: SaveReceptionPointInput!) {
+  saveReceptionPoint(input: $input) { point { id } errors { code message } } }"""
+SAVE_OFFICIAL = """mutation($input: SaveReceivingOfficialInput!) {
+  saveReceivingOfficial(input: $input) { official { id } errors { code message } } }"""
+SAVE_SCHEDULE = """mutation($input: SaveReceptionScheduleInput!) {
+  saveReceptionSchedule(input: $input) { schedule { id } slotsCreated errors { code message } } }"""
 
 
 async def a_client(okno: Okno, last_name: str, email: str) -> tuple[str, str]:
@@ -126,6 +136,27 @@ async def a_client(okno: Okno, last_name: str, email: str) -> tuple[str, str]:
     await okno(SET_PREFERENCE, {"input": {
         "clientId": client, "preferredChannel": "EMAIL", "preferredContactId": contact}})
     return client, token(okno.settings, "client", decode_id(client, "Client", "clientId"))
+
+
+RECEPTION_POINT = "Приёмная Правительства (JS)"
+BOOKING = """query($id: ID!) { node(id: $id) { ... on Booking { status slot { freeSeats } } } }"""
+
+
+async def a_reception(okno: Okno, staff_member: str) -> None:
+    """A point with accessibility features and an official receiving there on working-day
+    mornings, one seat a slot, for the next weeks: made by the keepers' own mutations."""
+    point = (await okno(SAVE_POINT, {"input": {
+        "name": RECEPTION_POINT, "address": "г. Ульяновск, пл. Ленина, 1",
+        "directions": "Вход с площади, кабинет 201.", "latitude": 54.3142,
+        "longitude": 48.4031, "accessibility": ["STEP_FREE_ENTRANCE", "RAMP", "HEARING_LOOP"],
+    }}))["point"]["id"]
+    official = (await okno(SAVE_OFFICIAL, {"input": {
+        "staffMemberId": staff_member, "position": "Министр"}}))["official"]["id"]
+    schedule = await okno(SAVE_SCHEDULE, {"input": {
+        "officialId": official, "pointId": point, "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+        "validFrom": today().isoformat(), "startTime": "10:00", "endTime": "12:00",
+        "slotMinutes": 30, "capacity": 1}})
+    assert schedule["slotsCreated"] > 0, schedule
 
 
 async def test_graphql_ws_subscription_round_trip(js_packages, okno: Okno):
@@ -143,7 +174,10 @@ async def test_graphql_ws_subscription_round_trip(js_packages, okno: Okno):
 async def test_typed_front_end_flows(js_packages, okno: Okno):
     """The front-end check: codegen (client preset) over schema.graphql, `tsc --strict` over the
     typed operations of a citizen app and an operator workplace, then both flows on a live okno
-    with graphql-request, every answer checked at run time (IDs found again by node(id:))."""
+    with graphql-request, every answer checked at run time (IDs found again by node(id:)); then
+    personal reception on a point, official and schedule made by the keepers' mutations: R-4.7
+    accessibility shown, R-4.3 booking by the client (the seat is taken, a rival gets
+    SLOT_TAKEN), R-4.2 the desk's day, R-4.6 cancel at any time, idempotent, heard live."""
     # Types first: a schema change that breaks an operation fails here, naming it.
     await run_node(NODE, "node_modules/.bin/graphql-codegen", "--config", "codegen.ts",
                    timeout=60)
@@ -152,11 +186,21 @@ async def test_typed_front_end_flows(js_packages, okno: Okno):
     email = "citizen-js@example.org"
     client, client_token = await a_client(okno, "Горожанина", email)
     department = (await okno(SAVE_DEPARTMENT, {"input": {"name": "Отдел ЖКХ"}}))["department"]
-    await okno(SAVE_STAFF, {"input": {"subject": "exec-js", "fullName": "Исполнитель Иван",
-                                      "departmentId": department["id"]}})
-    out = await run_node(NODE, ".build/flows.js", timeout=40, env={
+    executor = await okno(SAVE_STAFF, {"input": {
+        "subject": "exec-js", "fullName": "Исполнитель Иван", "departmentId": department["id"]}})
+    rival, rival_token = await a_client(okno, "Соперникова", "rival-js@example.org")
+    await a_reception(okno, executor["staffMember"]["id"])
+    out = await run_node(NODE, ".build/flows.js", timeout=60, env={
         "OKNO_URL": okno.url, "OKNO_CLIENT_TOKEN": client_token,
         "OKNO_OPERATOR_TOKEN": token(okno.settings, "operator", "op-js"),
-        "OKNO_DEPARTMENT": "Отдел ЖКХ", "OKNO_EXECUTOR": "exec-js", "OKNO_CLIENT_EMAIL": email})
+        "OKNO_DEPARTMENT": "Отдел ЖКХ", "OKNO_EXECUTOR": "exec-js", "OKNO_CLIENT_EMAIL": email,
+        "OKNO_RIVAL_TOKEN": rival_token, "OKNO_RECEPTION_POINT": RECEPTION_POINT,
+        "OKNO_TIMEZONE": okno.settings.timezone})
     result = json.loads(out.strip().splitlines()[-1])
     assert result["ok"] and result["client"] == client, result
+    # What the JS client saw, seen again from here: the booking is cancelled, the seat free.
+    reception = result["reception"]
+    assert reception["events"][-1] == "CANCELLED", reception
+    booking = await okno(BOOKING, {"id": reception["booking"]})
+    assert booking["status"] == "CANCELLED" and booking["slot"]["freeSeats"] == 1, booking
+    assert rival != client

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import uuid
 
 import pytest
 
@@ -88,4 +89,20 @@ async def test_refusals(settings):
                     assert (await receive(ws))["type"] == "complete"
         finally:
             await client.close()
+            await desk.close()
+
+
+async def test_an_unknown_point_is_refused_not_a_silent_subscription(settings):
+    """A desk subscribing to a point that does not exist is told so (BAD_USER_INPUT, reason
+    NOT_FOUND, field pointId), like receptionDay, instead of hearing nothing for ever."""
+    async with live_servers(settings) as [port]:
+        desk = await connect(port, token(settings, "operator", "desk-1"))
+        try:
+            await subscribe(desk, "x", encode_id("ReceptionPoint", uuid.uuid4()))
+            message = await receive(desk, timeout=5)
+            errors = message["payload"] if message["type"] == "error" else \
+                message["payload"]["errors"]
+            assert errors[0]["extensions"] == {
+                "code": "BAD_USER_INPUT", "reason": "NOT_FOUND", "field": "pointId"}, errors
+        finally:
             await desk.close()

@@ -4,8 +4,13 @@
 //
 // Environment: OKNO_URL (…/graphql), OKNO_CLIENT_TOKEN (the citizen's own token),
 // OKNO_OPERATOR_TOKEN, OKNO_DEPARTMENT (a department's name), OKNO_EXECUTOR (a staff subject
-// in that department), OKNO_CLIENT_EMAIL (the citizen's email, for the operator's search).
+// in that department), OKNO_CLIENT_EMAIL (the citizen's email, for the operator's search);
+// for reception: OKNO_RECEPTION_POINT (a point's name, with slots in the next weeks),
+// OKNO_RIVAL_TOKEN (another client's token), OKNO_TIMEZONE (the government's IANA zone).
+import { print } from 'graphql';
 import { GraphQLClient } from 'graphql-request';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import {
   CitizenHistoryDocument,
   CitizenHistoryExportDocument,
@@ -20,9 +25,26 @@ import {
   OperatorDepartmentsDocument,
   OperatorMessagesDocument,
   OperatorRegisterMessageDocument,
+  ReceptionAvailableSlotsDocument,
+  ReceptionBookDocument,
+  ReceptionBookingChangedDocument,
+  ReceptionBookingNodeDocument,
+  ReceptionCancelDocument,
+  ReceptionDeskDayDocument,
+  ReceptionMyBookingsDocument,
+  ReceptionPointsDocument,
+  ReceptionSlotNodeDocument,
   RefetchDocument,
 } from './gql/graphql.js';
-import type { DeadlineFieldsFragment, UserErrorFieldsFragment } from './gql/graphql.js';
+import type {
+  AccessibilityFeature,
+  BookingFieldsFragment,
+  BookingStatus,
+  DeadlineFieldsFragment,
+  ReceptionBookingChangedSubscription,
+  ReceptionSlotFieldsFragment,
+  UserErrorFieldsFragment,
+} from './gql/graphql.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -228,7 +250,243 @@ check(polled.id === historyExport.id, 'the export can be polled by its ID');
 
 await refetchAll(citizen, 'citizen');
 
+// ---- personal reception (R-4.x): find, book, see, cancel, hear it live ----------------------
+const anonymous = new GraphQLClient(url, { headers: { 'X-Client-App': 'citizen' } });
+const rival = new GraphQLClient(url, {
+  headers: { Authorization: `Bearer ${env('OKNO_RIVAL_TOKEN')}`, 'X-Client-App': 'citizen' },
+});
+const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, '+00:00');
+// The government's calendar date of an instant: what receptionDay takes.
+const localDate = (at: string) => new Intl.DateTimeFormat('en-CA', {
+  timeZone: env('OKNO_TIMEZONE'), year: 'numeric', month: '2-digit', day: '2-digit',
+}).format(new Date(at));
+
+// bookingChanged through graphql-ws, as a browser would: one connection each, what it heard,
+// and a wait for one event.
+type Heard = ReceptionBookingChangedSubscription['bookingChanged'];
+const wsUrl = url.replace(/^http/, 'ws');
+const CHANGED = print(ReceptionBookingChangedDocument);
+function connect(bearer: string) {
+  return createClient({
+    url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0,
+    connectionParams: { Authorization: `Bearer ${bearer}` },
+  });
+}
+function listen(bearer: string, who: string, pointId?: string) {
+  const ws = connect(bearer);
+  const heard: Heard[] = [];
+  let failure: unknown = null;
+  const stop = ws.subscribe<ReceptionBookingChangedSubscription>(
+    { query: CHANGED, variables: pointId === undefined ? {} : { pointId } },
+    {
+      next: (result) => {
+        if (result.errors?.length) failure = result.errors;
+        else if (result.data) heard.push(result.data.bookingChanged);
+      },
+      error: (error) => { failure = error; },
+      complete: () => {},
+    },
+  );
+  return {
+    heard,
+    async hear(bookingId: string, status: BookingStatus): Promise<Heard> {
+      for (let waited = 0; waited < 15_000; waited += 100) {
+        check(failure === null, `${who}: bookingChanged failed: ${JSON.stringify(failure)}`);
+        const event = heard.find((b) => b.id === bookingId && b.status === status);
+        if (event) return event;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${who}: no bookingChanged ${status} for ${bookingId}; heard `
+                      + JSON.stringify(heard));
+    },
+    async close(): Promise<void> {
+      stop();
+      await ws.dispose();
+    },
+  };
+}
+// A refused subscription: the code graphql-ws hands the client (as `next` errors or `error`).
+async function refusal(bearer: string, pointId: string | null): Promise<string> {
+  const ws = connect(bearer);
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no refusal within 10 s')), 10_000);
+      const codeOf = (errors: readonly { extensions?: { [key: string]: unknown } }[]) =>
+        String(errors[0]?.extensions?.['code']);
+      ws.subscribe<ReceptionBookingChangedSubscription>({ query: CHANGED, variables: { pointId } }, {
+        next: (result) => {
+          clearTimeout(timer);
+          resolve(result.errors?.length ? codeOf(result.errors) : `data ${JSON.stringify(result)}`);
+        },
+        error: (error) => {
+          clearTimeout(timer);
+          resolve(Array.isArray(error) ? codeOf(error) : `closed ${String(error)}`);
+        },
+        complete: () => {},
+      });
+    });
+  } finally {
+    await ws.dispose();
+  }
+}
+
+// The client's own bookings, subscribed first so the booking below is likely heard too; the
+// cancel at the end must be.
+const myLive = listen(env('OKNO_CLIENT_TOKEN'), 'client');
+
+function checkSlot(slot: ReceptionSlotFieldsFragment, what: string): void {
+  const starts = utc(slot.startsAt, `${what}.startsAt`);
+  check(utc(slot.endsAt, `${what}.endsAt`) > starts, `${what} ends after it starts`);
+  check(!Number.isNaN(starts.getTime()), `${what}.startsAt parses`);
+  check(slot.freeSeats >= 0 && slot.freeSeats <= slot.capacity, `${what}.freeSeats`);
+}
+function checkBooking(booking: BookingFieldsFragment, what: string): void {
+  utc(booking.createdAt, `${what}.createdAt`);
+  if (booking.cancelledAt !== null) utc(booking.cancelledAt, `${what}.cancelledAt`);
+  if (booking.outcomeAt !== null) utc(booking.outcomeAt, `${what}.outcomeAt`);
+  checkSlot(present(booking.slot, `${what}.slot`), `${what}.slot`);
+}
+
+// Anonymous: the point, with what it offers for accessibility (R-4.5, R-4.7).
+const points = present((await anonymous.request(ReceptionPointsDocument)).receptionPoints,
+                       'receptionPoints');
+const point = points.find((p) => p.name === env('OKNO_RECEPTION_POINT'));
+check(point, `no point ${env('OKNO_RECEPTION_POINT')} among ${points.length}`);
+remember(point.id, 'ReceptionPoint');
+// The reception desk listens to its point; a client may not, and staff must name a point.
+const desk = listen(env('OKNO_OPERATOR_TOKEN'), 'desk', point.id);
+const clientAtPoint = await refusal(env('OKNO_CLIENT_TOKEN'), point.id);
+check(clientAtPoint === 'FORBIDDEN', `a client watching a point: ${clientAtPoint}`);
+const deskNowhere = await refusal(env('OKNO_OPERATOR_TOKEN'), null);
+check(deskNowhere === 'BAD_USER_INPUT', `a desk without a point: ${deskNowhere}`);
+const features: AccessibilityFeature[] = ['STEP_FREE_ENTRANCE', 'RAMP', 'HEARING_LOOP'];
+check(point.accessibility.join() === features.join(),
+      `accessibility ${point.accessibility}, expected ${features}`);
+check(point.latitude !== null && Math.abs(point.latitude - 54.3142) < 1e-6, 'latitude');
+check(point.directions.length > 0 && point.openingNotes === '', 'directions and notes');
+
+// Anonymous: free slots at the point over the next three weeks, soonest first.
+const from = new Date();
+const to = new Date(from.getTime() + 21 * 86_400_000);
+// `to` as JavaScript writes it (toISOString: milliseconds and Z) is an offset too.
+const free = present((await anonymous.request(ReceptionAvailableSlotsDocument, {
+  filter: { pointId: point.id, from: iso(from), to: to.toISOString() }, first: 5,
+})).availableSlots, 'availableSlots');
+check(free.edges.length >= 2, `free slots: ${free.edges.length}`);
+const starts = free.edges.map(({ node }, i) => {
+  checkSlot(node, `availableSlots[${i}]`);
+  check(node.status === 'OPEN' && node.freeSeats === node.capacity, `slot ${i} is open and free`);
+  check(node.point?.id === point.id, `slot ${i} is at the point`);
+  return utc(node.startsAt, 'startsAt').getTime();
+});
+check(starts.every((t, i) => t >= from.getTime() && t <= to.getTime()
+                   && (i === 0 || t >= (starts[i - 1] ?? t))), 'in the range, soonest first');
+const chosen = present(free.edges[0], 'a free slot').node;
+remember(chosen.id, 'ReceptionSlot');
+remember(present(chosen.official, 'slot.official').id, 'ReceivingOfficial');
+
+// The citizen books it (R-4.3); the seat is taken at once.
+const booked = present((await citizen.request(ReceptionBookDocument, {
+  input: { slotId: chosen.id, topic: 'Капитальный ремонт дома' },
+})).bookReception, 'bookReception');
+noErrors(booked.errors, 'bookReception');
+const booking = present(booked.booking, 'bookReception.booking');
+checkBooking(booking, 'booking');
+remember(booking.id, 'Booking');
+check(booking.status === 'BOOKED' && booking.bookedBy === 'CLIENT', `booked: ${booking.status}`);
+check(booking.cancelledAt === null && booking.cancelledBy === null, 'not cancelled');
+check(booking.client?.id === self.id, 'my booking');
+check(booking.slot?.id === chosen.id && booking.slot.freeSeats === chosen.freeSeats - 1,
+      `the slot's free seats drop: ${booking.slot?.freeSeats}`);
+check(booking.slot.point?.accessibility.includes('RAMP'), 'the booking shows accessibility');
+
+const slotNow = (await anonymous.request(ReceptionSlotNodeDocument, { id: chosen.id })).node;
+check(slotNow?.__typename === 'ReceptionSlot' && slotNow.freeSeats === chosen.freeSeats - 1,
+      `node(slot).freeSeats after booking: ${JSON.stringify(slotNow)}`);
+const freeAfter = present((await anonymous.request(ReceptionAvailableSlotsDocument, {
+  filter: { pointId: point.id, from: iso(from), to: iso(to) }, first: 5,
+})).availableSlots, 'availableSlots');
+check(freeAfter.edges.every((e) => e.node.id !== chosen.id), 'a full slot is not offered');
+
+// Someone else, too late: SLOT_TAKEN comes back as data, not as a GraphQL error.
+const late = present((await rival.request(ReceptionBookDocument, {
+  input: { slotId: chosen.id, topic: 'Тоже ремонт' },
+})).bookReception, 'bookReception (rival)');
+check(late.booking === null && late.errors.length === 1 && late.errors[0]?.code === 'SLOT_TAKEN',
+      `the rival's booking: ${JSON.stringify(late)}`);
+check(late.errors[0].message.length > 0, 'SLOT_TAKEN has a message');
+const notTheirs = (await rival.request(ReceptionBookingNodeDocument, { id: booking.id })).node;
+check(notTheirs === null, `another client sees my booking: ${JSON.stringify(notTheirs)}`);
+const foreign = present((await rival.request(ReceptionCancelDocument, {
+  input: { bookingId: booking.id },
+})).cancelBooking, 'cancelBooking (rival)');
+check(foreign.booking === null && foreign.errors.length === 1
+      && ['NOT_FOUND', 'FORBIDDEN'].includes(foreign.errors[0]?.code ?? ''),
+      `another client cancels my booking: ${JSON.stringify(foreign)}`);
+
+// Mine: in my bookings, and by node(id:).
+const myBookings = present(present((await citizen.request(ReceptionMyBookingsDocument, {
+  first: 10,
+})).me, 'me').bookings, 'me.bookings').edges.map((e) => e.node);
+check(myBookings.length === 1 && myBookings[0]?.id === booking.id,
+      `me.bookings: ${JSON.stringify(myBookings.map((b) => b.id))}`);
+const byNode = (await citizen.request(ReceptionBookingNodeDocument, { id: booking.id })).node;
+check(byNode?.__typename === 'Booking' && byNode.status === 'BOOKED'
+      && byNode.createdAt === booking.createdAt, `node(booking): ${JSON.stringify(byNode)}`);
+
+// The reception desk's day at the point (R-4.2) shows the booking in its slot.
+const day = present((await operator.request(ReceptionDeskDayDocument, {
+  pointId: point.id, date: localDate(chosen.startsAt),
+})).receptionDay, 'receptionDay');
+check(day.date === localDate(chosen.startsAt) && day.point.id === point.id, 'the day asked for');
+const deskSlot = day.slots.find((s) => s.id === chosen.id);
+check(deskSlot, `the desk's day has the slot: ${JSON.stringify(day.slots.map((s) => s.id))}`);
+utc(deskSlot.startsAt, 'desk slot.startsAt');
+check(deskSlot.freeSeats === 0 && deskSlot.bookings.some(
+  (b) => b.id === booking.id && b.status === 'BOOKED' && b.client?.id === self.id),
+      `the desk sees the booking: ${JSON.stringify(deskSlot)}`);
+
+// Cancel (R-4.6): the seat is free at once; cancelling again is a success changing nothing.
+const cancelled = present((await citizen.request(ReceptionCancelDocument, {
+  input: { bookingId: booking.id, reason: 'Вопрос решён' },
+})).cancelBooking, 'cancelBooking');
+noErrors(cancelled.errors, 'cancelBooking');
+const afterCancel = present(cancelled.booking, 'cancelBooking.booking');
+checkBooking(afterCancel, 'cancelled booking');
+check(afterCancel.status === 'CANCELLED' && afterCancel.cancelledBy === 'CLIENT',
+      `cancelled: ${afterCancel.status} by ${afterCancel.cancelledBy}`);
+const cancelledAt = new Date(present(afterCancel.cancelledAt, 'cancelledAt'));
+check(cancelledAt >= new Date(booking.createdAt), 'cancelled after it was made');
+check(afterCancel.slot?.freeSeats === chosen.freeSeats, 'cancelling frees the seat');
+const again = present((await citizen.request(ReceptionCancelDocument, {
+  input: { bookingId: booking.id },
+})).cancelBooking, 'cancelBooking (again)');
+noErrors(again.errors, 'cancelBooking again');
+check(again.booking?.status === 'CANCELLED' && again.booking.cancelledAt === afterCancel.cancelledAt
+      && again.booking.slot?.freeSeats === chosen.freeSeats, 'a second cancel changes nothing');
+const offered = present((await anonymous.request(ReceptionAvailableSlotsDocument, {
+  filter: { pointId: point.id, from: iso(from), to: iso(to) }, first: 5,
+})).availableSlots, 'availableSlots');
+check(offered.edges.some((e) => e.node.id === chosen.id), 'the freed slot is offered again');
+
+// Heard live: the cancel arrives on the client's own subscription, after the booking if that
+// was heard too, and never someone else's booking; the desk hears both.
+const event = await myLive.hear(booking.id, 'CANCELLED');
+checkBooking(event, 'bookingChanged');
+check(event.cancelledBy === 'CLIENT' && event.cancelledAt === afterCancel.cancelledAt,
+      `the event: ${JSON.stringify(event)}`);
+check(myLive.heard.every((b) => b.id === booking.id && b.client?.id === self.id),
+      `only my bookings are heard: ${JSON.stringify(myLive.heard.map((b) => b.id))}`);
+const events = myLive.heard.map((b) => b.status);
+check(events.lastIndexOf('BOOKED') < events.indexOf('CANCELLED'), `event order ${events}`);
+await desk.hear(booking.id, 'BOOKED');
+checkBooking(await desk.hear(booking.id, 'CANCELLED'), 'the desk\'s bookingChanged');
+await myLive.close();
+await desk.close();
+
+await refetchAll(citizen, 'citizen');
+
 console.log(JSON.stringify({
   ok: true, client: self.id, message: messageId, number: afterRegister.registrationNumber,
-  refetched: seen.size,
+  refetched: seen.size, reception: { booking: booking.id, slot: chosen.id, events },
 }));
