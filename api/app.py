@@ -25,6 +25,7 @@ from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.survey_export import download_survey_export
+from api.http.timeout import RequestTimeout
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
 from domain import db, redis
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_resources:
             await db.init_db(settings)
-            redis.connect(redis.resolve_redis_url(settings))
+            redis.connect(redis.resolve_redis_url(settings), settings)
         try:
             yield
         finally:
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
                 allow_headers=["authorization", "content-type", "x-client-app", "x-request-id"],
                 expose_headers=["x-request-id"], max_age=600,
             ),
+            Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
         ],
         lifespan=lifespan,
     )

@@ -82,7 +82,20 @@ class Settings(BaseSettings):
     # Storage and services. Empty means "embedded".
     database_url: str = ""
     db_pool_size: int = Field(10, description="Most PostgreSQL connections one process opens")
+    db_statement_timeout_seconds: float = Field(
+        30, description="PostgreSQL `statement_timeout` of okno's connections: the server cancels "
+        "a longer statement (0: none; `okno migrate` runs without it)")
+    db_command_timeout_seconds: float = Field(
+        60, description="Client-side limit on one PostgreSQL command (asyncpg `command_timeout`), "
+        "for a server that stops answering (0: none)")
+    db_connect_timeout_seconds: float = Field(
+        10, description="Limit on opening one PostgreSQL connection")
     redis_url: str = ""
+    redis_socket_timeout_seconds: float = Field(
+        5, description="Limit on one Redis command's answer, in every Redis client okno makes "
+        "(API, worker, rate limits); pub/sub listeners wait for messages without it")
+    redis_connect_timeout_seconds: float = Field(
+        3, description="Limit on opening one Redis connection")
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_username: str = ""
@@ -105,6 +118,9 @@ class Settings(BaseSettings):
         "unset: on in development, off in production (front ends use `schema.graphql`)")
     graphiql: bool | None = None  # None: on in development, off in production
     max_body_bytes: int = 16 * 1024 * 1024
+    request_timeout_seconds: float = Field(
+        30, description="An HTTP request not answered within this is cancelled and gets 503 "
+        "(websockets and answers already being sent are not cut; 0: none)")
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000

@@ -22,7 +22,7 @@ from domain.history import service as history
 
 async def listen(topic: str, key: str) -> AsyncGenerator[dict, None]:
     """Messages published on one topic key, until the subscriber goes away."""
-    pubsub = redis.get_redis().pubsub()
+    pubsub = redis.pubsub()
     await pubsub.subscribe(redis.channel(topic, key))
     try:
         async for message in pubsub.listen():
