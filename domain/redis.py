@@ -7,6 +7,7 @@ process on this machine that uses the same ``var/``.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import orjson
@@ -42,7 +43,12 @@ def client_options(url: str, settings: Settings | None = None) -> dict[str, Any]
         "health_check_interval": 30,  # a connection idle this long is pinged before use
     }
     if not url.startswith("unix:"):  # TCP only (the embedded server is a unix socket)
+        # A listener reads without a timeout: TCP keepalive notices a dead server within about
+        # 90 s (Linux's default waits two hours before the first probe).
         options["socket_keepalive"] = True
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            options["socket_keepalive_options"] = {
+                socket.TCP_KEEPIDLE: 60, socket.TCP_KEEPINTVL: 10, socket.TCP_KEEPCNT: 3}
     return options
 
 

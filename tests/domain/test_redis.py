@@ -46,7 +46,7 @@ async def test_url_credentials_tls_and_timeouts_reach_the_client(make):
     assert (kwargs["username"], kwargs["password"]) == ("okno", "p@ss/w0rd")  # unquoted
     assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("redis.internal", 6380, 2)
     assert kwargs["ssl_ca_certs"] == "/run/secrets/redis-ca.pem"
-    assert kwargs["socket_connect_timeout"] == 1.5
+    assert kwargs["socket_connect_timeout"] == 1.5 and kwargs["socket_keepalive"] is True
     # Commands are timed; a pub/sub listener waits for messages without a read timeout.
     assert kwargs["socket_timeout"] == (None if isinstance(client, PubSub) else 4)
 
