@@ -77,7 +77,8 @@ class Settings(BaseSettings):
         Path(DEFAULT_SECRETS_DIR), description="Directory of secret files named "
         "`okno_<setting>` (e.g. `okno_jwt_secret`), read for "
         + ", ".join(f"`{n}`" for n in SECRET_SETTINGS)
-        + "; any of them also from the file `OKNO_<NAME>_FILE` names")
+        + "; any of them also from the file `OKNO_<NAME>_FILE` names (both read from the "
+        "environment, not `.env`; a value set directly wins)")
 
     # Storage and services. Empty means "embedded".
     database_url: str = ""
