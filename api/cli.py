@@ -44,7 +44,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
     sink = None if settings.smtp_host else start_smtp_sink(settings.mail_dir,
                                                            port=settings.smtp_sink_port)
     try:
-        Worker(**worker_settings(redis.resolve_redis_url(settings))).run()
+        Worker(**worker_settings(redis.resolve_redis_url(settings), settings)).run()
     finally:
         if sink:
             sink.stop()
@@ -53,12 +53,17 @@ def _worker(settings: Settings, args: argparse.Namespace) -> None:
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:
     from domain import db
 
-    async def run() -> None:
-        await db.migrate(settings)
-        await db.close_db()
+    def waiting() -> None:
+        print("another okno migrate holds the migration lock; waiting for it", flush=True)
 
-    asyncio.run(run())
-    print("migrations applied")
+    async def run() -> int:
+        try:
+            return await db.migrate(settings, on_wait=waiting)
+        finally:
+            await db.close_db()
+
+    applied = asyncio.run(run())
+    print(f"migrations applied: {applied}" if applied else "no migrations to apply")
 
 
 def _makemigrations(settings: Settings, args: argparse.Namespace) -> None:
@@ -131,7 +136,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> None:
 
     async def run() -> None:
         await db.init_db(settings)
-        redis.connect(redis.resolve_redis_url(settings))
+        redis.connect(redis.resolve_redis_url(settings), settings)
         try:
             print(await seed_demo())
         finally:

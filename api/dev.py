@@ -123,7 +123,7 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
             await db.close_db()
         await db.init_db(settings)
         redis_url = redis.resolve_redis_url(settings)
-        redis.connect(redis_url)
+        redis.connect(redis_url, settings)
         seeded = await seed_demo()
         client_id = await demo_client_id()
         if not settings.smtp_host:
@@ -138,7 +138,7 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
         tasks.append(asyncio.create_task(server.serve(), name="api"))
         if jobs.FUNCTIONS or jobs.CRON_JOBS:
             # The worker shares this process's DB and Redis set-up (jobs.worker.startup).
-            worker = Worker(**jobs.worker_settings(redis_url), handle_signals=False,
+            worker = Worker(**jobs.worker_settings(redis_url, settings), handle_signals=False,
                             ctx={"external_resources": True})
             tasks.append(asyncio.create_task(worker.async_run(), name="worker"))
         while not server.started and not stop.is_set():

@@ -6,6 +6,9 @@ One migration set serves PostgreSQL and SQLite (``migrations/``).
 from __future__ import annotations
 
 import asyncio
+import pkgutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -35,13 +38,19 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     connection: str | dict[str, Any] = url
     if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         connection = expand_db_url("asyncpg://" + url.split("://", 1)[1])
-        connection["credentials"].setdefault("maxsize", settings.db_pool_size)
-        connection["credentials"]["reset"] = _keep_session
+        credentials = connection["credentials"]
+        credentials.setdefault("maxsize", settings.db_pool_size)
+        credentials["reset"] = _keep_session
+        # Timeouts (asyncpg): the server cancels a long statement, the client gives up on a
+        # server that stopped answering, and on a connection that does not open.
+        credentials["timeout"] = settings.db_connect_timeout_seconds
+        credentials["command_timeout"] = settings.db_command_timeout_seconds or None
+        credentials.setdefault("server_settings", {})["statement_timeout"] = str(
+            int(settings.db_statement_timeout_seconds * 1000))
         # A second line behind domain/transaction.py: the server ends a session left idle
         # inside a transaction, so a leaked connection cannot hold locks for ever.
-        connection["credentials"].setdefault("server_settings", {})[
-            "idle_in_transaction_session_timeout"] = str(
-                int(settings.db_idle_in_transaction_seconds * 1000))
+        credentials["server_settings"]["idle_in_transaction_session_timeout"] = str(
+            int(settings.db_idle_in_transaction_seconds * 1000))
     return {
         "connections": {"default": connection},
         "apps": {
@@ -81,10 +90,76 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
-async def migrate(settings: Settings) -> None:
+# pg_advisory_lock key of `okno migrate` ("oknomigr" as a 64-bit integer): one per database.
+MIGRATION_LOCK_KEY = 0x6F6B6E6F6D696772
+
+
+async def migrate(settings: Settings, on_wait: Callable[[], object] = lambda: None) -> int:
+    """Apply the pending migrations; returns how many. Replicas may all run ``okno migrate``
+    at once: they take turns under a lock (a PostgreSQL advisory lock, on SQLite a file lock),
+    and the later ones find nothing left to do. ``on_wait`` is called if another holds it."""
     from tortoise.migrations.api import migrate as run_migrations
 
-    await run_migrations(config=tortoise_config(settings))
+    planned = 0
+
+    def count(connection: str, plan: list[Any], fake: bool, dry_run: bool) -> None:
+        nonlocal planned
+        planned += sum(1 for step in plan if not step.backward)
+
+    config = migration_config(settings)
+    async with _migration_lock(config["connections"]["default"], settings, on_wait):
+        await run_migrations(config=config, reporter=count)
+    return planned
+
+
+@asynccontextmanager
+async def _migration_lock(connection: str | dict[str, Any], settings: Settings,
+                          on_wait: Callable[[], object]) -> AsyncIterator[None]:
+    if isinstance(connection, dict):  # PostgreSQL: a session lock on a connection of its own
+        import asyncpg
+
+        c = connection["credentials"]
+        conn = await asyncpg.connect(host=c["host"], port=c["port"], user=c["user"],
+                                     password=c["password"], database=c["database"],
+                                     ssl=c.get("ssl"), timeout=c["timeout"])
+        try:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", MIGRATION_LOCK_KEY):
+                on_wait()
+                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            yield  # the lock goes with the session if this process dies
+        finally:
+            await conn.close()
+        return
+    import fcntl
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path = connection.removeprefix("sqlite://").split("?", 1)[0] + ".migrate-lock"
+    with open(path, "a") as lock:  # noqa: ASYNC230 - opening an empty lock file
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+        yield  # the kernel drops the lock with the file (or the process)
+
+
+async def pending_migrations() -> list[str]:
+    """Migration files the database has not applied yet (``/readyz`` fails while any are)."""
+    import migrations
+
+    files = {m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name[:4].isdigit()}
+    try:
+        _, rows = await Tortoise.get_connection("default").execute_query(
+            "SELECT name FROM tortoise_migrations WHERE app = 'okno'")
+    except Exception:  # noqa: BLE001 - no table yet: nothing applied
+        return sorted(files)
+    return sorted(files - {row["name"] for row in rows})
+
+
+def migration_config(settings: Settings) -> dict[str, Any]:
+    """A migration may rewrite a big table or build an index for minutes: no time limits."""
+    return tortoise_config(settings.model_copy(update={
+        "db_statement_timeout_seconds": 0, "db_command_timeout_seconds": 0}))
 
 
 def is_postgres() -> bool:
@@ -140,3 +215,36 @@ async def pool_can_serve(timeout: float = 2.0) -> bool:
         return False
     except Exception:  # noqa: BLE001 - the database is away, the pool itself is not stuck
         return True
+
+
+def index_concurrently(name: str, table: str, definition: str, *, sqlite: bool = True) -> Any:
+    """A migration operation building an index without blocking writes: on PostgreSQL
+    ``CREATE INDEX CONCURRENTLY`` (which cannot run in a transaction: the migration must say
+    ``atomic = False``), on SQLite a plain ``CREATE INDEX`` (skipped with ``sqlite=False``, e.g.
+    for a GIN index). ``definition`` follows ``ON table``: ``(client_id, occurred_at)`` or
+    ``USING gin (search_name gin_trgm_ops)``. See CONTRIBUTING, "Changing the schema"."""
+    from tortoise.migrations import operations as ops
+
+    async def forward(apps: Any, editor: Any) -> None:
+        client = editor.client
+        if client.capabilities.dialect != "postgres":
+            if sqlite:
+                await client.execute_script(
+                    f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" {definition}')
+            return
+        # A concurrent build that failed half-way leaves an INVALID index, which IF NOT EXISTS
+        # would keep for ever: drop it and build again.
+        _, invalid = await client.execute_query(
+            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = $1 AND NOT i.indisvalid", [name])
+        if invalid:
+            await client.execute_script(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+        await client.execute_script(
+            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON "{table}" {definition}')
+
+    async def backward(apps: Any, editor: Any) -> None:
+        postgres = editor.client.capabilities.dialect == "postgres"
+        await editor.client.execute_script(
+            f'DROP INDEX {"CONCURRENTLY " if postgres else ""}IF EXISTS "{name}"')
+
+    return ops.RunPython(forward, backward, atomic=False)

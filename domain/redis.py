@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +26,7 @@ from domain.settings import Settings
 log = logging.getLogger(__name__)
 
 _client: ArqRedis | None = None
+_listener: ArqRedis | None = None
 _embedded: Any = None
 
 
@@ -40,11 +42,47 @@ def resolve_redis_url(settings: Settings) -> str:
     return f"unix://{_embedded.socket_file}"
 
 
-def connect(url: str) -> ArqRedis:
-    """One client per process, shared by pub/sub, rate limits and job enqueueing."""
-    global _client
-    _client = ArqRedis.from_url(url)
+def client_options(url: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Timeouts of every Redis client okno makes; the URL brings the rest (``rediss://`` for
+    TLS, ``?ssl_cert_reqs=…&ssl_ca_certs=…``, ``user:password@``), parsed by redis-py."""
+    s = settings or Settings.model_construct()  # the defaults, without reading the environment
+    options: dict[str, Any] = {
+        "socket_timeout": s.redis_socket_timeout_seconds or None,
+        "socket_connect_timeout": s.redis_connect_timeout_seconds or None,
+        "health_check_interval": 30,  # a connection idle this long is pinged before use
+    }
+    if not url.startswith("unix:"):  # TCP only (the embedded server is a unix socket)
+        # A listener reads without a timeout: TCP keepalive notices a dead server within about
+        # 90 s (Linux's default waits two hours before the first probe).
+        options["socket_keepalive"] = True
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            options["socket_keepalive_options"] = {
+                socket.TCP_KEEPIDLE: 60, socket.TCP_KEEPINTVL: 10, socket.TCP_KEEPCNT: 3}
+    return options
+
+
+def new_client(url: str, settings: Settings | None = None) -> ArqRedis:
+    """A Redis client with okno's timeouts (also the arq worker's own pool)."""
+    return ArqRedis.from_url(url, **client_options(url, settings))
+
+
+def connect(url: str, settings: Settings | None = None) -> ArqRedis:
+    """One client per process, shared by rate limits, publishing and job enqueueing; pub/sub
+    listeners get one of their own (``pubsub``)."""
+    global _client, _listener
+    _client = new_client(url, settings)
+    # A listener waits for messages as long as it takes: no read timeout, but TCP keepalive
+    # and a health check, so a dead server is still noticed.
+    _listener = ArqRedis.from_url(url, **{**client_options(url, settings),
+                                          "socket_timeout": None})
     return _client
+
+
+def pubsub() -> PubSub:
+    """A pub/sub listener (subscriptions): reads block until a message comes."""
+    if _listener is None:
+        raise RuntimeError("Redis is not configured")
+    return _listener.pubsub()
 
 
 def get_redis() -> ArqRedis:
@@ -54,13 +92,14 @@ def get_redis() -> ArqRedis:
 
 
 async def close() -> None:
-    global _client, _hub
+    global _client, _listener, _hub
     if _hub is not None:
         await _hub.close()
         _hub = None
-    if _client is not None:
-        await _client.aclose()
-        _client = None
+    for client in (_client, _listener):
+        if client is not None:
+            await client.aclose()
+    _client = _listener = None
 
 
 def channel(topic: str, key: str) -> str:
@@ -191,10 +230,12 @@ _hub: Hub | None = None
 
 
 def hub() -> Hub:
+    """The process's one pub/sub reader, on the listener client (no read timeout)."""
     global _hub
-    client = get_redis()
-    if _hub is None or _hub.client is not client:
-        _hub = Hub(client)
+    if _listener is None:
+        raise RuntimeError("Redis is not configured")
+    if _hub is None or _hub.client is not _listener:
+        _hub = Hub(_listener)
     return _hub
 
 

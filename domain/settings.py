@@ -77,7 +77,8 @@ class Settings(BaseSettings):
         Path(DEFAULT_SECRETS_DIR), description="Directory of secret files named "
         "`okno_<setting>` (e.g. `okno_jwt_secret`), read for "
         + ", ".join(f"`{n}`" for n in SECRET_SETTINGS)
-        + "; any of them also from the file `OKNO_<NAME>_FILE` names")
+        + "; any of them also from the file `OKNO_<NAME>_FILE` names (both read from the "
+        "environment, not `.env`; a value set directly wins)")
 
     # Storage and services. Empty means "embedded".
     database_url: str = ""
@@ -85,7 +86,20 @@ class Settings(BaseSettings):
     db_idle_in_transaction_seconds: float = Field(
         60, ge=0, description="PostgreSQL ends a session idle inside a transaction this long "
         "(idle_in_transaction_session_timeout); 0: never")
+    db_statement_timeout_seconds: float = Field(
+        30, description="PostgreSQL `statement_timeout` of okno's connections: the server cancels "
+        "a longer statement (0: none; `okno migrate` runs without it)")
+    db_command_timeout_seconds: float = Field(
+        60, description="Client-side limit on one PostgreSQL command (asyncpg `command_timeout`), "
+        "for a server that stops answering (0: none)")
+    db_connect_timeout_seconds: float = Field(
+        10, description="Limit on opening one PostgreSQL connection")
     redis_url: str = ""
+    redis_socket_timeout_seconds: float = Field(
+        5, description="Limit on one Redis command's answer, in every Redis client okno makes "
+        "(API, worker, rate limits); pub/sub listeners wait for messages without it")
+    redis_connect_timeout_seconds: float = Field(
+        3, description="Limit on opening one Redis connection")
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_username: str = ""
@@ -109,6 +123,9 @@ class Settings(BaseSettings):
     graphiql: bool | None = None  # None: on in development, off in production
     max_body_bytes: int = Field(
         1024 * 1024, description="Largest HTTP request body (413 beyond): a form, not an upload")
+    request_timeout_seconds: float = Field(
+        30, description="An HTTP request not answered within this is cancelled and gets 503 "
+        "(websockets and answers already being sent are not cut; 0: none)")
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000

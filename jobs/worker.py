@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.connections import RedisSettings
 from arq.cron import cron
 
 from domain import db, redis
-from domain.settings import get_settings
+from domain.settings import Settings, get_settings
 from jobs import deliveries, history, idempotency, messages, reception, surveys
 
 FUNCTIONS: list[Any] = [
@@ -26,7 +25,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = ctx.setdefault("settings", get_settings())  # tests may bring their own
     if not ctx.get("external_resources"):
         await db.init_db(settings)
-        redis.connect(redis.resolve_redis_url(settings))
+        redis.connect(redis.resolve_redis_url(settings), settings)
     await deliveries.startup(ctx)
 
 
@@ -37,13 +36,15 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await db.close_db()
 
 
-def worker_settings(redis_url: str) -> dict[str, Any]:
+def worker_settings(redis_url: str, settings: Settings | None = None) -> dict[str, Any]:
     return {
         "functions": FUNCTIONS,
         "cron_jobs": CRON_JOBS,
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "redis_settings": RedisSettings.from_dsn(redis_url),
+        # Our own client rather than arq's RedisSettings.from_dsn: that one drops read
+        # timeouts, TLS options of the URL and does not unquote passwords.
+        "redis_pool": redis.new_client(redis_url, settings),
         "max_tries": 5,
         "job_timeout": 600,
         "keep_result": 3600,

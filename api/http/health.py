@@ -29,7 +29,8 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready only when the database and Redis both answer, each within 2 seconds."""
+    """Ready only when the database and Redis both answer, each within 2 seconds, and every
+    migration file is applied (an instance of a new release waits for `okno migrate`)."""
     checks: dict[str, str] = {}
 
     async def check(name: str, probe) -> None:
@@ -42,6 +43,21 @@ async def readyz(request: Request) -> JSONResponse:
 
     await check("database", lambda: Tortoise.get_connection("default").execute_query("SELECT 1"))
     await check("redis", lambda: redis.get_redis().ping())
+    await check("migrations", lambda: _migrated(request))
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
                         status_code=200 if ready else 503)
+
+
+async def _migrated(request: Request) -> None:
+    # Once all are applied they stay applied (migrations are forward-only): ask no more.
+    if getattr(request.app.state, "migrated", False):
+        return
+    pending = await db.pending_migrations()
+    if pending:
+        raise PendingMigrations(", ".join(pending))
+    request.app.state.migrated = True
+
+
+class PendingMigrations(Exception):
+    """Migrations not applied yet: run ``okno migrate``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ssl
 from pathlib import Path
@@ -98,3 +99,29 @@ async def test_wrong_password_keeps_the_mail_for_a_retry(settings, tmp_path):
     # aiosmtpd answers PLAIN with 535, then stalls on the LOGIN fallback: either way it is
     # a transient failure of ours, kept for the next attempt.
     assert row.status == DeliveryStatus.PENDING and row.last_error.startswith("SMTP")
+
+
+async def test_a_silent_smtp_server_is_cut_by_the_timeout(settings):
+    """A server that accepts the connection and never greets: the send gives up after
+    `OKNO_SMTP_TIMEOUT_SECONDS` and the mail waits for a retry, the worker is not held."""
+    sockets = []
+
+    async def silent(reader, writer):
+        sockets.append(writer)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    row = await one_delivery()
+    ctx = {"settings": settings.model_copy(update={
+        "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_timeout_seconds": 0.5})}
+    started = asyncio.get_running_loop().time()
+    try:
+        with pytest.raises(Retry):
+            await delivery_jobs.send_delivery(ctx, str(row.id))
+        assert asyncio.get_running_loop().time() - started < 5
+        await delivery_jobs.close(ctx)
+    finally:
+        server.close()
+        for writer in sockets:
+            writer.close()
+    assert (await Delivery.get(id=row.id)).status == DeliveryStatus.PENDING

@@ -36,7 +36,7 @@ def test_dev_runs_everything_in_one_process_and_stops_on_ctrl_c(tmp_path: Path):
     with stopped_at_exit(proc):
         wait_until_up(base, proc, "/readyz")
         ready = httpx.get(base + "/readyz").json()
-        assert ready["checks"] == {"database": "ok", "redis": "ok"}
+        assert ready["checks"] == {"database": "ok", "redis": "ok", "migrations": "ok"}
 
         # The embedded SMTP sink accepts mail and files it under var/mail/.
         import smtplib
@@ -122,8 +122,8 @@ def test_two_dev_instances_run_side_by_side(tmp_path: Path):
             wait_until_up(f"http://127.0.0.1:{port}", proc, "/readyz", timeout=60)
         for port in ports:
             base = f"http://127.0.0.1:{port}"
-            assert httpx.get(base + "/readyz").json()["checks"] == {"database": "ok",
-                                                                   "redis": "ok"}
+            assert httpx.get(base + "/readyz").json()["checks"] == {
+                "database": "ok", "redis": "ok", "migrations": "ok"}
             cid = _graphql(base, '{ clients(first: 1, search: "Иванова") { edges { node { id }'
                            " } } }", admin)["clients"]["edges"][0]["node"]["id"]
             requested = _graphql(base, """mutation($id: ID!) { requestHistoryExport(input:

@@ -85,7 +85,8 @@ async def test_healthz_and_readyz_when_everything_is_up(settings, http):
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     response = await http.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {
+        "database": "ok", "redis": "ok", "migrations": "ok"}}
 
 
 def test_readyz_is_503_when_redis_or_database_is_down_and_logs_are_json(tmp_path: Path):
