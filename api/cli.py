@@ -26,23 +26,39 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> None:
-    from arq.worker import Worker
-
     from api.dev import follow_port
     from api.embedded import start_smtp_sink
     from api.observability import configure_logging
     from domain import redis
+    from jobs.internal_http import serve_internal
+    from jobs.monitoring import OknoWorker, worker_health
     from jobs.worker import worker_settings
 
     configure_logging(json=True)
     follow_port(settings)  # the sink on OKNO_PORT + 25, like okno dev's
     sink = None if settings.smtp_host else start_smtp_sink(settings.mail_dir,
                                                            port=settings.smtp_sink_port)
+    metrics = None
+    if settings.worker_metrics_port:
+        metrics = serve_internal(settings.metrics_host, settings.worker_metrics_port,
+                                 health=lambda: worker_health(settings.heartbeat_path))
     try:
-        Worker(**worker_settings(redis.resolve_redis_url(settings))).run()
+        OknoWorker(**worker_settings(redis.resolve_redis_url(settings), settings),
+                   heartbeat_path=settings.heartbeat_path).run()
     finally:
+        if metrics:
+            metrics.shutdown()
         if sink:
             sink.stop()
+        redis.stop_embedded()
+
+
+def _worker_health(settings: Settings, args: argparse.Namespace) -> None:
+    from jobs.monitoring import worker_health
+
+    ok, text = worker_health(settings.heartbeat_path)
+    print(text)
+    raise SystemExit(0 if ok else 1)
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -157,6 +173,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
                        "the SMTP sink and mailed links follow it unless set")
         p.set_defaults(func=fn)
     sub.add_parser("worker", help="run the job worker (arq)").set_defaults(func=_worker)
+    sub.add_parser("worker-health", help="exit 1 when this machine's worker has not polled for "
+                   "a minute (its heartbeat file; for container healthchecks)"
+                   ).set_defaults(func=_worker_health)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     p = sub.add_parser("makemigrations", help="write a migration for model changes (developers)")
     p.add_argument("--name")

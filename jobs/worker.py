@@ -9,8 +9,9 @@ from arq.connections import RedisSettings
 from arq.cron import cron
 
 from domain import db, redis
-from domain.settings import get_settings
+from domain.settings import Settings, get_settings
 from jobs import deliveries, history, messages, surveys
+from jobs.monitoring import instrument
 
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
@@ -35,10 +36,16 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await db.close_db()
 
 
-def worker_settings(redis_url: str) -> dict[str, Any]:
+def worker_settings(redis_url: str, settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    functions, cron_jobs = instrument(FUNCTIONS, CRON_JOBS)
     return {
-        "functions": FUNCTIONS,
-        "cron_jobs": CRON_JOBS,
+        "functions": functions,
+        "cron_jobs": cron_jobs,
+        # SIGTERM: take no new jobs, let running ones finish (a mail cut off mid-send would
+        # sit in 'sending' for the stuck timeout and could go twice); after the grace the
+        # rest is cancelled, and arq puts each cancelled job back in the queue once.
+        "job_completion_wait": settings.worker_shutdown_grace_seconds,
         "on_startup": startup,
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(redis_url),
