@@ -19,9 +19,28 @@ from prometheus_client.parser import text_string_to_metric_families
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
 from jobs.monitoring import HEARTBEAT_STALE, worker_health
+from tests.jobs.test_deliveries_faults import PrivateRedis
 from tests.support.deliveries import MailRecorder, SmtpServer, free_port, make_client
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+async def settings(settings, tmp_path):
+    """A redis-server of this test's own: the machine's Redis databases are shared by every
+    test run on it, and another run's worker could take these jobs."""
+    from domain import redis
+
+    private = PrivateRedis(tmp_path)
+    private.start()
+    shared = redis.get_redis()
+    redis.connect(private.url)
+    try:
+        yield settings.model_copy(update={"redis_url": private.url})
+    finally:
+        await redis.close()
+        redis._client = shared
+        private.stop()
 
 
 def start_worker(settings, smtp_port: int, log: Path, **extra: str) -> subprocess.Popen:
