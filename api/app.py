@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,13 +20,23 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 
 from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.survey_export import download_survey_export
-from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
+from api.observability import (
+    WEBSOCKET_OPERATIONS,
+    WEBSOCKETS_OPEN,
+    RequestContextMiddleware,
+    client_app_var,
+    metrics_endpoint,
+    observe_resources,
+)
 from api.schema import build_schema
 from domain import db, redis
 from domain.settings import Settings, get_settings
@@ -52,8 +63,20 @@ class TextFrames(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from exc
 
 
+class CountedOperations(BaseGraphQLTransportWSHandler):
+    """graphql-transport-ws, with the operations running (subscriptions) in a gauge."""
+
+    async def run_operation(self, operation: Any) -> None:
+        WEBSOCKET_OPERATIONS.inc()
+        try:
+            await super().run_operation(operation)
+        finally:
+            WEBSOCKET_OPERATIONS.dec()
+
+
 class GraphQLView(GraphQL):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = CountedOperations
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -80,6 +103,13 @@ class GraphQLView(GraphQL):
                 await _unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})[ACTOR_KEY] = actor
+        elif scope["type"] == "websocket":
+            WEBSOCKETS_OPEN.inc()
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                WEBSOCKETS_OPEN.dec()
+            return
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -123,9 +153,11 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         if manage_resources:
             await db.init_db(settings)
             redis.connect(redis.resolve_redis_url(settings))
+        sampler = asyncio.create_task(observe_resources())
         try:
             yield
         finally:
+            sampler.cancel()
             if manage_resources:
                 await redis.close()
                 await db.close_db()
@@ -139,10 +171,12 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/readyz", readyz),
             Route("/exports/{name}", download_export),
             Route("/survey-exports/{name}", download_survey_export),
-            Route("/metrics", metrics_endpoint),
+            # Production: metrics only on the internal port (OKNO_METRICS_PORT, okno serve).
+            *([Route("/metrics", metrics_endpoint)] if settings.metrics_public else []),
         ],
         middleware=[
-            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
+                       client_apps=frozenset(settings.client_apps)),
             Middleware(
                 CORSMiddleware, allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
