@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,6 +31,7 @@ from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.survey_export import download_survey_export
 from api.observability import (
+    API_PROCESS,
     WEBSOCKET_OPERATIONS,
     WEBSOCKETS_OPEN,
     RequestContextMiddleware,
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             await db.init_db(settings)
             redis.connect(redis.resolve_redis_url(settings))
         sampler = asyncio.create_task(observe_resources())
+        API_PROCESS.set(1)
         try:
             yield
         finally:
@@ -161,6 +164,10 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             if manage_resources:
                 await redis.close()
                 await db.close_db()
+            if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # okno serve --workers N
+                from prometheus_client import multiprocess
+
+                multiprocess.mark_process_dead(os.getpid())
 
     graphql = GraphQLView(settings)
     app = Starlette(

@@ -58,6 +58,8 @@ WEBSOCKETS_OPEN = Gauge("okno_websockets_open", "Websocket connections open",
 WEBSOCKET_OPERATIONS = Gauge(
     "okno_websocket_operations_active", "Operations running over websockets (subscriptions)",
     multiprocess_mode="livesum")
+API_PROCESS = Gauge("okno_api_process_up", "1 per API process serving (okno serve --workers N: "
+                    "one series per process, label pid)", multiprocess_mode="liveall")
 DB_POOL = Gauge("okno_db_pool_connections", "Database pool connections: in_use, idle, max",
                 ["state"], multiprocess_mode="livesum")
 

@@ -31,6 +31,10 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         connection = expand_db_url("asyncpg://" + url.split("://", 1)[1])
         connection["credentials"].setdefault("maxsize", settings.db_pool_size)
+        # 0 behind PgBouncer's transaction mode: a named prepared statement lives on one
+        # server connection, the next transaction may get another (README "Sizing").
+        connection["credentials"].setdefault("statement_cache_size",
+                                             settings.db_statement_cache_size)
         connection["credentials"]["reset"] = _keep_session
     return {
         "connections": {"default": connection},
