@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
         p.set_defaults(func=fn)
     sub.add_parser("worker", help="run the job worker (arq)").set_defaults(func=_worker)
     sub.add_parser("worker-health", help="exit 1 when this machine's worker has not polled for "
-                   "a minute (its heartbeat file; for container healthchecks)"
+                   "45 s (its heartbeat file; for container healthchecks)"
                    ).set_defaults(func=_worker_health)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     p = sub.add_parser("makemigrations", help="write a migration for model changes (developers)")

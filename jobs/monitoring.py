@@ -3,7 +3,7 @@ file for liveness (served on the internal port by ``jobs.internal_http``).
 
 The heartbeat is written from arq's poll loop itself (``OknoWorker.heart_beat`` runs on
 every poll), so it stops when the loop is blocked or cannot reach Redis, not merely when
-the process is gone; ``okno worker-health`` fails once it is older than a minute.
+the process is gone; ``okno worker-health`` fails once it is older than 45 s.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from prometheus_client import Counter, Gauge, Histogram
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = 15  # seconds between heartbeat writes (and gauge refreshes)
-HEARTBEAT_STALE = 60  # a heartbeat older than this: the worker is stuck
+HEARTBEAT_STALE = 45  # a heartbeat older than this: stuck (three beats missed)
 
 JOBS = Counter("okno_worker_jobs_total", "Jobs run by this worker, by function and outcome "
                "(ok, retry, cancelled, failed)", ["function", "outcome"])
