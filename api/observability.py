@@ -115,6 +115,8 @@ _SECRETS = [
     # signed links: /exports/<token>.json, /survey-exports/<token>.csv, /survey/<token>
     (re.compile(r"(/(?:exports|survey-exports|survey|surveys|cancel|unsubscribe)/)"
                 r"[A-Za-z0-9_%.~-]{16,}"), rf"\1{REDACTED}"),
+    # passwords in URLs: postgres://okno:secret@db, redis://:secret@redis
+    (re.compile(r"(://[^:/\s@]*:)[^@\s/]+@"), rf"\1{REDACTED}@"),
     # JWTs anywhere, and our own dotted tokens (base64url body.signature)
     (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), REDACTED),
     (re.compile(r"\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{32,}\b"), REDACTED),
@@ -239,7 +241,7 @@ class RequestContextMiddleware:
             label = app_label_var.get()
             HTTP_REQUESTS.labels(path, str(status), label).inc()
             HTTP_LATENCY.labels(path, label).observe(elapsed)
-            log.info("http", method=scope["method"], path=scope["path"], status=status,
+            log.info("http", method=scope["method"], path=redact(scope["path"]), status=status,
                      ms=round(elapsed * 1000, 1))
 
 

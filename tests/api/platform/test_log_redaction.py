@@ -80,8 +80,14 @@ def test_every_token_shape_is_masked(secret_text):
     assert jwt_like.rsplit(".", 1)[1] not in masked and survey.rsplit(".", 1)[1] not in masked
 
 
+def test_passwords_in_urls_are_masked():
+    for url in ("postgres://okno:s3cr3t-pw@db:5432/okno", "redis://:s3cr3t-pw@redis:6379/0"):
+        assert "s3cr3t-pw" not in redact(f"connecting to {url}")
+        assert "@" in redact(url) and REDACTED in redact(url)
+
+
 def test_ordinary_text_is_left_alone():
     for text in ("delivery 0b7c8d1e-1111-4222-8333-944445555666: publish failed",
                  "domain.deliveries.dispatch", "GET /graphql 200", "sweep: {'stuck': 0}",
-                 "/exports/short.json"):
+                 "/exports/short.json", "http://127.0.0.1:8000/graphql"):
         assert redact(text) == text
