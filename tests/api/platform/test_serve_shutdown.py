@@ -122,3 +122,23 @@ def test_serve_with_two_workers(tmp_path):
     while not all(gone(pid) for pid in (*pids, redis_pid)):
         assert time.monotonic() < deadline, "a worker or redis-server outlived okno serve"
         time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_worker_stops_its_embedded_redis(tmp_path):
+    """``okno worker`` on the embedded Redis: SIGTERM, exit 0, no redis-server left."""
+    env = okno_env(tmp_path / "var", OKNO_WORKER_METRICS_PORT="0",
+                   OKNO_SMTP_SINK_PORT=str(free_port()))
+    with stopped_at_exit(okno("worker", env=env, cwd=tmp_path)) as proc:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "var" / "worker-heartbeat").exists():  # polling
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        redis_pid = embedded_redis_pid(tmp_path / "var")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-3000:]
+    deadline = time.monotonic() + 10
+    while not gone(redis_pid):
+        assert time.monotonic() < deadline, "the embedded redis-server outlived okno worker"
+        time.sleep(0.1)
