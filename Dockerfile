@@ -10,7 +10,11 @@ ENV PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH="/app/.venv/bin:$PATH"
 
-RUN pip install --no-cache-dir "uv==0.13.9"
+# tini as PID 1: forwards SIGTERM to okno (which then shuts down gracefully) and reaps
+# children (uvicorn workers, the embedded redis-server of a development run).
+RUN apt-get update && apt-get install -y --no-install-recommends tini \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir "uv==0.13.9"
 
 WORKDIR /app
 # Dependencies first (cached until pyproject.toml or uv.lock change), then the code.
@@ -31,10 +35,15 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin okno 
 VOLUME ["/app/var"]
 USER okno
 
+# Metrics listen on all interfaces of the container (the API on 9100, a worker on 9101):
+# reachable from the private network, never published with the public port.
 ENV OKNO_HOST=0.0.0.0 \
     OKNO_PORT=8000 \
+    OKNO_METRICS_HOST=0.0.0.0 \
     OKNO_VAR_DIR=/app/var
-EXPOSE 8000
-# No HEALTHCHECK here: the same image runs workers. The API's checks are /healthz and /readyz.
+EXPOSE 8000 9100 9101
+# No HEALTHCHECK here: the same image runs workers. The API's checks are /healthz and
+# /readyz, the worker's `okno worker-health`.
 
+ENTRYPOINT ["tini", "--"]
 CMD ["okno", "serve"]

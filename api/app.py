@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -21,6 +23,9 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 
 from api import idempotency
 from api.auth import InvalidToken, authenticate
@@ -31,7 +36,15 @@ from api.http.reception import accept_page, cancel_page
 from api.http.survey_export import download_survey_export
 from api.http.timeout import RequestTimeout
 from api.limits import SocketCap
-from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
+from api.observability import (
+    API_PROCESS,
+    WEBSOCKET_OPERATIONS,
+    WEBSOCKETS_OPEN,
+    RequestContextMiddleware,
+    client_app_var,
+    metrics_endpoint,
+    observe_resources,
+)
 from api.schema import build_schema
 from domain import db, redis
 from domain.settings import Settings, get_settings, refuse_unsafe_production
@@ -63,8 +76,20 @@ class TextFrames(ASGIWebSocketAdapter):
         await super().close(code, reason)
 
 
+class CountedOperations(BaseGraphQLTransportWSHandler):
+    """graphql-transport-ws, with the operations running (subscriptions) in a gauge."""
+
+    async def run_operation(self, operation: Any) -> None:
+        WEBSOCKET_OPERATIONS.inc()
+        try:
+            await super().run_operation(operation)
+        finally:
+            WEBSOCKET_OPERATIONS.dec()
+
+
 class GraphQLView(GraphQL):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = CountedOperations
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -92,10 +117,15 @@ class GraphQLView(GraphQL):
                 await _unauthorized()(scope, receive, send)
                 return
             scope.setdefault("state", {})[ACTOR_KEY] = actor
+        websocket = scope["type"] == "websocket"
+        if websocket:
+            WEBSOCKETS_OPEN.inc()
         try:
             await super().__call__(scope, receive, send)
         finally:
             self.sockets.give_back(scope)
+            if websocket:
+                WEBSOCKETS_OPEN.dec()
 
     async def execute_operation(  # type: ignore[override]
         self, request: Request, request_adapter: Any, request_data: Any, context: Context,
@@ -147,12 +177,19 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
         if manage_resources:
             await db.init_db(settings)
             redis.connect(redis.resolve_redis_url(settings), settings)
+        sampler = asyncio.create_task(observe_resources())
+        API_PROCESS.set(1)
         try:
             yield
         finally:
+            sampler.cancel()
             if manage_resources:
                 await redis.close()
                 await db.close_db()
+            if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # okno serve --workers N
+                from prometheus_client import multiprocess
+
+                multiprocess.mark_process_dead(os.getpid())
 
     graphql = GraphQLView(settings)
     app = Starlette(
@@ -165,10 +202,12 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/survey-exports/{name}", download_survey_export),
             Route("/reception/cancel/{token}", cancel_page, methods=["GET", "POST"]),
             Route("/reception/accept/{token}", accept_page, methods=["GET", "POST"]),
-            Route("/metrics", metrics_endpoint),
+            # Production: metrics only on the internal port (OKNO_METRICS_PORT, okno serve).
+            *([Route("/metrics", metrics_endpoint)] if settings.metrics_public else []),
         ],
         middleware=[
-            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
+                       client_apps=frozenset(settings.client_apps)),
             Middleware(
                 CORSMiddleware, allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],

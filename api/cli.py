@@ -14,40 +14,114 @@ from domain.settings import Settings, UnsafeProduction, get_settings, refuse_uns
 GUARDED = {"serve", "worker", "migrate"}
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # uvicorn stops gracefully on SIGTERM/SIGINT, then raises the signal again to die of
+    # it: end in a normal exit instead, so the ``finally`` below stops the embedded Redis.
+    raise SystemExit(0)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import os
+    import shutil
+    import signal
+    import tempfile
+
     import uvicorn
 
     from api.app import create_app
     from api.dev import follow_port
     from api.observability import configure_logging
+    from domain import redis
+    from jobs.internal_http import serve_internal
 
     configure_logging(json=True)
     follow_port(settings, args.host, args.port)
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port,
-        workers=1, log_level="warning", log_config=None, proxy_headers=True, access_log=False,
-        ws_max_size=settings.max_body_bytes,  # a websocket message is capped like a body
-    )
+    workers = args.workers or settings.serve_workers
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_on_signal)
+    options = {"host": settings.host, "port": settings.port, "log_level": "warning",
+               "log_config": None, "proxy_headers": True, "access_log": False,
+               "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+               "ws_max_size": settings.max_body_bytes}  # a websocket message is capped like a body
+    # The embedded Redis (no OKNO_REDIS_URL) starts here, once, for every process.
+    redis_url = redis.resolve_redis_url(settings)
+    metrics, metrics_dir = None, None
+    try:
+        if workers == 1:
+            if settings.metrics_port:
+                metrics = serve_internal(settings.metrics_host, settings.metrics_port)
+            uvicorn.run(create_app(settings), workers=1, **options)
+            return
+        # N processes share the listening socket; each reads its settings from the
+        # environment, so what this process decided is passed on there. Their metrics are
+        # summed by prometheus_client's multiprocess mode and served here, once.
+        from prometheus_client import CollectorRegistry
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        metrics_dir = tempfile.mkdtemp(prefix="okno-metrics-")
+        os.environ.update({
+            "PROMETHEUS_MULTIPROC_DIR": metrics_dir, "OKNO_REDIS_URL": redis_url,
+            "OKNO_HOST": settings.host, "OKNO_PORT": str(settings.port),
+            "OKNO_PUBLIC_BASE_URL": settings.public_base_url,
+            "OKNO_SMTP_SINK_PORT": str(settings.smtp_sink_port),
+        })
+        if settings.metrics_port:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=metrics_dir)
+            metrics = serve_internal(settings.metrics_host, settings.metrics_port,
+                                     registry=registry)
+        uvicorn.run("api.cli:serve_app", factory=True, workers=workers, **options)
+    finally:
+        if metrics:
+            metrics.shutdown()
+        redis.stop_embedded()
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def serve_app():
+    """uvicorn's factory for each process of ``okno serve --workers N``."""
+    from api.app import create_app
+    from api.observability import configure_logging
+
+    configure_logging(json=True)
+    return create_app(get_settings())
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> None:
-    from arq.worker import Worker
-
     from api.dev import follow_port
     from api.embedded import start_smtp_sink
     from api.observability import configure_logging
     from domain import redis
+    from jobs.internal_http import serve_internal
+    from jobs.monitoring import OknoWorker, worker_health
     from jobs.worker import worker_settings
 
     configure_logging(json=True)
     follow_port(settings)  # the sink on OKNO_PORT + 25, like okno dev's
     sink = None if settings.smtp_host else start_smtp_sink(settings.mail_dir,
                                                            port=settings.smtp_sink_port)
+    metrics = None
+    if settings.worker_metrics_port:
+        metrics = serve_internal(settings.metrics_host, settings.worker_metrics_port,
+                                 health=lambda: worker_health(settings.heartbeat_path))
     try:
-        Worker(**worker_settings(redis.resolve_redis_url(settings), settings)).run()
+        OknoWorker(**worker_settings(redis.resolve_redis_url(settings), settings),
+                   heartbeat_path=settings.heartbeat_path).run()
     finally:
+        if metrics:
+            metrics.shutdown()
         if sink:
             sink.stop()
+        redis.stop_embedded()
+
+
+def _worker_health(settings: Settings, args: argparse.Namespace) -> None:
+    from jobs.monitoring import worker_health
+
+    ok, text = worker_health(settings.heartbeat_path)
+    print(text)
+    raise SystemExit(0 if ok else 1)
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> None:
@@ -165,8 +239,14 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
         p.add_argument("--host")
         p.add_argument("--port", type=int, help="the API's port (default OKNO_PORT, 8000); "
                        "the SMTP sink and mailed links follow it unless set")
+        if name == "serve":
+            p.add_argument("--workers", type=int, help="API processes sharing the port "
+                           "(default OKNO_SERVE_WORKERS, 1); each has its own database pool")
         p.set_defaults(func=fn)
     sub.add_parser("worker", help="run the job worker (arq)").set_defaults(func=_worker)
+    sub.add_parser("worker-health", help="exit 1 when this machine's worker has not polled for "
+                   "45 s (its heartbeat file; for container healthchecks)"
+                   ).set_defaults(func=_worker_health)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     p = sub.add_parser("makemigrations", help="write a migration for model changes (developers)")
     p.add_argument("--name")

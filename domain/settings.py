@@ -293,6 +293,36 @@ class Settings(BaseSettings):
         "while the database is unreachable (keep twice this plus the SMTP timeout below the "
         "stuck timeout)")
 
+    # Operations: shutdown, processes, metrics and liveness (README "Operations").
+    serve_workers: int = Field(
+        1, ge=1, description="API processes `okno serve` runs (uvicorn workers, or --workers); "
+        "each opens up to db_pool_size database connections")
+    shutdown_grace_seconds: int = Field(
+        20, ge=0, description="On SIGTERM the API stops accepting, tells websockets to reconnect "
+        "(1012) and lets requests in flight finish for up to N seconds")
+    worker_shutdown_grace_seconds: int = Field(
+        45, ge=0, description="On SIGTERM a worker takes no new jobs and lets running ones finish "
+        "for up to N seconds (more than smtp_timeout_seconds); what still runs is then cancelled "
+        "and requeued once. The orchestrator's stop grace period must be longer")
+    metrics_host: str = Field(
+        "127.0.0.1", description="Interface of the internal metrics port (API and worker)")
+    metrics_port: int = Field(
+        9100, ge=0, description="Internal port of the API's /metrics (Prometheus); 0: none")
+    worker_metrics_port: int = Field(
+        9101, ge=0, description="Internal port of the worker's /metrics and /healthz; 0: none")
+    metrics_on_public_port: bool | None = Field(
+        None, description="Also serve /metrics on the public port; unset: in development only")
+    client_apps: list[str] = Field(
+        default_factory=lambda: ["citizen-web", "citizen-mobile", "operator-desk", "admin-web"],
+        description="Front ends counted by name in metrics (their X-Client-App); any other "
+        "value is counted as 'other', none as 'unknown'")
+    worker_heartbeat_file: Path | None = Field(
+        None, description="File the worker touches every 15 s for `okno worker-health`; "
+        "unset: var_dir/worker-heartbeat")
+    db_statement_cache_size: int = Field(
+        100, ge=0, description="asyncpg prepared statements cached per connection; set 0 behind "
+        "PgBouncer in transaction mode")
+
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -341,6 +371,16 @@ class Settings(BaseSettings):
         if self.smtp_host:
             return self.smtp_host, self.smtp_port
         return "127.0.0.1", self.smtp_sink_port
+
+    @property
+    def metrics_public(self) -> bool:
+        if self.metrics_on_public_port is None:
+            return not self.production
+        return self.metrics_on_public_port
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.worker_heartbeat_file or self.var_dir / "worker-heartbeat"
 
     @property
     def exports_dir(self) -> Path:

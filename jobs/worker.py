@@ -10,6 +10,7 @@ from arq.cron import cron
 from domain import db, redis
 from domain.settings import Settings, get_settings
 from jobs import deliveries, history, idempotency, messages, reception, surveys
+from jobs.monitoring import instrument
 
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
@@ -37,9 +38,15 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 def worker_settings(redis_url: str, settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    functions, cron_jobs = instrument(FUNCTIONS, CRON_JOBS)
     return {
-        "functions": FUNCTIONS,
-        "cron_jobs": CRON_JOBS,
+        "functions": functions,
+        "cron_jobs": cron_jobs,
+        # SIGTERM: take no new jobs, let running ones finish (a mail cut off mid-send would
+        # sit in 'sending' for the stuck timeout and could go twice); after the grace the
+        # rest is cancelled, and arq puts each cancelled job back in the queue once.
+        "job_completion_wait": settings.worker_shutdown_grace_seconds,
         "on_startup": startup,
         "on_shutdown": shutdown,
         # Our own client rather than arq's RedisSettings.from_dsn: that one drops read

@@ -1,8 +1,17 @@
-"""Liveness and readiness for the load balancer and the orchestrator."""
+"""Liveness and readiness for the load balancer and the orchestrator.
+
+Ready means "this instance can serve requests": the database answers (every request but
+the health checks needs it). Redis is needed only by subscriptions, rate limits and job
+hand-offs (which the outbox sweep repeats), so Redis down is *degraded*: reported in the
+body, still 200, so that a Redis outage does not pull every instance out of the load
+balancer. Checks are a list of named probes run in parallel, each with a short timeout.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -14,6 +23,17 @@ from domain import db, redis
 # moment; two in a row (the prober's interval apart) is a pool that has lost its connections.
 STUCK_AFTER = 2
 _misses = 0
+
+CHECK_TIMEOUT = 1.0  # seconds per probe; all run at once, well inside a 3 s healthcheck
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    probe: Callable[[Request], Awaitable[object]]
+    required: bool  # False: a failure makes the instance degraded, not unready
+
+
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -28,25 +48,28 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def _run(check: Check, request: Request) -> str:
+    try:
+        await asyncio.wait_for(check.probe(request), timeout=CHECK_TIMEOUT)
+    # Any failure is reported with its reason.
+    except Exception as exc:  # noqa: BLE001
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
 async def readyz(request: Request) -> JSONResponse:
-    """Ready only when the database and Redis both answer, each within 2 seconds, and every
-    migration file is applied (an instance of a new release waits for `okno migrate`)."""
-    checks: dict[str, str] = {}
-
-    async def check(name: str, probe) -> None:
-        try:
-            await asyncio.wait_for(probe(), timeout=2)
-            checks[name] = "ok"
-        # Any failure means "not ready", with its reason.
-        except Exception as exc:  # noqa: BLE001
-            checks[name] = f"error: {type(exc).__name__}"
-
-    await check("database", lambda: Tortoise.get_connection("default").execute_query("SELECT 1"))
-    await check("redis", lambda: redis.get_redis().ping())
-    await check("migrations", lambda: _migrated(request))
-    ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status_code=200 if ready else 503)
+    """200 ``ok`` or ``degraded`` (an optional dependency is down); 503 ``unavailable``
+    when a required one is: the database, or a migration file not applied yet (an instance
+    of a new release waits for `okno migrate`)."""
+    results = await asyncio.gather(*(_run(check, request) for check in CHECKS))
+    checks = {check.name: result for check, result in zip(CHECKS, results, strict=True)}
+    failed = [check for check in CHECKS if checks[check.name] != "ok"]
+    if any(check.required for check in failed):
+        status = "unavailable"
+    else:
+        status = "degraded" if failed else "ok"
+    return JSONResponse({"status": status, "checks": checks},
+                        status_code=503 if status == "unavailable" else 200)
 
 
 async def _migrated(request: Request) -> None:
@@ -61,3 +84,12 @@ async def _migrated(request: Request) -> None:
 
 class PendingMigrations(Exception):
     """Migrations not applied yet: run ``okno migrate``."""
+
+
+CHECKS = [
+    Check("database",
+          lambda request: Tortoise.get_connection("default").execute_query("SELECT 1"),
+          required=True),
+    Check("redis", lambda request: redis.get_redis().ping(), required=False),
+    Check("migrations", _migrated, required=True),
+]

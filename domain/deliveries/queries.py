@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.actor import Actor
@@ -107,3 +107,17 @@ async def of_sources(source_type: str, source_ids: Iterable[Any]) -> list[dict[s
     wanted = [str(i) for i in source_ids]
     return await Delivery.filter(source_type=source_type, source_id__in=wanted).order_by(
         "created_at", "id").values(*LIST_COLUMNS, "body_text") if wanted else []
+
+
+async def backlog() -> tuple[dict[str, int], float]:
+    """Deliveries not finished, per state (pending, sending), and the age in seconds of the
+    oldest pending one already due: the worker's outbox metrics (index status+next_attempt_at)."""
+    from tortoise.functions import Count
+
+    rows = await (Delivery.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+                  .annotate(n=Count("id")).group_by("status").values("status", "n"))
+    at = datetime.now(UTC)
+    oldest = await (Delivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=at)
+                    .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
+    return ({str(r["status"]): r["n"] for r in rows},
+            (at - oldest).total_seconds() if oldest else 0.0)
