@@ -24,6 +24,7 @@ from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
+from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
 from api.http.survey_export import download_survey_export
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
@@ -140,6 +141,9 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/exports/{name}", download_export),
             Route("/survey-exports/{name}", download_survey_export),
             Route("/metrics", metrics_endpoint),
+            Route("/u/{token}", unsubscribe_link, methods=["GET", "POST"]),
+            Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
+            Route("/mailings/bounces", bounce_intake, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),

@@ -49,6 +49,8 @@ describe_values(ErrorCodeEnum, {
     ErrorCode.SURVEY_LINK_REQUIRED: "R-2.10: a final communication (answer, requested "
     "information, a service's result) must carry the satisfaction-survey link.",
     ErrorCode.UNSUBSCRIBE_LINK_REQUIRED: "R-6.4: a mailing must carry its unsubscribe link.",
+    ErrorCode.NO_RECIPIENTS: "R-6.1: nobody on the list has consent (confirmed, not revoked, "
+    "not bounced): a campaign would reach no one.",
 })
 T = TypeVar("T")
 

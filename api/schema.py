@@ -34,6 +34,9 @@ from api.directory.queries import DirectoryQueries
 from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
+from api.mailings.mutations import MailingMutations
+from api.mailings.queries import MailingQueries
+from api.mailings.subscriptions import MailingSubscriptions
 from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
@@ -45,11 +48,11 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries)
+           DirectoryQueries, MessageQueries, MailingQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
-             DeliveryMutations, DirectoryMutations, MessageMutations)
+             DeliveryMutations, DirectoryMutations, MessageMutations, MailingMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
-                 MessageSubscriptions)
+                 MessageSubscriptions, MailingSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

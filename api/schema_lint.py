@@ -39,6 +39,7 @@ BOUNDED_LISTS = {
     "Query.spheres",  # spheres of activity: a short list admins keep, shown in display order
     "Query.departments",  # the government's departments: an org chart, not a growing record
     "Query.externalAgencies",  # the agencies messages may be redirected to: a short registry
+    "Query.mailingLists",  # mailing topics staff keep, offered on one sign-up form (≤ 200)
 }
 
 JS_RESERVED = frozenset({

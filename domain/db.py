@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "domain.surveys.models",
     "domain.messages.models",
     "domain.deliveries.models",
+    "domain.mailings.models",
 ]
 
 

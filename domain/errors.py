@@ -43,6 +43,8 @@ class ErrorCode(StrEnum):
     # Deliveries: what a communication must carry
     SURVEY_LINK_REQUIRED = "SURVEY_LINK_REQUIRED"
     UNSUBSCRIBE_LINK_REQUIRED = "UNSUBSCRIBE_LINK_REQUIRED"
+    # Mailings
+    NO_RECIPIENTS = "NO_RECIPIENTS"
 
 
 class DomainError(Exception):

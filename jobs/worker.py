@@ -10,13 +10,15 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import get_settings
-from jobs import deliveries, history, messages, surveys
+from jobs import deliveries, history, mailings, messages, surveys
 
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
+    *mailings.FUNCTIONS,
 ]
 CRON_JOBS: list[Any] = [
     *history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS, *surveys.CRON_JOBS,
+    *mailings.CRON_JOBS,
 ]
 
 
