@@ -142,6 +142,9 @@ def read_bounce(raw: bytes) -> BounceReport:
     complaints = _complained(msg)
     hard: set[str] = set()
     if not complaints:
-        _temporary, permanent = all_failures(msg)
+        try:
+            _temporary, permanent = all_failures(msg)
+        except Exception:  # noqa: BLE001 (a detector choking on a malformed message: no bounce)
+            permanent = frozenset()
         hard = _addresses(permanent)
     return BounceReport(frozenset(hard), frozenset(complaints))
