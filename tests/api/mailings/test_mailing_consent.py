@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from api.relay import encode_id
 from domain.actor import Role
 from domain.deliveries.models import Delivery
 from domain.history.models import InteractionEvent
