@@ -142,22 +142,22 @@ async def test_progress_is_live_over_a_websocket(gql, settings):
     await subscribers(gql, list_id, ["a@example.ru", "b@example.ru", "c@example.ru"])
     campaign_id = await draft(gql, list_id)
     query = "subscription($id: ID!) { campaignProgress(id: $id) { sent remaining total } }"
-    async with live_servers(settings) as [port]:
-        async with await connect(port, token(settings, "supervisor", "head-1")) as ws:
-            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-                "query": query, "variables": {"id": campaign_id}}}))
-            first = (await receive(ws))["payload"]["data"]["campaignProgress"]
-            assert first == {"sent": 0, "remaining": 0, "total": 0}
-            from api.relay import decode_id
-            key = decode_id(campaign_id, "MailingCampaign", "id")
-            await wait_for_listeners(redis.channel(campaigns.TOPIC, key))
-            await step(gql, "startMailingCampaign", campaign_id)
-            with SmtpServer(MailRecorder()) as server:
-                await run_worker(server.settings(settings))
-            seen = []
-            while not seen or seen[-1]["remaining"]:
-                seen.append((await receive(ws))["payload"]["data"]["campaignProgress"])
-            assert seen[-1] == {"sent": 3, "remaining": 0, "total": 3}
+    async with live_servers(settings) as [port], \
+            await connect(port, token(settings, "supervisor", "head-1")) as ws:
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": query, "variables": {"id": campaign_id}}}))
+        first = (await receive(ws))["payload"]["data"]["campaignProgress"]
+        assert first == {"sent": 0, "remaining": 0, "total": 0}
+        from api.relay import decode_id
+        key = decode_id(campaign_id, "MailingCampaign", "id")
+        await wait_for_listeners(redis.channel(campaigns.TOPIC, key))
+        await step(gql, "startMailingCampaign", campaign_id)
+        with SmtpServer(MailRecorder()) as server:
+            await run_worker(server.settings(settings))
+        seen = []
+        while not seen or seen[-1]["remaining"]:
+            seen.append((await receive(ws))["payload"]["data"]["campaignProgress"])
+        assert seen[-1] == {"sent": 3, "remaining": 0, "total": 3}
 
 
 async def test_bounces_and_complaints_stop_mail(gql, http, settings):
