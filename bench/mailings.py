@@ -207,8 +207,7 @@ async def main() -> None:
 
         dump = os.path.join(tmp, "seen.json")
         assert sink.ask(f"dump {dump}") == "dumped"
-        with open(dump) as f:
-            seen = json.load(f)
+        seen = json.loads(Path(dump).read_text())
         late = sum(1 for rcpt, at in seen if rcpt in revoked and at > revoked[rcpt])
         to_revoked = sum(1 for rcpt, _ in seen if rcpt in revoked)
 
