@@ -219,17 +219,27 @@ async def send_batches(campaign_id: str, adapter: Any, settings: Settings,
 
 async def recover_stuck(settings: Settings) -> int:
     """Rows left ``sending`` by a dead worker go back to the queue (and their campaign's
-    jobs are restarted)."""
-    before = now() - timedelta(seconds=settings.delivery_stuck_after_seconds)
+    jobs are restarted); those of a campaign cancelled meanwhile are dropped."""
     from domain.mailings.models import CampaignSend
 
-    stuck = await CampaignSend.filter(status=SendStatus.SENDING, claimed_at__lt=before) \
-        .limit(10_000).values_list("campaign_id", flat=True)
-    if not stuck:
+    before = now() - timedelta(seconds=settings.delivery_stuck_after_seconds)
+    stuck = CampaignSend.filter(status=SendStatus.SENDING, claimed_at__lt=before)
+    campaign_ids = set(await stuck.limit(10_000).values_list("campaign_id", flat=True))
+    cancelled = await Campaign.filter(id__in=list(campaign_ids),
+                                      status=CampaignStatus.CANCELLED).values_list(
+        "id", flat=True)
+    if cancelled:
+        await CampaignSend.filter(status=SendStatus.SENDING, campaign_id__in=list(cancelled)) \
+            .update(status=SendStatus.SKIPPED, error="отменена")
+    campaign_ids = set(await stuck.limit(10_000).values_list("campaign_id", flat=True))
+    if not campaign_ids:
         return 0
     count = await CampaignSend.filter(status=SendStatus.SENDING, claimed_at__lt=before) \
         .update(status=SendStatus.QUEUED)
+    sending_now = await Campaign.filter(id__in=list(campaign_ids),
+                                        status=CampaignStatus.SENDING).values_list(
+        "id", flat=True)
     async with transaction():
-        for campaign_id in set(stuck):
+        for campaign_id in sending_now:
             campaigns.hand_off(campaign_id, settings)
     return count

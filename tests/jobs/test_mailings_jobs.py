@@ -96,3 +96,14 @@ async def test_a_stuck_batch_goes_back_to_the_queue(settings):
     assert await sending.recover_stuck(settings) == 2
     assert await CampaignSend.filter(campaign_id=campaign_id,
                                      status=SendStatus.QUEUED).count() == 2
+
+
+async def test_a_stuck_batch_of_a_cancelled_campaign_is_dropped(settings):
+    campaign_id = await started_campaign(settings, 2)
+    long_ago = datetime.now(UTC) - timedelta(seconds=settings.delivery_stuck_after_seconds + 5)
+    await CampaignSend.filter(campaign_id=campaign_id).update(status=SendStatus.SENDING,
+                                                              claimed_at=long_ago)
+    await campaigns.cancel(HEAD, campaign_id)
+    assert await sending.recover_stuck(settings) == 0
+    assert await CampaignSend.filter(campaign_id=campaign_id,
+                                     status=SendStatus.SKIPPED).count() == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from api.relay import encode_id
 from domain.actor import Role
 from domain.deliveries.models import Delivery
 from domain.history.models import InteractionEvent
@@ -236,3 +237,30 @@ async def test_unconfirmed_sign_ups_are_purged(gql, settings):
     assert await MailingSubscription.all().count() == 0
     assert await MailingAddress.all().count() == 0
     assert await ConsentRecord.all().count() == 0
+
+
+async def test_a_form_sign_up_of_a_clients_address_is_in_their_history(gql, http, settings):
+    """R-1.5: the address belongs to a client (an email contact of theirs), so each ledger
+    entry of the public form is also an event of their history; another client can neither
+    see nor revoke the subscription."""
+    list_id = await make_list(gql)
+    person = await make_client(email="known@example.ru")
+    await gql(SUBSCRIBE, {"email": "KNOWN@example.ru", "ids": [list_id]}, as_=None)
+    await gql(CONFIRM, {"t": token_of((await confirmations())[0])}, as_=None)
+    events = await InteractionEvent.filter(client_id=person.id, kind="mailing_consent") \
+        .order_by("occurred_at", "id")
+    assert [e.details["action"] for e in events] == ["requested", "given"]
+    assert all(e.details["source"] == "form" for e in events)
+    assert "Подписка на рассылку «Дороги» подтверждена" in events[1].summary
+    sub = await MailingSubscription.get(address__email="known@example.ru")
+    other = await make_client(email="other@example.ru", last_name="Другой")
+    revoke = """mutation($id: ID!) { revokeMailingSubscription(input: {subscriptionId: $id}) {
+      subscription { status } errors { code } } }"""
+    body = await _as_client(http, settings, other.id, revoke,
+                            {"id": encode_id("MailingSubscription", sub.id)})
+    assert body["data"]["revokeMailingSubscription"]["errors"] == [{"code": "NOT_FOUND"}]
+    body = await _as_client(http, settings, person.id, revoke,
+                            {"id": encode_id("MailingSubscription", sub.id)})
+    assert body["data"]["revokeMailingSubscription"]["subscription"]["status"] == "REVOKED"
+    [entry] = await ConsentRecord.filter(subscription_id=sub.id, action="revoked")
+    assert entry.source == "profile"
