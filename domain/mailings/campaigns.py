@@ -184,6 +184,8 @@ async def start(actor: Actor, campaign_id: Any, settings: Settings | None = None
                                  [str(campaign.id), str(campaign.mailing_list_id)])
         if not await CampaignSend.filter(campaign_id=campaign.id).exists():
             raise DomainError(ErrorCode.NO_RECIPIENTS, NO_RECIPIENTS, "id")
+        if pg:  # the rows are new: without fresh statistics the batch queries scan the table
+            await conn.execute_script("ANALYZE mailing_send, mailing_subscription, mailing_address")
         hand_off(campaign.id, settings)
     return await Campaign.get(id=campaign.id)
 

@@ -103,13 +103,17 @@ async def _claim(campaign_id: str, size: int) -> list[int]:
     return [r["id"] for r in rows]
 
 
+# The batch first (a materialised CTE, by primary key), then its recipients: the fan-out's
+# rows are new, so the table's statistics lag, and without the fence the planner joined the
+# whole list and scanned mailing_send once per subscriber (0.6 s a batch at 2,000 rows).
 LOCK_CONSENT = (
+    "WITH batch AS MATERIALIZED (SELECT id, subscription_id FROM mailing_send "
+    "WHERE id IN ({ids})) "
     "SELECT m.id AS send_id, s.id AS subscription_id, s.nonce, a.email "
-    "FROM mailing_send m JOIN mailing_subscription s ON s.id = m.subscription_id "
+    "FROM batch m JOIN mailing_subscription s ON s.id = m.subscription_id "
     "JOIN mailing_address a ON a.id = s.address_id "
     "JOIN mailing_list l ON l.id = s.mailing_list_id "
-    "WHERE m.id IN ({ids}) AND s.status = 'confirmed' AND a.state = 'ok' "
-    "AND l.deleted_at IS NULL"
+    "WHERE s.status = 'confirmed' AND a.state = 'ok' AND l.deleted_at IS NULL"
 )
 
 
