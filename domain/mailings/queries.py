@@ -59,7 +59,10 @@ async def subscriptions_page(actor: Actor, first: int, after: str | None,
     """Staff: everyone's (by list, by address); a client: only their own addresses'."""
     query = MailingSubscription.all()
     if not actor.is_staff:
-        query = query.filter(address__client_id=as_uuid(actor.client_id))
+        own = as_uuid(actor.client_id)
+        if own is None:  # a token naming no client record owns nothing (not "no client")
+            return [], False
+        query = query.filter(address__client_id=own)
     if list_id is not None:
         query = query.filter(mailing_list_id=as_uuid(list_id))
     if email:

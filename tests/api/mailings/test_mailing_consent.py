@@ -264,3 +264,15 @@ async def test_a_form_sign_up_of_a_clients_address_is_in_their_history(gql, http
     assert body["data"]["revokeMailingSubscription"]["subscription"]["status"] == "REVOKED"
     [entry] = await ConsentRecord.filter(subscription_id=sub.id, action="revoked")
     assert entry.source == "profile"
+
+
+async def test_a_token_naming_no_client_sees_no_subscriptions(gql):
+    """An anonymous sign-up's address has no client: a client token without a client record
+    must not match it as "no client"."""
+    list_id = await make_list(gql)
+    await gql(SUBSCRIBE, {"email": "anon@example.ru", "ids": [list_id]}, as_=None)
+    assert await MailingSubscription.all().count() == 1
+    body = await gql(MINE, as_="client")
+    assert body["data"]["mailingSubscriptions"]["edges"] == []
+    staff = await gql(MINE, as_="operator")
+    assert len(staff["data"]["mailingSubscriptions"]["edges"]) == 1
