@@ -145,6 +145,31 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.acceptBookingChange": ANYONE,
     "Mutation.markBookingOutcome": STAFF,
     "Subscription.bookingChanged": SIGNED_IN,
+    # mailings: staff managers keep lists and campaigns; anyone signs up, confirms and
+    # unsubscribes with a token; a client manages their own subscriptions
+    "Query.mailingLists": ANYONE,
+    "Query.mailingSubscriptions": SIGNED_IN,
+    "Query.mailingCampaigns": SUPERVISORS,
+    "Query.mailingCampaignPreview": SUPERVISORS,
+    "Query.campaignProgress": SUPERVISORS,
+    "Mutation.createMailingList": SUPERVISORS,
+    "Mutation.updateMailingList": SUPERVISORS,
+    "Mutation.deleteMailingList": SUPERVISORS,
+    "Mutation.subscribeToMailing": ANYONE,
+    "Mutation.confirmMailingSubscription": ANYONE,
+    "Mutation.unsubscribe": ANYONE,
+    "Mutation.subscribeMeToMailing": SELF_SERVICE,
+    "Mutation.revokeMailingSubscription": SIGNED_IN,
+    "Mutation.importMailingSubscribers": SUPERVISORS,
+    "Mutation.createMailingCampaign": SUPERVISORS,
+    "Mutation.updateMailingCampaign": SUPERVISORS,
+    "Mutation.sendTestMailingCampaign": SUPERVISORS,
+    "Mutation.scheduleMailingCampaign": SUPERVISORS,
+    "Mutation.startMailingCampaign": SUPERVISORS,
+    "Mutation.pauseMailingCampaign": SUPERVISORS,
+    "Mutation.resumeMailingCampaign": SUPERVISORS,
+    "Mutation.cancelMailingCampaign": SUPERVISORS,
+    "Subscription.campaignProgress": SUPERVISORS,
 }
 
 _ORDER = {caller: i for i, caller in enumerate(CALLERS)}

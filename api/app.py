@@ -32,6 +32,7 @@ from api.auth import InvalidToken, authenticate
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
+from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
 from api.http.reception import accept_page, cancel_page
 from api.http.survey_export import download_survey_export
 from api.http.timeout import RequestTimeout
@@ -204,6 +205,9 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/reception/accept/{token}", accept_page, methods=["GET", "POST"]),
             # Production: metrics only on the internal port (OKNO_METRICS_PORT, okno serve).
             *([Route("/metrics", metrics_endpoint)] if settings.metrics_public else []),
+            Route("/u/{token}", unsubscribe_link, methods=["GET", "POST"]),
+            Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
+            Route("/mailings/bounces", bounce_intake, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,

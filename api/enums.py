@@ -78,4 +78,6 @@ describe_values(EventKindEnum, {
     EventKind.SURVEY_INVITED: "The client was invited to a survey.",
     EventKind.SURVEY_REMINDED: "The client was reminded of a survey.",
     EventKind.SURVEY_RESPONDED: "The client answered a survey.",
+    EventKind.MAILING_CONSENT: "Consent to a mailing was asked, given or revoked (R-6.x): "
+    "`details` carries the action, the source and the consent text's version.",
 })

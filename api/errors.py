@@ -63,6 +63,8 @@ describe_values(ErrorCodeEnum, {
     "first.",
     ErrorCode.SCHEDULE_INVALID: "The reception schedule is malformed (RRULE, times, slot "
     "length) or would put slots outside working time.",
+    ErrorCode.NO_RECIPIENTS: "R-6.1: nobody on the list has consent (confirmed, not revoked, "
+    "not bounced): a campaign would reach no one.",
 })
 T = TypeVar("T")
 

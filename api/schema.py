@@ -36,6 +36,9 @@ from api.history.mutations import HistoryMutations
 from api.history.queries import HistoryQueries
 from api.history.subscriptions import HistorySubscriptions
 from api.limits import DocumentCache, RequestLimits
+from api.mailings.mutations import MailingMutations
+from api.mailings.queries import MailingQueries
+from api.mailings.subscriptions import MailingSubscriptions
 from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
@@ -51,12 +54,12 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries, ReceptionQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations)
+             ReceptionChangeMutations, MailingMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
-                 MessageSubscriptions, ReceptionSubscriptions)
+                 MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -41,6 +41,7 @@ BOUNDED_LISTS = {
     "Query.externalAgencies",  # the agencies messages may be redirected to: a short registry
     "Query.receptionPoints",  # reception points: a few addresses the keepers maintain
     "Query.receivingOfficials",  # officials who receive citizens: a short list of heads
+    "Query.mailingLists",  # mailing topics staff keep, offered on one sign-up form (≤ 200)
 }
 
 JS_RESERVED = frozenset({

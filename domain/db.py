@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "domain.deliveries.models",
     "domain.reception.models",
     "domain.idempotency",
+    "domain.mailings.models",
 ]
 
 

@@ -48,6 +48,8 @@ class ErrorCode(StrEnum):
     SLOT_UNAVAILABLE = "SLOT_UNAVAILABLE"
     BOOKING_LIMIT = "BOOKING_LIMIT"
     SCHEDULE_INVALID = "SCHEDULE_INVALID"
+    # Mailings
+    NO_RECIPIENTS = "NO_RECIPIENTS"
 
 
 class DomainError(Exception):

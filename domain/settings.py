@@ -323,6 +323,37 @@ class Settings(BaseSettings):
         100, ge=0, description="asyncpg prepared statements cached per connection; set 0 behind "
         "PgBouncer in transaction mode")
 
+    # Mailings (R-6.x): double opt-in, one-click unsubscribe, campaigns by email.
+    mailing_confirm_ttl_hours: int = Field(
+        72, description="A sign-up not confirmed within N hours expires and is purged")
+    mailing_signup_limit_per_hour: int = Field(
+        10, description="Sign-ups per hour from one IP address, and for one email address")
+    mailing_consent_version: str = Field(
+        "2026-01", description="Version of the consent text shown at sign-up (kept in the "
+        "consent ledger with every consent)")
+    mailing_unsubscribe_mailto: str = Field(
+        "", description="Mailbox for mailto: unsubscribe requests in List-Unsubscribe; empty: "
+        "unsubscribe@ the mail_from domain")
+    mailing_send_from_hour: int = Field(
+        9, ge=0, le=23, description="Campaigns may be scheduled from this local hour (inclusive)")
+    mailing_send_to_hour: int = Field(
+        21, ge=1, le=24, description="Campaigns may be scheduled until this local hour (exclusive)")
+    mailing_batch_size: int = Field(
+        50, ge=1, le=1000, description="Emails a worker claims at once; consent is re-checked "
+        "and locked per batch right before sending")
+    mailing_workers_per_campaign: int = Field(
+        2, ge=1, le=64, description="Parallel batch jobs one campaign runs on")
+    mailing_rate_per_second: int = Field(
+        50, ge=1, description="Most campaign emails per second to one SMTP server, all workers "
+        "together")
+    mailing_bounce_secret: str = Field(
+        "", description="Shared secret of the bounce intake (POST /mailings/bounces, Bearer); "
+        "empty: the intake is off")
+    dkim_domain: str = Field("", description="DKIM signing domain (d=); empty: no signature")
+    dkim_selector: str = Field("", description="DKIM selector (s=)")
+    dkim_private_key: str = Field(
+        "", description="DKIM private key, PEM text or a path to a PEM file")
+
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -42,6 +42,9 @@ class StaffMail:
     context: dict[str, Any]
     source: tuple[str, Any]
     idempotency_key: str
+    # Also used for mail to an address that is no client's (a mailing sign-up: FIXED).
+    route: RouteReason = RouteReason.EMPLOYEE
+    headers: dict[str, str] | None = None
 
 
 async def send_to_staff(mails: list[StaffMail], actor: Actor = SYSTEM) -> list[Delivery]:
@@ -72,10 +75,11 @@ async def send_to_staff(mails: list[StaffMail], actor: Actor = SYSTEM) -> list[D
             except DomainError:  # the directory holds a bad address: a failed row says so
                 address, problem = mail.email[:500], "Неверный адрес электронной почты сотрудника"
             rows.append(Delivery(
-                id=delivery_id, client_id=None, channel=Channel.EMAIL, route=RouteReason.EMPLOYEE,
+                id=delivery_id, client_id=None, channel=Channel.EMAIL, route=mail.route,
                 address=address, recipient_name=mail.name[:800], purpose=str(purpose),
                 template=str(mail.template), context=safe, subject=rendered.subject,
-                body_text=text, body_html=html, source_type=str(mail.source[0])[:60],
+                body_text=text, body_html=html, headers=mail.headers,
+                source_type=str(mail.source[0])[:60],
                 source_id=str(mail.source[1])[:64] if mail.source[1] is not None else None,
                 status=DeliveryStatus.FAILED if problem else DeliveryStatus.PENDING,
                 last_error=problem, idempotency_key=key, created_by=actor.subject,

@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     SURVEY_INVITED = "survey_invited"
     SURVEY_REMINDED = "survey_reminded"
     SURVEY_RESPONDED = "survey_responded"
+    # Mailings (R-6.x): each consent asked, given or revoked (the consent ledger's entries).
+    MAILING_CONSENT = "mailing_consent"
 
 
 class SourceType(StrEnum):

@@ -29,12 +29,15 @@ from api.auth import mint_token
 from api.relay import encode_id
 from domain.actor import Actor, Role
 from domain.clients import service as clients
-from domain.clients.models import AuthorityBasis, ClientKind, ContactKind
+from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, ContactPoint
 from domain.deliveries.models import Delivery
 from domain.directory import service as directory
 from domain.directory.models import Sphere
 from domain.enums import Channel
 from domain.history import exports, retention
+from domain.mailings import campaigns as mailing_campaigns
+from domain.mailings import service as mailings
+from domain.mailings.models import ConsentSource
 from domain.messages import deadlines, handling
 from domain.messages import rules as message_rules
 from domain.messages import service as messages
@@ -400,6 +403,35 @@ def _reception_factory(type_name: str, key: str, seen_by: frozenset[str]) -> Fac
     async def make(scene: Scene) -> Made:
         return Made(encode_id(type_name, (await _reception(scene))[key]), seen_by)
     return make
+async def _mailing_list(scene: Scene) -> Any:
+    async def make() -> Any:
+        return await mailings.create_list(ADMIN, "Новости", "Раз в месяц о главном")
+    return await scene._once("mailing_list", make)
+
+
+async def mailing_list(scene: Scene) -> Made:
+    """Lists are public: the sign-up form shows them to anyone."""
+    await scene.base()
+    found = await _mailing_list(scene)
+    return Made(encode_id("MailingList", found.id), frozenset(VIEWERS))
+
+
+async def mailing_subscription(scene: Scene) -> Made:
+    """A's verified email subscribed from the profile: A and staff see it."""
+    base = await scene.base()
+    found = await _mailing_list(scene)
+    await ContactPoint.filter(id=base["email"]).update(verified=True)
+    [sub] = await mailings.subscribe_client(
+        Actor(Role.CLIENT, base["a"], base["a"]), [found.id],
+        mailings.Request(ConsentSource.PROFILE), scene.settings)
+    return Made(encode_id("MailingSubscription", sub.id), OWNER_AND_STAFF)
+
+
+async def mailing_campaign(scene: Scene) -> Made:
+    await scene.base()
+    found = await _mailing_list(scene)
+    made = await mailing_campaigns.create(ADMIN, found.id, "Новости месяца", "Текст")
+    return Made(encode_id("MailingCampaign", made.id), MANAGERS)
 
 
 Factory = Callable[[Scene], Awaitable[Made]]
@@ -443,4 +475,8 @@ FACTORIES: dict[str, Factory] = {
                                             frozenset(VIEWERS)),
     "ReceptionSlot": _reception_factory("ReceptionSlot", "slot", frozenset(VIEWERS)),
     "Booking": _reception_factory("Booking", "booking", OWNER_AND_STAFF),
+    # mailings
+    "MailingList": mailing_list,
+    "MailingSubscription": mailing_subscription,
+    "MailingCampaign": mailing_campaign,
 }
