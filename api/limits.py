@@ -52,7 +52,10 @@ from domain.settings import Settings
 
 # Plain lists that can be long, by field: counted at their most, not as
 # ``cost_unpaged_list_size`` (29 aliased year calendars took an anonymous caller 1.5 s).
-LIST_SIZES = {"Query.workingCalendar": MAX_RANGE_DAYS}
+LIST_SIZES = {
+    "Query.workingCalendar": MAX_RANGE_DAYS,
+    "CalendarDay.intervals": 3,  # a working day split by breaks: two spans, three at most
+}
 
 # What a refused query is replaced by, so that nothing of it is parsed; the refusal
 # stands as the operation's only error before validation runs.

@@ -153,8 +153,9 @@ class Settings(BaseSettings):
         description="Per-mutation overrides of `rate_limit_per_window`, by root field name, "
         "JSON")
     max_cost_anonymous: int = Field(
-        1_000, description="Query cost cap without a token: objects a query may return, page "
-        "sizes multiplying down the tree (api/limits.py)")
+        2_000, description="Query cost cap without a token: objects a query may return, page "
+        "sizes multiplying down the tree (api/limits.py); one year of the working calendar "
+        "with its intervals costs 1464")
     max_cost_client: int = Field(
         5_000, description="Query cost cap for citizens' tokens (client, employee)")
     max_cost_staff: int = Field(50_000, description="Query cost cap for staff tokens")

@@ -131,7 +131,7 @@ async def test_override_input_errors_are_user_errors(gql):
         ({"date": "2025-06-16", "kind": "WORKDAY", "reason": "   "}, "reason", "REQUIRED"),
         ({"date": "2025-06-16", "kind": "WORKDAY", "reason": "a\x00b"}, "reason",
          "FORBIDDEN_CHARACTERS"),
-        ({"date": "2025-06-16", "kind": "WORKDAY", "reason": "a" * 10_000_000}, "reason",
+        ({"date": "2025-06-16", "kind": "WORKDAY", "reason": "a" * 50_000}, "reason",
          "TOO_LONG"),
         ({"date": "2300-06-16", "kind": "WORKDAY", "reason": "x"}, "date", "INVALID"),
     ]
