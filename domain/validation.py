@@ -18,6 +18,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # A phone as people write it: digits, spaces, brackets, dashes, dots, a leading plus.
 # Letters are refused although phonenumbers would read "8-800-FLOWERS" as digits.
+# Invisible characters that change how text around them is shown: bidi embeddings,
+# overrides, isolates and marks (U+202E turns "exe.txt" into "txt.exe"), and zero-width
+# characters (a name that looks like a staff member's, an address that looks like another).
+# They are removed, not refused: a citizen who pasted one did nothing wrong, and what they
+# see stays the same. Long texts keep ZWNJ/ZWJ (U+200C/D), which emoji sequences and some
+# scripts need; one-line values (names, subjects, addresses) lose them too.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = re.compile(f"[{_BIDI}\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE_IN_LONG_TEXT = re.compile(f"[{_BIDI}\u200b\u2060\ufeff]")
 _PHONE_CHARS = re.compile(r"\+?[\d\s().\-]+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
@@ -49,12 +58,19 @@ def clean_text(
         raise DomainError(
             ErrorCode.FORBIDDEN_CHARACTERS, "Значение содержит недопустимые символы.", field
         )
+    value = strip_invisible(value, multiline=multiline)
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         if required:
             raise DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field)
         return None
     return value
+
+
+def strip_invisible(value: str, *, multiline: bool = False) -> str:
+    """The text without bidi controls and zero-width characters (see ``_INVISIBLE``); also
+    for values written before this rule, where they are shown (an email's ``To:`` name)."""
+    return (_INVISIBLE_IN_LONG_TEXT if multiline else _INVISIBLE).sub("", value)
 
 
 def normalise_email(value: str, field: str = "value") -> str:
