@@ -43,8 +43,8 @@ CREATE = """mutation($in: CreateClientInput!) { createClient(input: $in) {
 
 async def test_names_of_people_and_organisations_never_carry_them(gql):
     spoof = "".join(INVISIBLE)
-    person = {"kind": "PERSON", "lastName": f"Ор{spoof}лова", "firstName": f"\u202eАнна",
-              "middleName": f"Пе\u200bтровна"}
+    person = {"kind": "PERSON", "lastName": f"Ор{spoof}лова", "firstName": "\u202eАнна",
+              "middleName": "Пе\u200bтровна"}
     body = await gql(CREATE, {"in": person}, as_="operator")
     assert body["data"]["createClient"]["errors"] == []
     assert body["data"]["createClient"]["client"]["displayName"] == "Орлова Анна Петровна"
