@@ -6,11 +6,12 @@ nothing else installed: a SQLite file, an embedded Redis, a local SMTP sink.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_page_size: int = 100
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="CIDRs of the reverse proxies whose "
+        "X-Forwarded-For names the client (per-IP limits); empty: the socket's peer is the client")
 
     # Auth
     jwt_secret: str = "dev-secret-change-me-in-production-0123456789"
@@ -86,6 +90,8 @@ class Settings(BaseSettings):
     retention_years: dict[str, int] = Field(default_factory=dict)
     retention_action: str = Field("anonymise", description="anonymise | delete")
     export_link_ttl_hours: int = 72
+    download_limit_per_minute: int = Field(
+        30, description="Export downloads (history, survey answers) per client IP per minute")
 
     # Surveys: the citizen front end's survey page; "{token}" is
     # replaced by the signed invitation token.
@@ -93,6 +99,8 @@ class Settings(BaseSettings):
     survey_token_ttl_days: int = 60
     survey_reminder_working_days: int = 3
     survey_submit_limit_per_minute: int = 10
+    survey_read_limit_per_minute: int = Field(
+        60, description="surveyByToken calls per token and per client IP per minute")
     # Reminders go out only in these local hours (from inclusive, to exclusive): an SMS
     # route must not wake anyone.
     survey_reminder_from_hour: int = Field(9, ge=0, le=23)
@@ -151,6 +159,13 @@ class Settings(BaseSettings):
         60, description="A pending delivery due this long ago is re-enqueued by the sweep")
     delivery_stuck_after_seconds: float = Field(
         300, description="A delivery 'sending' this long (its worker died) is sent again")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            ipaddress.ip_network(cidr, strict=False)  # ValueError: a typo stops the start
+        return value
 
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:
