@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
@@ -19,11 +20,13 @@ from api.deliveries.dataloaders import (
 from api.enums import ChannelEnum
 from api.permissions import actor_of
 from api.relay import Connection, bad_input, page_size
-from domain.actor import Actor
+from domain.actor import Actor, Role
+from domain.deliveries import queries
 from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason, Template
 from domain.deliveries.queries import LIST_COLUMNS
 from domain.errors import DomainError
 from domain.ids import as_uuid
+from domain.messages import access as message_access
 from domain.pagination import encode_cursor
 
 DeliveryStatusEnum = strawberry.enum(
@@ -184,6 +187,12 @@ class Delivery(RowNode, relay.Node):
         return actor is not None and actor.can_see_client(row["client_id"])
 
     @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        rows = await info.context.loader(cls.node_loader).load_many(list(node_ids))
+        shown = await visible_rows(info.context.actor, rows)
+        return [cls.from_row(r) if r is not None and ok else None for r, ok in zip(rows, shown)]
+
+    @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
         return cls(
             id=str(row["id"]), channel=row["channel"], route=row["route"],
@@ -256,9 +265,8 @@ class Delivery(RowNode, relay.Node):
     async def rerouted_from(self, info: Info) -> Delivery | None:
         if not self.rerouted_from_id:
             return None
-        row = await info.context.loader(DeliveryByIdLoader).load(self.rerouted_from_id)
-        return Delivery.from_row(row) if row and Delivery.visible(info.context.actor, row) \
-            else None
+        [found] = await Delivery.resolve_nodes(info=info, node_ids=[self.rerouted_from_id])
+        return found
 
 
 @strawberry.type(description="A page of deliveries, newest first. Continue with "
@@ -273,13 +281,28 @@ def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
     return DeliveryConnection.of([Delivery.from_row(r) for r in rows], cursors, has_next, after)
 
 
+async def visible_rows(actor: Actor | None, rows: list[dict[str, Any] | None]) -> list[bool]:
+    """``Delivery.visible`` per row, and for an executor only what was sent about messages
+    they may see (``messages.access.delivery_scope``, row by row)."""
+    shown = [r is not None and Delivery.visible(actor, r) for r in rows]
+    if actor is None or actor.role != Role.EXECUTOR:
+        return shown
+    sources = [r["source_id"] if r and r["source_type"] == "message" else None for r in rows]
+    allowed = await message_access.visible_ids(actor, [s for s in sources if s])
+    return [ok and source in allowed for ok, source in zip(shown, sources, strict=True)]
+
+
 async def load_client_deliveries(info: Info, client_id: str, first: int | None,
                                  after: str | None) -> DeliveryConnection:
     """For ``Client.deliveries``: the parent Client is already visible to the viewer. A bad
     cursor is a BAD_USER_INPUT error on that field alone."""
     key = DeliveriesKey(client_id, page_size(info, first), after)
+    actor = info.context.actor
     try:
-        rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
+        if (scope := await message_access.delivery_scope(actor) if actor else None) is not None:
+            rows, has_next = await queries.client_rows(client_id, key.first, after, scope)
+        else:
+            rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
     except DomainError as exc:
         raise bad_input(exc) from None
     return connection(rows, has_next, after)

@@ -288,7 +288,7 @@ async def delivery(scene: Scene) -> Made:
     """The receipt notice of A's message."""
     m = await scene.message()
     notice = await Delivery.get(source_id=str(m.id), purpose="receipt_notice")
-    return Made(encode_id("Delivery", notice.id), OWNER_AND_STAFF)
+    return Made(encode_id("Delivery", notice.id), MESSAGE_READERS)
 
 
 async def message(scene: Scene) -> Made:
