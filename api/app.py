@@ -20,13 +20,14 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 
-from api.auth import InvalidToken, authenticate
+from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.survey_export import download_survey_export
 from api.observability import RequestContextMiddleware, client_app_var, metrics_endpoint
 from api.schema import build_schema
+from api.ws import LegacyWSHandler, TransportWSHandler
 from domain import db, redis
 from domain.settings import Settings, get_settings
 
@@ -54,6 +55,8 @@ class TextFrames(ASGIWebSocketAdapter):
 
 class GraphQLView(GraphQL):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -93,7 +96,8 @@ class GraphQLView(GraphQL):
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         try:
-            context.actor = await authenticate(header, self.settings) if header else None
+            context.actor, context.token_expires_at = await authenticate_until(
+                header, self.settings)
         except InvalidToken:
             raise ConnectionRejectionError({"reason": "invalid token"}) from None
         return None
