@@ -28,6 +28,7 @@ from domain.errors import DomainError
 from domain.ids import as_uuid
 from domain.messages import access as message_access
 from domain.pagination import encode_cursor
+from domain.surveys import tokens as link_tokens
 
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, description="Where a delivery stands: PENDING (waiting for a worker or "
@@ -154,7 +155,7 @@ class Delivery(RowNode, relay.Node):
     purpose: DeliveryPurposeEnum = strawberry.field(description="Why it was sent.")
     template: DeliveryTemplateEnum = strawberry.field(
         description="The template it was rendered from.")
-    subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
+    subject_line: strawberry.Private[str]
     status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
     external_reference: str | None = strawberry.field(
@@ -198,7 +199,7 @@ class Delivery(RowNode, relay.Node):
             id=str(row["id"]), channel=row["channel"], route=row["route"],
             address=row["address"], recipient_name=row["recipient_name"],
             purpose=row["purpose"], template=Template(row["template"]),
-            subject=row["subject"], source_type=row["source_type"],
+            subject_line=row["subject"], source_type=row["source_type"],
             source_id=row["source_id"], status=row["status"],
             attempts=row["attempts"], external_reference=row["message_id"],
             postal_state=row["postal_state"], created_at=row["created_at"],
@@ -214,6 +215,10 @@ class Delivery(RowNode, relay.Node):
     @classmethod
     def from_model(cls, obj: Any) -> Delivery:
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
+
+    @strawberry.field(description="Subject line (emails; a title elsewhere).")
+    def subject(self, info: Info) -> str:
+        return _shown(info, self.subject_line)
 
     @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
                       "SurveyResponse, HistoryExport or Delivery (`... on Message { number }`); "
@@ -234,16 +239,18 @@ class Delivery(RowNode, relay.Node):
     def external_link(self, info: Info) -> str | None:
         return self.link if actor_of(info).is_staff else None
 
-    @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text).")
+    @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text). "
+                      "Staff see link tokens (survey, unsubscribe) replaced by [скрыто].")
     async def text(self, info: Info) -> str:
         row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
-        return row["body_text"] if row else ""
+        return _shown(info, row["body_text"] if row else "")
 
     @strawberry.field(description="The HTML as sent: a whole email document, or for paper "
-                      "letters the printable A4 page; null for SMS and messengers.")
+                      "letters the printable A4 page; null for SMS and messengers. Staff see "
+                      "link tokens replaced by [скрыто].")
     async def html(self, info: Info) -> str | None:
         row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
-        return row["body_html"] if row else None
+        return _shown(info, row["body_html"]) if row and row["body_html"] is not None else None
 
     @strawberry.field(description="The recipient; null for mail to an employee (route "
                       "EMPLOYEE: see recipientName and address).")
@@ -279,6 +286,13 @@ def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
                ) -> DeliveryConnection:
     cursors = [encode_cursor(r["created_at"], r["id"]) for r in rows]
     return DeliveryConnection.of([Delivery.from_row(r) for r in rows], cursors, has_next, after)
+
+
+def _shown(info: Info, text: str) -> str:
+    """What was sent, as this viewer may read it: the recipient sees their own links; staff
+    never see a usable link token (an executor could answer the survey on their own work)."""
+    actor = info.context.actor
+    return link_tokens.redact(text) if actor is not None and actor.is_staff else text
 
 
 async def visible_rows(actor: Actor | None, rows: list[dict[str, Any] | None]) -> list[bool]:

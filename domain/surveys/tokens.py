@@ -82,6 +82,25 @@ def verify(secret: str, token: str, purpose: str, now: datetime | None = None) -
     return Claims(claimed, record_id, nonce, expires_at)
 
 
+_CANDIDATE = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{40,}")
+HIDDEN = "[скрыто]"
+
+
+def redact(text: str) -> str:
+    """The text with every signed link token in it (a survey link in a sent answer, an
+    unsubscribe link) replaced by ``HIDDEN``: staff read what was sent, but a token is a
+    bearer key (an executor could rate their own work), so staff never see a usable one."""
+
+    def hide(match: re.Match[str]) -> str:
+        try:
+            body = _unb64(match.group().partition(".")[0])
+        except (binascii.Error, ValueError):
+            return match.group()
+        return HIDDEN if body.count(b"|") == 3 else match.group()
+
+    return _CANDIDATE.sub(hide, text)
+
+
 def limit_key(token: object) -> str:
     """The key a token's attempts are counted under: the one spelling ``verify`` accepts
     (blanks around it do not count), so padding the token gives it no fresh limit."""
