@@ -35,7 +35,7 @@ from domain.directory import service as directory
 from domain.directory.models import Sphere
 from domain.enums import Channel
 from domain.history import exports, retention
-from domain.messages import deadlines, handling
+from domain.messages import deadlines, handling, uploads
 from domain.messages import rules as message_rules
 from domain.messages import service as messages
 from domain.messages.intake import AttachmentData, IntakeData
@@ -159,7 +159,9 @@ class Scene:
             m = await messages.receive(OPERATOR, IntakeData(
                 client_id=base["a"], channel=Channel.EMAIL, body=HEATING,
                 subject="Нет отопления", contact_id=base["email"],
-                attachments=[AttachmentData("акт.pdf", "application/pdf", 1024, "s3://a/1")]),
+                attachments=[AttachmentData(
+                    "акт.pdf", "application/pdf", 1024,
+                    uploads.issue_key(OPERATOR, self.settings.link_secret))]),
                 self.settings)
             await messages.register(OPERATOR, m.id, self.settings)
             await messages.assign(OPERATOR, m.id, base["d1"], "exec-1", self.settings)
