@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     link_secret: str = "dev-link-secret-change-me-0123456789"
 
     # Government
+    phone_countries: list[str] = Field(
+        default_factory=lambda: ["RU"], description="Regions (ISO 3166 codes, e.g. RU, KZ) "
+        "whose phone numbers a contact point may have; premium-rate numbers never")
     timezone: str = Field("Europe/Ulyanovsk", description="IANA zone deadlines are computed in")
 
     # Working time (domain/calendar). The production calendar (holidays, decree transfers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -30,6 +31,8 @@ _INVISIBLE_IN_LONG_TEXT = re.compile(f"[{_BIDI}\u200b\u2060\ufeff]")
 _PHONE_CHARS = re.compile(r"\+?[\d\s().\-]+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
+_PAID_TYPES = frozenset({phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                         phonenumbers.PhoneNumberType.SHARED_COST})
 NAME_MAX = 200
 SHORT_MAX = 500
 TEXT_MAX = 20_000
@@ -85,8 +88,11 @@ def normalise_email(value: str, field: str = "value") -> str:
         ) from None
 
 
-def normalise_phone(value: str, field: str = "value") -> str:
-    """E.164; numbers written the Russian way (8 912 …) are read as +7."""
+def normalise_phone(value: str, field: str = "value",
+                    countries: Collection[str] | None = None) -> str:
+    """E.164; numbers written the Russian way (8 912 …) are read as +7. With ``countries``
+    (a number we will send to), only numbers of those regions, and no premium-rate or
+    shared-cost numbers (a citizen must not make the state text a paid line)."""
     text = clean_text(value, field, max_length=40, required=True)
     number = None
     if _PHONE_CHARS.fullmatch(text):
@@ -96,6 +102,11 @@ def normalise_phone(value: str, field: str = "value") -> str:
             number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(ErrorCode.INVALID_PHONE, "Номер телефона указан неверно.", field)
+    if countries is not None and (
+            phonenumbers.region_code_for_number(number) not in countries
+            or phonenumbers.number_type(number) in _PAID_TYPES):
+        raise DomainError(ErrorCode.INVALID_PHONE, "На этот номер мы не можем отправлять "
+                          "сообщения: укажите мобильный или городской номер.", field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
