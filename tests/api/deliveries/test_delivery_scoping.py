@@ -71,3 +71,17 @@ async def test_each_staff_role_sees_what_it_may(scene):
     for viewer, wanted in expected.items():
         for route, seen in (await _by_route(scene, viewer)).items():
             assert seen == wanted, (viewer, route)
+
+
+async def test_an_executor_cannot_act_on_another_departments_delivery(scene):
+    """The staff mutations on a delivery refuse what the caller may not see, as NOT_FOUND."""
+    d1 = sorted(await _about(await scene.message()))[0]
+    cancel = """mutation($id: ID!) { cancelDelivery(input: {id: $id, reason: "x"}) {
+        delivery { id text } errors { code field } } }"""
+    data = await scene.fetch(cancel, {"id": d1}, viewer="other_executor")
+    assert data["cancelDelivery"] == {"delivery": None,
+                                      "errors": [{"code": "NOT_FOUND", "field": "id"}]}
+    retry = """mutation($id: ID!) { retryDelivery(input: {id: $id}) {
+        delivery { id } errors { code field } } }"""
+    data = await scene.fetch(retry, {"id": d1}, viewer="other_executor")
+    assert data["retryDelivery"]["errors"] == [{"code": "NOT_FOUND", "field": "id"}]
