@@ -18,6 +18,7 @@ from domain.actor import Role
 from tests.support.live import connect, live_servers, receive
 
 LEGACY = "graphql-ws"
+TTL = 3  # seconds: long enough to connect on a loaded machine, short for a test
 
 
 async def _closed(ws, timeout: float) -> tuple[int, str]:
@@ -30,9 +31,10 @@ async def _closed(ws, timeout: float) -> tuple[int, str]:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # sockets, not the database
 async def test_the_socket_closes_when_the_token_expires(settings):
-    token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=2)
-    issued = time.time()
     async with live_servers(settings) as [port]:
+        # Minted once the server runs: a loaded machine must not expire it before connect.
+        token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=TTL)
+        issued = time.time()
         ws = await connect(port, token)
         await ws.send(json.dumps({"id": "q", "type": "subscribe",
                                   "payload": {"query": "{ deliveryTemplates }"}}))
@@ -40,9 +42,9 @@ async def test_the_socket_closes_when_the_token_expires(settings):
         assert (await receive(ws))["type"] == "complete"
         await ws.send(json.dumps({"id": "s", "type": "subscribe",
                                   "payload": {"query": "subscription { deliveryUpdated { id } }"}}))
-        code, reason = await _closed(ws, timeout=10)
+        code, reason = await _closed(ws, timeout=TTL + 10)
         assert (code, reason) == (4401, "Token expired")
-        assert time.time() - issued < 8
+        assert time.time() - issued < TTL + 10
         # HTTP agrees: the same token is refused.
         import httpx
         async with httpx.AsyncClient() as http:
@@ -56,8 +58,8 @@ async def test_the_socket_closes_when_the_token_expires(settings):
 async def test_an_operation_after_expiry_is_refused(settings):
     """Every subscribe re-checks the token, whatever the close timer does: an operation
     that arrives after expiry closes the socket instead of running."""
-    token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=2)
     async with live_servers(settings) as [port]:
+        token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=TTL)
         ws = await connect(port, token)
         await asyncio.sleep(max(0.0, json.loads(_claims(token))["exp"] - time.time()) + 0.05)
         try:
@@ -65,14 +67,14 @@ async def test_an_operation_after_expiry_is_refused(settings):
                                       "payload": {"query": "{ deliveryTemplates }"}}))
         except ConnectionClosed:
             pass  # closed already by the timer: just as good
-        code, reason = await _closed(ws, timeout=5)
+        code, reason = await _closed(ws, timeout=10)
         assert (code, reason) == (4401, "Token expired")
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_the_legacy_protocol_closes_too(settings):
-    token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=2)
     async with live_servers(settings) as [port]:
+        token = mint_token(settings, Role.ADMIN, "admin-1", ttl_seconds=TTL)
         ws = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[LEGACY])
         await ws.send(json.dumps({"type": "connection_init",
                                   "payload": {"Authorization": f"Bearer {token}"}}))
@@ -81,7 +83,7 @@ async def test_the_legacy_protocol_closes_too(settings):
             "query": "subscription { deliveryUpdated { id } }"}}))
         try:
             while True:
-                await asyncio.wait_for(ws.recv(), 10)
+                await asyncio.wait_for(ws.recv(), TTL + 10)
         except ConnectionClosed as closed:
             assert (closed.rcvd.code, closed.rcvd.reason) == (4401, "Token expired")
 
