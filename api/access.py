@@ -109,6 +109,7 @@ ROLES: dict[str, frozenset[str]] = {
     "Query.deadlineAlerts": STAFF,
     "Query.checkText": STAFF,
     "Mutation.receiveMessage": SIGNED_IN,
+    "Mutation.issueAttachmentKey": SIGNED_IN,
     "Mutation.registerMessage": REGISTRARS,
     "Mutation.assignMessage": REGISTRARS,
     "Mutation.startMessageWork": HANDLERS,

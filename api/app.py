@@ -23,12 +23,9 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
 
 from api import idempotency
-from api.auth import InvalidToken, authenticate
+from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
@@ -47,6 +44,7 @@ from api.observability import (
     observe_resources,
 )
 from api.schema import build_schema
+from api.ws import LegacyWSHandler, TransportWSHandler
 from domain import db, redis
 from domain.settings import Settings, get_settings, refuse_unsafe_production
 
@@ -77,7 +75,7 @@ class TextFrames(ASGIWebSocketAdapter):
         await super().close(code, reason)
 
 
-class CountedOperations(BaseGraphQLTransportWSHandler):
+class CountedOperations(TransportWSHandler):
     """graphql-transport-ws, with the operations running (subscriptions) in a gauge."""
 
     async def run_operation(self, operation: Any) -> None:
@@ -91,6 +89,7 @@ class CountedOperations(BaseGraphQLTransportWSHandler):
 class GraphQLView(GraphQL):
     websocket_adapter_class = TextFrames  # type: ignore[assignment]
     graphql_transport_ws_handler_class = CountedOperations
+    graphql_ws_handler_class = LegacyWSHandler
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(
@@ -160,7 +159,8 @@ class GraphQLView(GraphQL):
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         try:
-            context.actor = await authenticate(header, self.settings) if header else None
+            context.actor, context.token_expires_at = await authenticate_until(
+                header, self.settings)
         except InvalidToken:
             raise ConnectionRejectionError({"reason": "invalid token"}) from None
         if not self.sockets.take(context.request.scope, context.actor):

@@ -136,17 +136,27 @@ def actor_from_token(token: str, settings: Settings) -> Actor:
 async def authenticate(header: str | None, settings: Settings) -> Actor | None:
     """The actor named by an ``Authorization`` header: None for no credentials,
     ``InvalidToken`` for bad ones (the caller answers 401)."""
+    return (await authenticate_until(header, settings))[0]
+
+
+async def authenticate_until(header: str | None, settings: Settings
+                             ) -> tuple[Actor | None, float | None]:
+    """``authenticate``, and when the token expires (epoch seconds; None without one): a
+    websocket outlives its request and must stop serving at that moment."""
     if not header:
-        return None
+        return None, None
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise InvalidToken("expected 'Bearer <token>'")
     if not settings.jwks_url:
-        return actor_from_token(token, settings)
-    key = await jwks_keys(settings.jwks_url).key_for(token)
-    algorithms = [key.algorithm_name] if key.algorithm_name in JWKS_ALGORITHMS else JWKS_ALGORITHMS
-    return _actor_from_claims(_decode(token, key.key, algorithms, settings))
+        claims = _decode(token, settings.jwt_secret, ["HS256"], settings)
+    else:
+        key = await jwks_keys(settings.jwks_url).key_for(token)
+        algorithms = ([key.algorithm_name] if key.algorithm_name in JWKS_ALGORITHMS
+                      else JWKS_ALGORITHMS)
+        claims = _decode(token, key.key, algorithms, settings)
+    return _actor_from_claims(claims), float(claims["exp"])
 
 
 def actor_from_header(value: str | None, settings: Settings) -> Actor | None:

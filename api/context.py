@@ -23,6 +23,8 @@ class Context:
     actor: Actor | None
     client_app: str = "unknown"
     connection_params: dict[str, Any] | None = None
+    # A websocket's token expiry (epoch seconds): api/ws.py closes the socket then.
+    token_expires_at: float | None = None
     _loaders: dict[type, DataLoader] = field(default_factory=dict)
 
     def loader(self, cls: type[L]) -> L:

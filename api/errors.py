@@ -36,6 +36,8 @@ describe_values(ErrorCodeEnum, {
     ErrorCode.CONTACT_REQUIRED: "The chosen channel needs a contact point of its kind.",
     ErrorCode.CONTACT_KIND_MISMATCH: "The contact point is of another kind than the channel.",
     ErrorCode.CONTACT_IN_USE: "A channel preference still uses this contact point.",
+    ErrorCode.CONTACT_NOT_VERIFIED: "A client may choose only a confirmed contact point for "
+    "replies; staff confirm it (verifyContactPoint).",
     ErrorCode.INVALID_TOKEN: "A link token is forged, damaged or meant for something else.",
     ErrorCode.EXPIRED_TOKEN: "A link token has expired or was used already.",
     ErrorCode.INVALID_STATE: "The record is not in a state that allows this.",

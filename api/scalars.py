@@ -1,7 +1,11 @@
 """The one DateTime rule of the schema (README, "Time"): every DateTime the API returns is
 UTC, ISO 8601 with the offset written out and whole seconds, e.g. ``2026-11-02T06:00:00+00:00``.
 Inputs must carry an offset (any zone); a time without one is ambiguous and refused.
-Dates (``Date``) are calendar dates in the government's zone."""
+Dates (``Date``) are calendar dates in the government's zone.
+
+Input moments are limited to the years 1900-2999 (in UTC and as written): nothing okno keeps
+is older or further away, and a moment near the calendar's ends overflows as soon as it is
+moved to another zone or a term is added to it (an internal error instead of bad input)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from strawberry.schema.types.scalar import ScalarDefinition
 from strawberry.types.scalar import scalar
 
 UTC = dt.UTC
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def serialize_datetime(value: dt.datetime) -> str:
@@ -30,15 +35,18 @@ def parse_datetime(value: object) -> dt.datetime:
     if parsed.tzinfo is None:
         raise ValueError("DateTime needs an offset, e.g. 2026-11-02T09:00:00+04:00")
     try:
-        return parsed.astimezone(UTC)
+        utc = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValueError("DateTime is outside the supported range") from None
+        utc = None
+    if utc is None or not all(MIN_YEAR <= d.year <= MAX_YEAR for d in (parsed, utc)):
+        raise ValueError(f"DateTime must be within the years {MIN_YEAR}-{MAX_YEAR}")
+    return utc
 
 
 DateTime = scalar(
     dt.datetime, name="DateTime",
     description="A moment in time. Output: UTC, ISO 8601 with offset and whole seconds "
-    "(2026-11-02T06:00:00+00:00). Input: ISO 8601 with any offset.",
+    "(2026-11-02T06:00:00+00:00). Input: ISO 8601 with any offset, years 1900-2999.",
     serialize=serialize_datetime, parse_value=parse_datetime,
 )
 

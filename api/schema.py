@@ -80,6 +80,10 @@ def _root_types() -> tuple[type, type, type]:
                 node_type = gid.resolve_type(info)
             except (GlobalIDValueError, ValueError, TypeError):
                 return None
+            # A type that merely names Node (the interface itself, an abstract base) has no
+            # rows: an ID naming it is as unknown as any other.
+            if getattr(node_type, "node_loader", None) is None:
+                return None
             found = node_type.resolve_node(gid.node_id, info=info, required=False)
             if inspect.isawaitable(found):
                 found = await found

@@ -8,13 +8,14 @@ at start (``production_problems``). Secrets may come from files (``SecretFiles``
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -162,6 +163,9 @@ class Settings(BaseSettings):
     cost_unpaged_list_size: int = Field(
         5, description="Items a list field without `first` counts as in the query cost (lists "
         "that can grow are connections, so plain lists are short: contacts, deadlines)")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="CIDRs of the reverse proxies whose "
+        "X-Forwarded-For names the client (per-IP limits); empty: the socket's peer is the client")
 
     # Auth
     jwt_secret: str = "dev-secret-change-me-in-production-0123456789"
@@ -172,6 +176,9 @@ class Settings(BaseSettings):
     link_secret: str = "dev-link-secret-change-me-0123456789"
 
     # Government
+    phone_countries: list[str] = Field(
+        default_factory=lambda: ["RU"], description="Regions (ISO 3166 codes, e.g. RU, KZ) "
+        "whose phone numbers a contact point may have; premium-rate numbers never")
     timezone: str = Field("Europe/Ulyanovsk", description="IANA zone deadlines are computed in")
 
     # Working time (domain/calendar). The production calendar (holidays, decree transfers,
@@ -200,6 +207,8 @@ class Settings(BaseSettings):
     retention_years: dict[str, int] = Field(default_factory=dict)
     retention_action: str = Field("anonymise", description="anonymise | delete")
     export_link_ttl_hours: int = 72
+    download_limit_per_minute: int = Field(
+        30, description="Export downloads (history, survey answers) per client IP per minute")
 
     # Surveys: the citizen front end's survey page; "{token}" is
     # replaced by the signed invitation token.
@@ -207,6 +216,8 @@ class Settings(BaseSettings):
     survey_token_ttl_days: int = 60
     survey_reminder_working_days: int = 3
     survey_submit_limit_per_minute: int = 10
+    survey_read_limit_per_minute: int = Field(
+        60, description="surveyByToken calls per token and per client IP per minute")
     # Reminders go out only in these local hours (from inclusive, to exclusive): an SMS
     # route must not wake anyone.
     survey_reminder_from_hour: int = Field(9, ge=0, le=23)
@@ -354,6 +365,13 @@ class Settings(BaseSettings):
     dkim_selector: str = Field("", description="DKIM selector (s=)")
     dkim_private_key: str = Field(
         "", description="DKIM private key, PEM text or a path to a PEM file")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            ipaddress.ip_network(cidr, strict=False)  # ValueError: a typo stops the start
+        return value
 
     @model_validator(mode="after")
     def _check_working_time(self) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -18,9 +19,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # A phone as people write it: digits, spaces, brackets, dashes, dots, a leading plus.
 # Letters are refused although phonenumbers would read "8-800-FLOWERS" as digits.
+# Invisible characters that change how text around them is shown: bidi embeddings,
+# overrides, isolates and marks (U+202E turns "exe.txt" into "txt.exe"), and zero-width
+# characters (a name that looks like a staff member's, an address that looks like another).
+# They are removed, not refused: a citizen who pasted one did nothing wrong, and what they
+# see stays the same. Long texts keep ZWNJ/ZWJ (U+200C/D), which emoji sequences and some
+# scripts need; one-line values (names, subjects, addresses) lose them too.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = re.compile(f"[{_BIDI}\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE_IN_LONG_TEXT = re.compile(f"[{_BIDI}\u200b\u2060\ufeff]")
 _PHONE_CHARS = re.compile(r"\+?[\d\s().\-]+")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
+_PAID_TYPES = frozenset({phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                         phonenumbers.PhoneNumberType.SHARED_COST})
 NAME_MAX = 200
 SHORT_MAX = 500
 TEXT_MAX = 20_000
@@ -49,12 +61,19 @@ def clean_text(
         raise DomainError(
             ErrorCode.FORBIDDEN_CHARACTERS, "Значение содержит недопустимые символы.", field
         )
+    value = strip_invisible(value, multiline=multiline)
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         if required:
             raise DomainError(ErrorCode.REQUIRED, "Поле обязательно для заполнения.", field)
         return None
     return value
+
+
+def strip_invisible(value: str, *, multiline: bool = False) -> str:
+    """The text without bidi controls and zero-width characters (see ``_INVISIBLE``); also
+    for values written before this rule, where they are shown (an email's ``To:`` name)."""
+    return (_INVISIBLE_IN_LONG_TEXT if multiline else _INVISIBLE).sub("", value)
 
 
 def normalise_email(value: str, field: str = "value") -> str:
@@ -69,8 +88,11 @@ def normalise_email(value: str, field: str = "value") -> str:
         ) from None
 
 
-def normalise_phone(value: str, field: str = "value") -> str:
-    """E.164; numbers written the Russian way (8 912 …) are read as +7."""
+def normalise_phone(value: str, field: str = "value",
+                    countries: Collection[str] | None = None) -> str:
+    """E.164; numbers written the Russian way (8 912 …) are read as +7. With ``countries``
+    (a number we will send to), only numbers of those regions, and no premium-rate or
+    shared-cost numbers (a citizen must not make the state text a paid line)."""
     text = clean_text(value, field, max_length=40, required=True)
     number = None
     if _PHONE_CHARS.fullmatch(text):
@@ -80,6 +102,11 @@ def normalise_phone(value: str, field: str = "value") -> str:
             number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(ErrorCode.INVALID_PHONE, "Номер телефона указан неверно.", field)
+    if countries is not None and (
+            phonenumbers.region_code_for_number(number) not in countries
+            or phonenumbers.number_type(number) in _PAID_TYPES):
+        raise DomainError(ErrorCode.INVALID_PHONE, "На этот номер мы не можем отправлять "
+                          "сообщения: укажите мобильный или городской номер.", field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

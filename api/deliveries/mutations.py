@@ -3,19 +3,22 @@ decoded inside ``attempt``: a bad one is an INVALID_ID UserError in the payload.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
-from api.deliveries.types import Delivery
+from api.deliveries.types import Delivery, visible_rows
 from api.enums import ChannelEnum
 from api.errors import UserError, attempt
 from api.permissions import actor_of
 from api.relay import decode_id, decode_optional_id
+from domain.deliveries import queries
 from domain.deliveries import service as deliveries
 from domain.deliveries.models import PostalState
+from domain.errors import not_found
 from domain.messages import edms
 
 
@@ -74,6 +77,16 @@ class MarkEdmsDeliveryRegisteredInput:
         "null/empty when the EDMS gives none.")
 
 
+async def _on_visible(info: Info, value: Any, call: Callable[[str], Awaitable[Any]]) -> Any:
+    """``call`` on the Delivery the ID names, when the caller may see it (an executor: only
+    deliveries about their messages); NOT_FOUND otherwise, as for an unknown ID."""
+    delivery_id = decode_id(value, "Delivery", "id")
+    row = await queries.row(delivery_id)
+    if row is None or not (await visible_rows(info.context.actor, [row]))[0]:
+        raise not_found("Отправка", "id")
+    return await call(delivery_id)
+
+
 def _payload(obj: Any, errors: list[UserError]) -> DeliveryPayload:
     return DeliveryPayload(delivery=Delivery.from_model(obj) if obj is not None else None,
                            errors=errors)
@@ -84,34 +97,33 @@ class DeliveryMutations:
     @strawberry.mutation(description="Send a failed or cancelled delivery again.")
     async def retry_delivery(self, info: Info, input: RetryDeliveryInput
                              ) -> DeliveryPayload | None:
-        return _payload(*await attempt(lambda: deliveries.retry(
-            actor_of(info), decode_id(input.id, "Delivery", "id"))))
+        return _payload(*await attempt(lambda: _on_visible(info, input.id, lambda d: (
+            deliveries.retry(actor_of(info), d)))))
 
     @strawberry.mutation(description="Cancel a delivery that has not gone out.")
     async def cancel_delivery(self, info: Info, input: CancelDeliveryInput
                               ) -> DeliveryPayload | None:
-        return _payload(*await attempt(lambda: deliveries.cancel(
-            actor_of(info), decode_id(input.id, "Delivery", "id"), input.reason)))
+        return _payload(*await attempt(lambda: _on_visible(info, input.id, lambda d: (
+            deliveries.cancel(actor_of(info), d, input.reason)))))
 
     @strawberry.mutation(description="Re-route a delivery to another contact point or "
                          "channel; returns the new delivery.")
     async def reroute_delivery(self, info: Info, input: RerouteDeliveryInput
                                ) -> DeliveryPayload | None:
-        return _payload(*await attempt(lambda: deliveries.reroute(
-            actor_of(info), decode_id(input.id, "Delivery", "id"),
-            decode_optional_id(input.contact_id, "ContactPoint", "contactId"), input.channel)))
+        return _payload(*await attempt(lambda: _on_visible(info, input.id, lambda d: (
+            deliveries.reroute(actor_of(info), d, decode_optional_id(
+                input.contact_id, "ContactPoint", "contactId"), input.channel)))))
 
     @strawberry.mutation(description="Mark a queued paper letter printed or posted.")
     async def mark_postal_delivery(self, info: Info, input: MarkPostalDeliveryInput
                                    ) -> DeliveryPayload | None:
-        return _payload(*await attempt(lambda: deliveries.mark_postal(
-            actor_of(info), decode_id(input.id, "Delivery", "id"),
-            PostalState(input.state.value))))
+        return _payload(*await attempt(lambda: _on_visible(info, input.id, lambda d: (
+            deliveries.mark_postal(actor_of(info), d, PostalState(input.state.value))))))
 
     @strawberry.mutation(description="R-8: record that a document queued for the EDMS was "
                          "registered there, with its outgoing number and link (completes it).")
     async def mark_edms_delivery_registered(self, info: Info,
                                             input: MarkEdmsDeliveryRegisteredInput
                                             ) -> DeliveryPayload | None:
-        return _payload(*await attempt(lambda: edms.register_outgoing(
-            actor_of(info), decode_id(input.id, "Delivery", "id"), input.number, input.link)))
+        return _payload(*await attempt(lambda: _on_visible(info, input.id, lambda d: (
+            edms.register_outgoing(actor_of(info), d, input.number, input.link)))))

@@ -34,6 +34,7 @@ from api.relay import (
 from domain.deliveries import manage, queries, rendering
 from domain.errors import DomainError, invalid_id
 from domain.ids import as_uuid
+from domain.messages import access as message_access
 
 SOURCE_TYPES = {type_name: source for source, type_name in SOURCE_NODES.items()}
 
@@ -106,11 +107,12 @@ class DeliveryQueries:
         f = filter or DeliveryFilter()
         size = page_size(info, first)
         try:
-            rows, has_next = await queries.page(actor_of(info), queries.DeliveryFilter(
+            actor = actor_of(info)
+            rows, has_next = await queries.page(actor, queries.DeliveryFilter(
                 statuses=f.statuses, channels=f.channels, purposes=f.purposes,
                 client_id=decode_optional_id(f.client_id, "Client", "clientId"),
                 source=decode_source(f.source_id), since=f.from_, until=f.to,
-            ), size, after)
+            ), size, after, scope=await message_access.delivery_scope(actor))
         except DomainError as exc:
             raise bad_input(exc) from None
         return connection(rows, has_next, after)

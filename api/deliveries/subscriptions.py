@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.deliveries.types import Delivery
+from api.deliveries.types import Delivery, visible_rows
 from api.history.subscriptions import listen
 from api.relay import bad_input, decode_id
 from domain.deliveries import outbox, queries
@@ -39,5 +39,5 @@ class DeliverySubscriptions:
                 raise bad_input(exc) from None
         async for message in listen(outbox.TOPIC, key):
             row = await queries.row(message["id"])
-            if row is not None:
+            if row is not None and (await visible_rows(info.context.actor, [row]))[0]:
                 yield Delivery.from_row(row)

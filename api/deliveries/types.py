@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
@@ -19,12 +20,15 @@ from api.deliveries.dataloaders import (
 from api.enums import ChannelEnum
 from api.permissions import actor_of
 from api.relay import Connection, bad_input, page_size
-from domain.actor import Actor
+from domain.actor import Actor, Role
+from domain.deliveries import queries
 from domain.deliveries.models import DeliveryStatus, PostalState, Purpose, RouteReason, Template
 from domain.deliveries.queries import LIST_COLUMNS
 from domain.errors import DomainError
 from domain.ids import as_uuid
+from domain.messages import access as message_access
 from domain.pagination import encode_cursor
+from domain.surveys import tokens as link_tokens
 
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, description="Where a delivery stands: PENDING (waiting for a worker or "
@@ -155,7 +159,7 @@ class Delivery(RowNode, relay.Node):
     purpose: DeliveryPurposeEnum = strawberry.field(description="Why it was sent.")
     template: DeliveryTemplateEnum = strawberry.field(
         description="The template it was rendered from.")
-    subject: str = strawberry.field(description="Subject line (emails; a title elsewhere).")
+    subject_line: strawberry.Private[str]
     status: DeliveryStatusEnum = strawberry.field(description="Where it stands now.")
     attempts: int = strawberry.field(description="Sending attempts so far.")
     external_reference: str | None = strawberry.field(
@@ -188,12 +192,18 @@ class Delivery(RowNode, relay.Node):
         return actor is not None and actor.can_see_client(row["client_id"])
 
     @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        rows = await info.context.loader(cls.node_loader).load_many(list(node_ids))
+        shown = await visible_rows(info.context.actor, rows)
+        return [cls.from_row(r) if r is not None and ok else None for r, ok in zip(rows, shown)]
+
+    @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
         return cls(
             id=str(row["id"]), channel=row["channel"], route=row["route"],
             address=row["address"], recipient_name=row["recipient_name"],
             purpose=row["purpose"], template=Template(row["template"]),
-            subject=row["subject"], source_type=row["source_type"],
+            subject_line=row["subject"], source_type=row["source_type"],
             source_id=row["source_id"], status=row["status"],
             attempts=row["attempts"], external_reference=row["message_id"],
             postal_state=row["postal_state"], created_at=row["created_at"],
@@ -209,6 +219,10 @@ class Delivery(RowNode, relay.Node):
     @classmethod
     def from_model(cls, obj: Any) -> Delivery:
         return cls.from_row({c: getattr(obj, c) for c in LIST_COLUMNS})
+
+    @strawberry.field(description="Subject line (emails; a title elsewhere).")
+    def subject(self, info: Info) -> str:
+        return _shown(info, self.subject_line)
 
     @strawberry.field(description="What caused it: a Message, SurveyInvitation, "
                       "SurveyResponse, HistoryExport, Delivery or Booking "
@@ -230,16 +244,18 @@ class Delivery(RowNode, relay.Node):
     def external_link(self, info: Info) -> str | None:
         return self.link if actor_of(info).is_staff else None
 
-    @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text).")
+    @strawberry.field(description="The plain-text body as sent (SMS/messenger: the short text). "
+                      "Staff see link tokens (survey, unsubscribe) replaced by [скрыто].")
     async def text(self, info: Info) -> str:
         row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
-        return row["body_text"] if row else ""
+        return _shown(info, row["body_text"] if row else "")
 
     @strawberry.field(description="The HTML as sent: a whole email document, or for paper "
-                      "letters the printable A4 page; null for SMS and messengers.")
+                      "letters the printable A4 page; null for SMS and messengers. Staff see "
+                      "link tokens replaced by [скрыто].")
     async def html(self, info: Info) -> str | None:
         row = await info.context.loader(DeliveryBodyByIdLoader).load(self.id)
-        return row["body_html"] if row else None
+        return _shown(info, row["body_html"]) if row and row["body_html"] is not None else None
 
     @strawberry.field(description="The recipient; null for mail to an employee (route "
                       "EMPLOYEE: see recipientName and address).")
@@ -261,9 +277,8 @@ class Delivery(RowNode, relay.Node):
     async def rerouted_from(self, info: Info) -> Delivery | None:
         if not self.rerouted_from_id:
             return None
-        row = await info.context.loader(DeliveryByIdLoader).load(self.rerouted_from_id)
-        return Delivery.from_row(row) if row and Delivery.visible(info.context.actor, row) \
-            else None
+        [found] = await Delivery.resolve_nodes(info=info, node_ids=[self.rerouted_from_id])
+        return found
 
 
 @strawberry.type(description="A page of deliveries, newest first. Continue with "
@@ -278,13 +293,35 @@ def connection(rows: list[dict[str, Any]], has_next: bool, after: str | None
     return DeliveryConnection.of([Delivery.from_row(r) for r in rows], cursors, has_next, after)
 
 
+def _shown(info: Info, text: str) -> str:
+    """What was sent, as this viewer may read it: the recipient sees their own links; staff
+    never see a usable link token (an executor could answer the survey on their own work)."""
+    actor = info.context.actor
+    return link_tokens.redact(text) if actor is not None and actor.is_staff else text
+
+
+async def visible_rows(actor: Actor | None, rows: list[dict[str, Any] | None]) -> list[bool]:
+    """``Delivery.visible`` per row, and for an executor only what was sent about messages
+    they may see (``messages.access.delivery_scope``, row by row)."""
+    shown = [r is not None and Delivery.visible(actor, r) for r in rows]
+    if actor is None or actor.role != Role.EXECUTOR:
+        return shown
+    sources = [r["source_id"] if r and r["source_type"] == "message" else None for r in rows]
+    allowed = await message_access.visible_ids(actor, [s for s in sources if s])
+    return [ok and source in allowed for ok, source in zip(shown, sources, strict=True)]
+
+
 async def load_client_deliveries(info: Info, client_id: str, first: int | None,
                                  after: str | None) -> DeliveryConnection:
     """For ``Client.deliveries``: the parent Client is already visible to the viewer. A bad
     cursor is a BAD_USER_INPUT error on that field alone."""
     key = DeliveriesKey(client_id, page_size(info, first), after)
+    actor = info.context.actor
     try:
-        rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
+        if (scope := await message_access.delivery_scope(actor) if actor else None) is not None:
+            rows, has_next = await queries.client_rows(client_id, key.first, after, scope)
+        else:
+            rows, has_next = await info.context.loader(DeliveriesPageByClientLoader).load(key)
     except DomainError as exc:
         raise bad_input(exc) from None
     return connection(rows, has_next, after)

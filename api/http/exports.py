@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
+from api.http.throttle import too_many_downloads
 from domain.errors import DomainError, ErrorCode
 from domain.history import exports, links
 from domain.history.models import ExportStatus, HistoryExport
@@ -32,6 +33,8 @@ def _text(status: int, text: str) -> Response:
 
 
 async def download_export(request: Request) -> Response:
+    if (refused := await too_many_downloads(request)) is not None:
+        return refused
     token, _, fmt = request.path_params["name"].rpartition(".")
     if fmt not in links.FORMATS or not token:
         return _text(404, INVALID)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
+from api.http.throttle import too_many_downloads
 from domain.errors import DomainError, ErrorCode
 from domain.surveys import export
 
@@ -21,6 +22,8 @@ EXPIRED = "Срок действия ссылки истёк. Запросите
 
 
 async def download_survey_export(request: Request) -> Response:
+    if (refused := await too_many_downloads(request)) is not None:
+        return refused
     token, _, ext = request.path_params["name"].rpartition(".")
     if ext != "csv" or not token:
         return PlainTextResponse(INVALID, status_code=404, headers=PRIVATE)

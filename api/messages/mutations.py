@@ -21,7 +21,7 @@ from api.messages.types import (
 )
 from api.permissions import actor_of
 from api.relay import decode_id, decode_optional_id
-from domain.messages import handling, queries, service
+from domain.messages import handling, queries, service, uploads
 from domain.messages.intake import AttachmentData, IntakeData, ReplyChoice
 from domain.messages.models import AnswerOutcome, RequestForm
 
@@ -32,13 +32,29 @@ def _message(value: Any) -> str:
     return decode_id(value, "Message", "messageId")
 
 
-@strawberry.input(description="A file that came with the message: upload it to object storage "
-                  "first, then pass its key and metadata.")
+@strawberry.input(description="A file that came with the message: get a key from "
+                  "issueAttachmentKey, upload the file to object storage under it, then pass "
+                  "the key and metadata.")
 class AttachmentInput:
-    file_name: str = strawberry.field(description="Name to show (up to 255 characters).")
+    file_name: str = strawberry.field(description="Name to show; only its last path part is "
+                                      "kept (up to 255 characters).")
     content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
     size_bytes: int = strawberry.field(description="Up to 100 MB.")
-    storage_key: str = strawberry.field(description="Object-storage key.")
+    storage_key: str = strawberry.field(description="The key issueAttachmentKey gave the same "
+                                        "caller; any other key is refused (INVALID).")
+
+
+@strawberry.input(description="A file about to be uploaded for a message.")
+class IssueAttachmentKeyInput:
+    file_name: str = strawberry.field(description="The file's name, as the person chose it.")
+
+
+@strawberry.type(description="Where to upload an attachment, and the name it will be shown by.")
+class AttachmentKeyPayload:
+    storage_key: str | None = strawberry.field(
+        description="The object-storage key, valid only in this caller's receiveMessage.")
+    file_name: str | None = strawberry.field(description="The name as okno will keep it.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="R-1.4: the channel the client chose for further communication, "
@@ -252,6 +268,18 @@ async def _answer_payload(result: Any, errors: list[UserError]) -> AnswerPayload
 
 @strawberry.type
 class MessageMutations:
+    @strawberry.mutation(description="A storage key for one attachment, bound to the caller: "
+                         "upload the file under it, then name it in receiveMessage.")
+    async def issue_attachment_key(self, info: Info, input: IssueAttachmentKeyInput
+                                   ) -> AttachmentKeyPayload | None:
+        async def issue() -> tuple[str, str]:
+            name = uploads.clean_file_name(input.file_name, "fileName")
+            return uploads.issue_key(actor_of(info), info.context.settings.link_secret), name
+
+        result, errors = await attempt(issue)
+        return AttachmentKeyPayload(storage_key=result[0] if result else None,
+                                    file_name=result[1] if result else None, errors=errors)
+
     @strawberry.mutation(description="Take in a message; it is assessed at once (sphere, "
                          "urgency, abuse) and its deadline set.")
     async def receive_message(self, info: Info, input: ReceiveMessageInput

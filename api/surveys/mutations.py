@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from api.client_ip import client_ip
 from api.enums import ChannelEnum
 from api.errors import UserError, attempt
 from api.permissions import actor_of
@@ -286,8 +287,7 @@ class SurveyMutations:
     async def submit_survey_response(
         self, info: Info, input: SubmitSurveyResponseInput
     ) -> SubmitSurveyResponsePayload:
-        request = info.context.request
-        ip = request.client.host if request.client else None
+        ip = client_ip(info.context.request, info.context.settings)
         response, errors = await attempt(lambda: surveys.submit_response(
             input.token, _answers(input.answers), ip=ip, settings=info.context.settings))
         if response is None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.client_ip import client_ip
 from api.enums import ChannelEnum
 from api.errors import UserError
 from api.permissions import actor_of
@@ -91,7 +92,9 @@ class SurveyQueries:
             description="The token from the link (or `SurveyInvitation.token`).")],
     ) -> SurveyByTokenResult:
         try:
-            found = await surveys.survey_by_token(token, info.context.settings)
+            found = await surveys.survey_by_token(
+                token, info.context.settings,
+                ip=client_ip(info.context.request, info.context.settings))
         except DomainError as exc:
             return SurveyByTokenResult(survey=None, errors=[UserError.of(exc)])
         return SurveyByTokenResult(

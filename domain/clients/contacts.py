@@ -19,6 +19,7 @@ from domain.errors import DomainError, ErrorCode, not_found
 from domain.history import service as history
 from domain.history.kinds import EventKind, SourceType
 from domain.ids import parse_uuid
+from domain.settings import get_settings
 from domain.transaction import transaction
 from domain.validation import SHORT_MAX, clean_text, normalise_email, normalise_phone
 
@@ -30,7 +31,7 @@ def normalise_contact(kind: ContactKind, value: str) -> str:
     if kind == ContactKind.EMAIL:
         return normalise_email(value)
     if kind == ContactKind.PHONE:
-        return normalise_phone(value)
+        return normalise_phone(value, countries=get_settings().phone_countries)
     if kind == ContactKind.POSTAL:
         return clean_text(value, "value", max_length=SHORT_MAX, required=True)
     text = clean_text(value, "value", max_length=120, required=True).lower()
@@ -157,6 +158,12 @@ async def set_channel_preference(
 
         preferred = await own_contact(preferred_contact_id, "preferredContactId")
         additional = await own_contact(additional_contact_id, "additionalContactId")
+        if not actor.is_staff:  # see README, "Government mail to anyone"
+            for contact, field in ((preferred, "preferredContactId"),
+                                   (additional, "additionalContactId")):
+                if contact is not None and not contact.verified:
+                    raise DomainError(ErrorCode.CONTACT_NOT_VERIFIED, "Этот контакт ещё не "
+                                      "подтверждён: выберите подтверждённый.", field)
         rules.check_preference(
             preferred_channel, preferred.kind if preferred else None,
             additional_channel, additional.kind if additional else None,

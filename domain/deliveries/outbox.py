@@ -94,6 +94,9 @@ def client_name(client: Client) -> str:
                         client.organisation_name)
 
 
+ANONYMOUS_NAME = "уважаемый заявитель"
+
+
 def with_defaults(context: dict[str, Any], client: Client | None) -> dict[str, Any]:
     name = client_name(client) if client is not None else "Иван Иванович Иванов"
     return {"client_name": name, **context}
@@ -103,11 +106,13 @@ async def write_row(
     client: Client, route: rules.Route, rendered: rendering.Rendered, *, purpose: str,
     template: str, context: dict[str, Any], source: tuple[str, str | None], key: str | None,
     actor: Actor | None, rerouted_from: Delivery | None = None,
-    attachments: list[dict[str, str]] | None = None,
+    attachments: list[dict[str, str]] | None = None, named: bool = True,
 ) -> Delivery:
+    """``named=False``: the recipient's name stays off the row and the letter (an address
+    nobody confirmed: ``service.send``)."""
     at = now()
     delivery_id = uuid.uuid4()
-    name = client_name(client)
+    name = client_name(client) if named else ""
     address = route.contact.value if route.contact else None
     text, html = rendering.bodies(rendered, route.channel, name, address, str(delivery_id))
     headers = None

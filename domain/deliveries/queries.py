@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from domain.actor import Actor
 from domain.clients.models import Channel
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
@@ -62,11 +64,12 @@ class DeliveryFilter:
     until: datetime | None = None
 
 
-async def page(actor: Actor, flt: DeliveryFilter, first: int, after: str | None
-               ) -> tuple[list[dict[str, Any]], bool]:
-    """Staff: every delivery, newest first, narrowed by the filter."""
+async def page(actor: Actor, flt: DeliveryFilter, first: int, after: str | None,
+               scope: Q | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Staff: every delivery in ``scope`` (what the actor may see; None: all), newest
+    first, narrowed by the filter."""
     require_staff(actor)
-    query = Delivery.all()
+    query = Delivery.all() if scope is None else Delivery.filter(scope)
     if flt.statuses:
         query = query.filter(status__in=[str(s) for s in flt.statuses])
     if flt.channels:
@@ -84,11 +87,13 @@ async def page(actor: Actor, flt: DeliveryFilter, first: int, after: str | None
     return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
 
 
-async def client_rows(client_id: Any, first: int, after: str | None
+async def client_rows(client_id: Any, first: int, after: str | None, scope: Q | None = None
                       ) -> tuple[list[dict[str, Any]], bool]:
-    """One client's deliveries, newest first, for callers that already checked the viewer
-    may see this client (``Client.deliveries``)."""
+    """One client's deliveries in ``scope``, newest first, for callers that already checked
+    the viewer may see this client (``Client.deliveries``)."""
     query = Delivery.filter(client_id=parse_uuid(client_id, "clientId", "Клиент"))
+    if scope is not None:
+        query = query.filter(scope)
     return await newest_first(query, "created_at", first, after, LIST_COLUMNS, uuid.UUID)
 
 

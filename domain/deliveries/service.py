@@ -38,6 +38,7 @@ from domain.deliveries.manage import (  # noqa: F401 (re-exported: writes go thr
 from domain.deliveries.models import Delivery, Purpose, Template
 from domain.deliveries.outbox import (  # noqa: F401 (re-exported)
     ALL,
+    ANONYMOUS_NAME,
     JOB,
     PURPOSE_RU,
     TOPIC,
@@ -96,14 +97,22 @@ async def send(
             legal_contact_id=str(legal_contact_id) if legal_contact_id is not None else None)
         full_context = with_defaults(safe, client)
         rendered = rendering.render(template, full_context)
+        anonymous = None
         rows: list[Delivery] = []
         try:
             async with transaction():  # a savepoint: a concurrent twin with our key wins
                 for route in routes:
+                    shown = rendered
+                    if route.contact is not None and not route.contact.verified:
+                        # An address nobody confirmed may be anyone's: nothing the citizen
+                        # typed (their name) goes there (README, "Government mail to anyone").
+                        anonymous = anonymous or rendering.render(
+                            template, {**full_context, "client_name": ANONYMOUS_NAME})
+                        shown = anonymous
                     rows.append(await write_row(
-                        client, route, rendered, purpose=purpose, template=template,
+                        client, route, shown, purpose=purpose, template=template,
                         context=safe, source=(source_type, source_id), key=key, actor=actor,
-                        attachments=files))
+                        attachments=files, named=shown is rendered))
         except IntegrityError:
             if key is None:
                 raise

@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL, Subquery
 
 from domain.actor import Actor, Role
 from domain.directory import queries as directory
 from domain.errors import DomainError, ErrorCode, not_found
-from domain.ids import as_uuid, parse_uuid
+from domain.ids import as_uuid, parse_uuid, uuids
 from domain.messages.models import Message
 
 ALL_SEEING = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
@@ -49,6 +49,30 @@ async def visibility(actor: Actor) -> Q | None:
         return condition
     own = as_uuid(actor.client_id)
     return Q(id__isnull=True) if own is None else Q(client_id=own)
+
+
+async def visible_ids(actor: Actor, message_ids: list[Any]) -> set[str]:
+    """Which of these messages ``actor`` may see (IDs as strings, as deliveries keep them)."""
+    wanted = uuids(message_ids)
+    if not wanted:
+        return set()
+    query = Message.filter(id__in=wanted)
+    if (condition := await visibility(actor)) is not None:
+        query = query.filter(condition)
+    return {str(i) for i in await query.values_list("id", flat=True)}
+
+
+async def delivery_scope(actor: Actor) -> Q | None:
+    """The deliveries (outbox rows) ``actor`` may list, as a filter; None means all. An
+    executor sees only what was sent about messages they may see (their own and their
+    department's): a delivery's text is the message's answer, notices, clarifications."""
+    if actor.role != Role.EXECUTOR:
+        return None
+    condition = await visibility(actor)
+    ids = Message.filter(condition) if condition is not None else Message.all()
+    # Deliveries keep the source's ID as text: compare text with text on both databases.
+    return Q(source_type="message", source_id__in=Subquery(
+        ids.annotate(text_id=RawSQL('CAST("message"."id" AS VARCHAR(36))')).values("text_id")))
 
 
 def can_see(actor: Actor | None, row: Mapping[str, Any]) -> bool:

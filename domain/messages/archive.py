@@ -34,6 +34,7 @@ from domain.messages.models import (
     DeadlineAlert,
     Message,
 )
+from domain.surveys import tokens as link_tokens
 
 AUDIENCE_OF = {RecordType.APPEAL.value: Audience.EXTERNAL,
                RecordType.INTERNAL_REQUEST.value: Audience.INTERNAL}
@@ -75,7 +76,9 @@ async def client_cases(client_id: Any) -> list[Case]:
         if d["client_id"] is None:
             continue  # mail to staff (deadline alerts): no part of the client's history
         parts[d["source_id"]].append(CaseRecord(
-            CaseRecordKind.NOTICE, d["sent_at"] or d["created_at"], d["body_text"],
+            # Whoever downloads the export (staff may request it) gets no usable link token.
+            CaseRecordKind.NOTICE, d["sent_at"] or d["created_at"],
+            link_tokens.redact(d["body_text"]) if d["body_text"] else d["body_text"],
             title=d["subject"], channel=str(d["channel"]) if d["channel"] else None,
             details={"purpose": d["purpose"], "status": str(d["status"])}))
     cases = []

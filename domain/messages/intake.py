@@ -18,6 +18,7 @@ from domain.actor import Actor
 from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.ids import parse_uuid
+from domain.messages import uploads
 from domain.messages.models import InternalCategory, RequestForm
 from domain.validation import TEXT_MAX, clean_text
 
@@ -101,7 +102,8 @@ def _moment(value: dt.datetime | None, now: dt.datetime, field_name: str) -> dt.
     return value
 
 
-def _attachments(items: list[AttachmentData], errors: list[DomainError]) -> list[AttachmentData]:
+def _attachments(items: list[AttachmentData], errors: list[DomainError], actor: Actor,
+                 secret: str) -> list[AttachmentData]:
     if len(items) > MAX_ATTACHMENTS:
         errors.append(DomainError(ErrorCode.INVALID, f"Не больше {MAX_ATTACHMENTS} вложений.",
                                   "attachments"))
@@ -110,8 +112,7 @@ def _attachments(items: list[AttachmentData], errors: list[DomainError]) -> list
     for i, a in enumerate(items):
         prefix = f"attachments.{i}."
         try:
-            name = clean_text(a.file_name, prefix + "fileName", max_length=255, required=True)
-            key = clean_text(a.storage_key, prefix + "storageKey", max_length=500, required=True)
+            name = uploads.clean_file_name(a.file_name, prefix + "fileName")
             ctype = clean_text(a.content_type, prefix + "contentType", max_length=255,
                                required=True).lower()
             if not _CONTENT_TYPE.match(ctype):
@@ -120,14 +121,16 @@ def _attachments(items: list[AttachmentData], errors: list[DomainError]) -> list
             if not 0 <= a.size_bytes <= MAX_ATTACHMENT_BYTES:
                 raise DomainError(ErrorCode.INVALID, "Файл больше 100 МБ или неверного размера.",
                                   prefix + "sizeBytes")
+            key = uploads.check_key(actor, a.storage_key, secret, prefix + "storageKey")
             out.append(AttachmentData(name, ctype, a.size_bytes, key))
         except DomainError as exc:
             errors.append(exc)
     return out
 
 
-def clean_intake(actor: Actor, data: IntakeData, now: dt.datetime) -> CleanIntake:
-    """All field errors at once (``ValidationFailed``), so a form shows them together."""
+def clean_intake(actor: Actor, data: IntakeData, now: dt.datetime, secret: str) -> CleanIntake:
+    """All field errors at once (``ValidationFailed``), so a form shows them together.
+    ``secret`` checks the attachments' storage keys (``uploads``)."""
     errors: list[DomainError] = []
 
     def attempt(fn, *args):
@@ -175,7 +178,7 @@ def clean_intake(actor: Actor, data: IntakeData, now: dt.datetime) -> CleanIntak
         if data.form == RequestForm.ORAL:
             errors.append(DomainError(ErrorCode.INVALID, "Устные запросы записывает сотрудник, "
                                       "который их принял.", "form"))
-    attachments = _attachments(data.attachments, errors)
+    attachments = _attachments(data.attachments, errors, actor, secret)
     if errors:
         raise ValidationFailed(errors)
     return CleanIntake(

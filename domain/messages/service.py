@@ -144,7 +144,7 @@ async def assess(m: Message, ctx: Ctx) -> None:
 async def receive(actor: Actor, data: IntakeData, settings: Settings | None = None) -> Message:
     """Take in a message from any channel (R-8 EDMS imports included)."""
     ctx = await context(settings)
-    clean = clean_intake(actor, data, ctx.now)
+    clean = clean_intake(actor, data, ctx.now, ctx.settings.link_secret)
     async with transaction():
         client = await clients.get_client_for(actor, clean.client_id)
         audience = Audience.INTERNAL if client.kind == ClientKind.EMPLOYEE else Audience.EXTERNAL

@@ -8,8 +8,6 @@ when they were submitted.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,6 +20,7 @@ from domain.actor import Actor
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode
 from domain.settings import Settings, get_settings
+from domain.spreadsheet import CsvRows
 from domain.surveys.definitions import require_manager
 from domain.surveys.models import SurveyAnswer, SurveyVersion
 from domain.surveys.queries import ANSWER_FILTER_FIELDS, EXPORT_COLUMNS
@@ -69,14 +68,6 @@ def verify(token: str, settings: Settings) -> dict[str, Any]:
     return claims
 
 
-def _cell(value: Any) -> str:
-    """Text as a spreadsheet will show it: never a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterator[str]:
     """The export, as text chunks (a BOM first, so spreadsheets read it as UTF-8)."""
     zone = ZoneInfo(settings.timezone)
@@ -89,10 +80,8 @@ async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterato
             query = query.filter(**{ANSWER_FILTER_FIELDS[column]: values})
     versions: dict[str, SurveyVersion] = {}
     departments: dict[str, str] = {}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    yield "\ufeff" + buffer.getvalue()
+    out = CsvRows()
+    yield "\ufeff" + out.text([HEADER])
     last: tuple[datetime, int] | None = None
     while True:
         page = query
@@ -104,13 +93,12 @@ async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterato
             return
         last = (rows[-1]["submitted_at"], rows[-1]["id"])
         await _load_names(rows, versions, departments)
-        buffer.seek(0)
-        buffer.truncate()
+        lines = []
         for row in rows:
             version = versions[str(row["response__version_id"])]
             question = next((q for q in version.questions if q["id"] == row["question_id"]), {})
             options = {o["id"]: o["text"] for o in question.get("options", [])}
-            writer.writerow([_cell(v) for v in (
+            lines.append((
                 row["response_id"], row["submitted_at"].astimezone(zone).isoformat(),
                 row["invitation__purpose"], row["invitation__channel"],
                 row["invitation__sphere"],
@@ -120,8 +108,8 @@ async def csv_chunks(claims: dict[str, Any], settings: Settings) -> AsyncIterato
                 version.number, row["question_id"], question.get("text", ""), row["kind"],
                 row["value"], "; ".join(options.get(c, c) for c in row["choice_ids"] or []),
                 row["text"],
-            )])
-        yield buffer.getvalue()
+            ))
+        yield out.text(lines)
 
 
 async def _load_names(rows: list[dict[str, Any]], versions: dict[str, SurveyVersion],

@@ -295,8 +295,13 @@ class PublicSurvey:
     version_id: uuid.UUID  # names the questions (their global IDs carry it)
 
 
-async def survey_by_token(token: Any, settings: Settings | None = None) -> PublicSurvey:
+async def survey_by_token(token: Any, settings: Settings | None = None, *,
+                          ip: str | None = None) -> PublicSurvey:
     settings = settings or get_settings()
+    limit = settings.survey_read_limit_per_minute
+    await _rate_limit(f"survey-read:token:{tokens.limit_key(token)}", limit)
+    if ip:
+        await _rate_limit(f"survey-read:ip:{ip}", limit)
     record = await invitation_by_token(token, settings)
     version = await SurveyVersion.get(id=record.version_id)
     department = await _department_name(record.department_id)
@@ -317,7 +322,7 @@ async def submit_response(
     that checks it, and the response is one-to-one with the invitation."""
     settings = settings or get_settings()
     limit = settings.survey_submit_limit_per_minute
-    await _rate_limit(f"survey-submit:token:{tokens.fingerprint(str(token))}", limit)
+    await _rate_limit(f"survey-submit:token:{tokens.limit_key(token)}", limit)
     if ip:
         await _rate_limit(f"survey-submit:ip:{ip}", limit)
     now = now or datetime.now(UTC)

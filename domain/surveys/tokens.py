@@ -13,10 +13,12 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 MAX_TOKEN_LENGTH = 400
+_SPELLING = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class TokenError(Exception):
@@ -56,9 +58,12 @@ def sign(secret: str, purpose: str, record_id: str, nonce: str, expires_at: date
 def verify(secret: str, token: str, purpose: str, now: datetime | None = None) -> Claims:
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise TokenError
-    body_part, dot, sig_part = token.strip().partition(".")
-    if not dot:
+    token = token.strip()
+    # Exactly as ``sign`` writes it: base64 decoding would also take padding and skip
+    # stray characters, so one token would have many spellings (each a fresh rate limit).
+    if not _SPELLING.fullmatch(token):
         raise TokenError
+    body_part, _, sig_part = token.partition(".")
     try:
         body, sig = _unb64(body_part), _unb64(sig_part)
     except (binascii.Error, ValueError):
@@ -75,6 +80,31 @@ def verify(secret: str, token: str, purpose: str, now: datetime | None = None) -
     if (now or datetime.now(UTC)) >= expires_at:
         raise TokenExpired
     return Claims(claimed, record_id, nonce, expires_at)
+
+
+_CANDIDATE = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{40,}")
+HIDDEN = "[скрыто]"
+
+
+def redact(text: str) -> str:
+    """The text with every signed link token in it (a survey link in a sent answer, an
+    unsubscribe link) replaced by ``HIDDEN``: staff read what was sent, but a token is a
+    bearer key (an executor could rate their own work), so staff never see a usable one."""
+
+    def hide(match: re.Match[str]) -> str:
+        try:
+            body = _unb64(match.group().partition(".")[0])
+        except (binascii.Error, ValueError):
+            return match.group()
+        return HIDDEN if body.count(b"|") == 3 else match.group()
+
+    return _CANDIDATE.sub(hide, text)
+
+
+def limit_key(token: object) -> str:
+    """The key a token's attempts are counted under: the one spelling ``verify`` accepts
+    (blanks around it do not count), so padding the token gives it no fresh limit."""
+    return fingerprint(token.strip() if isinstance(token, str) else "")
 
 
 def fingerprint(token: str) -> str:

@@ -38,7 +38,7 @@ from domain.history import exports, retention
 from domain.mailings import campaigns as mailing_campaigns
 from domain.mailings import service as mailings
 from domain.mailings.models import ConsentSource
-from domain.messages import deadlines, handling
+from domain.messages import deadlines, handling, uploads
 from domain.messages import rules as message_rules
 from domain.messages import service as messages
 from domain.messages.intake import AttachmentData, IntakeData
@@ -162,7 +162,9 @@ class Scene:
             m = await messages.receive(OPERATOR, IntakeData(
                 client_id=base["a"], channel=Channel.EMAIL, body=HEATING,
                 subject="Нет отопления", contact_id=base["email"],
-                attachments=[AttachmentData("акт.pdf", "application/pdf", 1024, "s3://a/1")]),
+                attachments=[AttachmentData(
+                    "акт.pdf", "application/pdf", 1024,
+                    uploads.issue_key(OPERATOR, self.settings.link_secret))]),
                 self.settings)
             await messages.register(OPERATOR, m.id, self.settings)
             await messages.assign(OPERATOR, m.id, base["d1"], "exec-1", self.settings)
@@ -291,7 +293,7 @@ async def delivery(scene: Scene) -> Made:
     """The receipt notice of A's message."""
     m = await scene.message()
     notice = await Delivery.get(source_id=str(m.id), purpose="receipt_notice")
-    return Made(encode_id("Delivery", notice.id), OWNER_AND_STAFF)
+    return Made(encode_id("Delivery", notice.id), MESSAGE_READERS)
 
 
 async def message(scene: Scene) -> Made:

@@ -22,7 +22,7 @@ from domain.deliveries import rules
 from domain.deliveries.channels.base import PermanentFailure, Sent, TransientFailure
 from domain.enums import Channel
 from domain.errors import DomainError
-from domain.validation import normalise_email
+from domain.validation import normalise_email, strip_invisible
 
 if TYPE_CHECKING:
     from domain.deliveries.models import Delivery
@@ -149,8 +149,8 @@ class EmailAdapter:
                 msg.attach(_attachment(item))
         mid = message_id(delivery.id, self.settings.mail_from)
         msg["From"] = self.settings.mail_from
-        msg["To"] = formataddr((delivery.recipient_name[:200], recipient)) \
-            if delivery.recipient_name else recipient
+        name = strip_invisible(delivery.recipient_name or "")[:200]
+        msg["To"] = formataddr((name, recipient)) if name else recipient
         msg["Subject"] = Header(delivery.subject, "utf-8")
         msg["Date"] = format_datetime(delivery.created_at)
         msg["Message-ID"] = mid

@@ -16,6 +16,11 @@ async def test_client_chooses_preferred_and_additional_channel(world, api, gql):
     """R-1.4: Anna, arriving through the mobile app, picks email and adds postal mail for
     processes where the law requires a letter; the choice and its channel are recorded."""
     me = {"as_": "client", "subject": world.anna.id}
+    # A client chooses among confirmed contacts only (issue 15): staff confirmed these.
+    for kind in ("email", "post"):
+        confirmed = await api.mutate("verifyContactPoint", {
+            "contactId": world.anna.contacts[kind]}, as_="operator")
+        assert confirmed["errors"] == []
     payload = await api.mutate("setChannelPreference", {
         "clientId": world.anna.gid, "preferredChannel": "EMAIL",
         "preferredContactId": world.anna.contacts["email"], "additionalChannel": "POSTAL",

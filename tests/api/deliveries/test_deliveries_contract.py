@@ -32,7 +32,8 @@ def _b64(text: str) -> str:
 
 async def test_node_shows_a_delivery_to_its_client_and_staff_only(gql, settings):
     """node(id:) for Delivery: own → the delivery; foreign, forged, malformed → null, for
-    the same caller, on both databases; staff see any; anonymous callers none."""
+    the same caller, on both databases; staff see any (executors: only about messages they
+    may see, test_delivery_scoping.py); anonymous callers none."""
     mine, other = await make_client(email="me@example.ru"), await make_client(email="o@x.ru")
     own, foreign = await answer_to(mine), await answer_to(other)
     own_id = encode_id("Delivery", own.id)
@@ -45,9 +46,11 @@ async def test_node_shows_a_delivery_to_its_client_and_staff_only(gql, settings)
                 encode_id("Delivery", "not-a-uuid"), _b64("Delivery:"),  # malformed
                 encode_id("Delivery", "x" * 5000), str(own.id), "\u0000"]:
         assert await gql(NODE, {"id": bad}, **as_mine) == {"data": {"node": None}}, bad
-    for role in ("operator", "executor", "supervisor", "admin"):
+    for role in ("operator", "supervisor", "admin"):
         found = (await gql(NODE, {"id": encode_id("Delivery", foreign.id)}, as_=role))
         assert found["data"]["node"]["id"] == encode_id("Delivery", foreign.id)
+    found = await gql(NODE, {"id": encode_id("Delivery", foreign.id)}, as_="executor")
+    assert found == {"data": {"node": None}}  # about no message the executor may see
     assert await gql(NODE, {"id": own_id}, as_=None) == {"data": {"node": None}}
     q = "query($id: ID!) { delivery(id: $id) { id } }"
     assert (await gql(q, {"id": own_id}, **as_mine))["data"]["delivery"] == {"id": own_id}

@@ -14,6 +14,7 @@ from domain.deliveries.models import Delivery
 from domain.enums import Channel
 from domain.messages import service
 from domain.messages.intake import IntakeData
+from domain.surveys.tokens import redact
 from jobs import history as history_jobs
 from tests.domain.history.history_cases import ANSWER, FILE, NOTE, TEXT, answered_case
 from tests.domain.messages.messages_world import OPERATOR, World, build_world
@@ -76,7 +77,9 @@ async def test_export_holds_every_message_with_its_materials(gql, http, world: W
     assert records["clarification"]["text"] == NOTE
     assert records["answer"]["text"] == ANSWER
     sent = [i["text"] for i in items if i["type"] == "notice"]
-    assert sent == [n.body_text for n in notices]
+    # As sent, but with no usable link token (staff may download the export: issue 15).
+    assert sent == [redact(n.body_text) for n in notices]
+    assert any("/survey/[скрыто]" in text for text in sent)
     assert any(i["type"] == "event" and i["kind"] == "message_received" for i in items)
     assert [i["text"] for i in second["items"] if i["type"] in ("message", "notice")] == [
         OPEN_TEXT, receipt.body_text]
@@ -88,7 +91,7 @@ async def test_export_holds_every_message_with_its_materials(gql, http, world: W
     assert doc["eventCount"] == ready["eventCount"] == len(in_cases) + len(others)
 
     page = (await http.get(ready["downloadUrlHtml"])).text
-    for text in (TEXT, NOTE, ANSWER, FILE, OPEN_TEXT, *(n.body_text for n in notices)):
+    for text in (TEXT, NOTE, ANSWER, FILE, OPEN_TEXT, *(redact(n.body_text) for n in notices)):
         assert html.escape(text, quote=False) in page or html.escape(text) in page, text
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert f"Обращение № {answered.registration_number}" in page

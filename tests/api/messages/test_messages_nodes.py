@@ -12,7 +12,7 @@ import pytest
 
 from api.relay import encode_id
 from domain.clients.models import Channel
-from domain.messages import handling, service
+from domain.messages import handling, service, uploads
 from domain.messages.intake import AttachmentData, IntakeData
 from domain.messages.models import (
     AlertKind,
@@ -22,6 +22,7 @@ from domain.messages.models import (
     DeadlineAlert,
     DeadlineKind,
 )
+from domain.settings import get_settings
 from tests.domain.messages.messages_world import EXECUTOR, OPERATOR, World
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
@@ -43,7 +44,8 @@ async def build(world: World) -> Ids:
     m = await service.receive(OPERATOR, IntakeData(
         client_id=world.client.id, channel=Channel.EMAIL, body="Нет отопления третий день.",
         contact_id=world.email.id,
-        attachments=[AttachmentData("фото.jpg", "image/jpeg", 10, "s3://okno/n1")]))
+        attachments=[AttachmentData("фото.jpg", "image/jpeg", 10,
+                                    uploads.issue_key(OPERATOR, get_settings().link_secret))]))
     await service.register(OPERATOR, m.id)
     await service.assign(OPERATOR, m.id, world.department.id, "exec-1")
     await service.start_work(EXECUTOR, m.id)

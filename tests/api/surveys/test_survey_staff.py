@@ -249,3 +249,28 @@ async def test_comment_list_sql_count_does_not_grow(gql, settings):
         body = await gql(query, as_="supervisor")
     assert len(body["data"]["surveyComments"]["edges"]) == 10
     assert large.count == small.count <= 6
+
+
+async def test_csv_export_quotes_every_cell_and_neutralises_formulas(gql, http, settings):
+    """Issue 15: a comment "Спасибо;=1+2" stays one quoted text cell, also for a Russian
+    Excel that splits lines on ";"."""
+    from datetime import UTC, datetime
+
+    client = await Client.create(kind=ClientKind.PERSON, last_name="Смирнова")
+    when = datetime(2025, 1, 10, 9, tzinfo=UTC)
+    inv = await service.invite(("seed", 1), client.id, "written_answer", channel="email",
+                               settings=settings, now=when)
+    await service.submit_response(inv.token, [A("satisfaction", 5),
+                                              A("comment", text="Спасибо;=1+2")],
+                                  settings=settings, now=when)
+    body = await gql("""mutation { exportSurveyResponses(input: {from: "2025-01-01",
+        to: "2025-01-31"}) { url } }""", as_="supervisor")
+    url = body["data"]["exportSurveyResponses"]["url"].removeprefix("http://testserver")
+    text = (await http.get(url)).content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            assert not any(c.startswith(("=", "+", "-", "@")) for c in row), row
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert "Спасибо;'=1+2" in [r["text"] for r in rows]

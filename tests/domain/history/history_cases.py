@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from domain.calendar.work_calendar import WorkCalendar
 from domain.enums import Channel
-from domain.messages import handling, service
+from domain.messages import handling, service, uploads
 from domain.messages import rules as message_rules
 from domain.messages.intake import AttachmentData, IntakeData
 from domain.messages.models import AnswerOutcome, Message
-from domain.settings import Settings
+from domain.settings import Settings, get_settings
 from tests.domain.messages.messages_world import EXECUTOR, OPERATOR, World
 
 TEXT = "Прошу починить крышу: с потолка в квартире 12 течёт вода, Иванов Иван."
@@ -27,7 +27,8 @@ async def answered_case(world: World, settings: Settings, client_id=None, *, bod
     m = await service.receive(OPERATOR, IntakeData(
         client_id=client_id or world.client.id, channel=Channel.EMAIL, body=body,
         subject="Течёт крыша", contact_id=None if client_id else world.email.id,
-        attachments=[AttachmentData(file, "image/jpeg", 2048, "s3://b/1")]))
+        attachments=[AttachmentData(file, "image/jpeg", 2048,
+                                    uploads.issue_key(OPERATOR, get_settings().link_secret))]))
     await service.register(OPERATOR, m.id)
     await service.assign(OPERATOR, m.id, world.department.id, "exec-1")
     await service.start_work(EXECUTOR, m.id)

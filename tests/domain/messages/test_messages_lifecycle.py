@@ -12,7 +12,7 @@ from domain.deliveries.models import Delivery, RouteReason
 from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.history.models import InteractionEvent
-from domain.messages import handling, queries, rules, service
+from domain.messages import handling, queries, rules, service, uploads
 from domain.messages.intake import AttachmentData, IntakeData, ReplyChoice
 from domain.messages.models import (
     AbuseStatus,
@@ -23,6 +23,7 @@ from domain.messages.models import (
     Message,
     MessageStatus,
 )
+from domain.settings import get_settings
 from domain.surveys.models import SurveyInvitation
 from tests.domain.messages.messages_world import (
     ADMIN,
@@ -63,7 +64,9 @@ async def test_intake_assesses_and_records_the_choice(world: World, settings):
     (3 days of receipt) is the active deadline."""
     m = await receive(world, reply=ReplyChoice(Channel.EMAIL, world.email.id,
                                                Channel.SMS, world.phone.id),
-                      attachments=[AttachmentData("акт.pdf", "application/pdf", 1024, "s3://a/1")])
+                      attachments=[AttachmentData(
+                          "акт.pdf", "application/pdf", 1024,
+                          uploads.issue_key(OPERATOR, get_settings().link_secret))])
     assert m.status == MessageStatus.RECEIVED
     assert (m.reply_channel, m.reply_additional_channel) == (Channel.EMAIL, Channel.SMS)
     pref = await ChannelPreference.get(client_id=world.client.id)
