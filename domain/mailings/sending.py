@@ -53,6 +53,7 @@ class Email:
     headers: dict[str, str]
     created_at: datetime
     recipient_name: str = ""
+    attachments: list[dict[str, str]] | None = None  # campaigns carry none
 
 
 class RateLimit:

@@ -23,6 +23,7 @@ from api.app import create_app
 from api.observability import KNOWN_PATHS
 from api.schema import build_schema
 from domain.settings import Settings
+from tests.support.production import PRODUCTION
 
 SPECIAL_ROOTS = {"multiple", "introspection", "invalid"}
 
@@ -120,9 +121,7 @@ async def test_a_label_flood_cannot_grow_the_metrics(client, plain_settings):  #
 
 
 async def test_no_metrics_on_the_public_port_in_production(tmp_path):
-    settings = Settings(_env_file=None, var_dir=tmp_path, environment="production",
-                        jwt_secret="x" * 40, link_secret="y" * 40,
-                        public_base_url="https://okno.example")
+    settings = Settings(_env_file=None, var_dir=tmp_path, **PRODUCTION)
     app = create_app(settings, manage_resources=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://testserver") as c:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from okno_platform import free_port, okno, okno_env, plain_settings, stopped_at_exit, wait_until_up  # noqa: F401
+from okno_platform import (  # noqa: F401
+    free_port,
+    okno,
+    okno_env,
+    plain_settings,
+    run_okno,
+    stopped_at_exit,
+    wait_until_up,
+)
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
@@ -108,6 +116,8 @@ def test_readyz_unready_without_database_degraded_without_redis_and_logs_are_jso
         env = okno_env(tmp_path / name, OKNO_PORT=str(port), OKNO_SMTP_SINK_PORT=str(free_port()),
                        **extra)
         (tmp_path / name).mkdir()
+        if name == "redis":  # its SQLite database must be migrated to be ready
+            run_okno("migrate", env=env, cwd=tmp_path / name)
         servers[name] = (f"http://127.0.0.1:{port}", okno("serve", env=env, cwd=tmp_path / name))
 
     for name, (base, proc) in servers.items():

@@ -18,6 +18,7 @@ from domain import db
 from domain.clients.models import Client
 from tests.conftest import token
 from tests.support.outage import proxied_database
+from tests.support.production import PRODUCTION
 
 CREATE = """mutation($last: String!) { createClient(input: {kind: PERSON, lastName: $last,
     firstName: "Иван"}) { client { id displayName } errors { code } } }"""
@@ -83,10 +84,14 @@ async def test_database_outage_is_service_unavailable_then_the_retry_creates_onc
     client, and a further retry replays the answer: one client."""
     if not db.is_postgres():
         pytest.skip("the outage is a TCP proxy in front of PostgreSQL")
+    # Production: everything configured (tests/support/production.py) but this test's own
+    # database and Redis.
     configured = settings.model_copy(update={
-        "environment": "production" if production else "test",
+        "environment": "test",
         "jwt_secret": "test-secret-0123456789-0123456789-0123456789",
-        "link_secret": "test-link-secret-0123456789-0123456789"})
+        "link_secret": "test-link-secret-0123456789-0123456789",
+        **({k: v for k, v in PRODUCTION.items() if k not in ("database_url", "redis_url")}
+           if production else {})})
     app = create_app(configured, manage_resources=False)
     key = str(uuid.uuid4())
     async with proxied_database(settings) as (proxy, _), httpx.AsyncClient(
