@@ -394,10 +394,10 @@ def wrk_script(server: Server, ids: list[str], directory: Path) -> Path:
 
 
 def load(server: Server, ids: list[str], users: int, seconds: int, directory: Path,
-         cpu: str | None) -> tuple[int, float, float, float]:
+         cpu: str | None, wrk: bool) -> tuple[int, float, float, float]:
     """(requests, seconds, p50 ms, p99 ms) of one cell, from wrk or bench/loadgen.py."""
     pin = ["taskset", "-c", cpu] if cpu is not None else []
-    if shutil.which("wrk"):
+    if wrk:
         out = subprocess.run(
             pin + ["wrk", "-t1", f"-c{users}", f"-d{seconds}s", "--timeout", "10s", "--latency",
                    "-s", str(wrk_script(server, ids, directory)), server.url],
@@ -430,12 +430,12 @@ def measure(server: Server, ids: list[str], users_list: list[int], args: argpars
     server.start(cpus[0], directory)
     try:
         server.wait_ready(ids[0])
-        load(server, ids, 10, args.warmup, directory, cpus[1])
+        load(server, ids, 10, args.warmup, directory, cpus[1], args.wrk)
         cells = {}
         for users in users_list:
             before = server.cpu_seconds()
             requests, seconds, p50, p99 = load(server, ids, users, args.duration, directory,
-                                               cpus[1])
+                                               cpus[1], args.wrk)
             cpu = server.cpu_seconds() - before
             cells[users] = Cell(requests, seconds, p50, p99, cpu * 1000 / requests,
                                 os.getloadavg()[0])
@@ -452,7 +452,7 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
     print(f"\nclient card: client + contacts + preference + 20 newest of "
           f"{args.events // args.clients} events ({args.clients} clients, {args.events} events); "
           f"{args.rounds} round(s) of {args.duration} s per cell, "
-          f"{'wrk' if shutil.which('wrk') else 'bench/loadgen.py (no wrk)'}, "
+          f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
           f"each server alone on one core")
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | load |")
@@ -495,8 +495,13 @@ def main() -> None:
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--servers", default="okno,postgraphile,raw")
     parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
+    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
+                        help="auto: wrk if installed, else bench/loadgen.py")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    args.wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and bool(shutil.which("wrk")))
+    if args.loadgen == "wrk" and not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install -y wrk (Debian/Ubuntu)")
+    if not args.wrk and args.loadgen == "auto":
         print("warning: wrk not found (apt-get install -y wrk); using bench/loadgen.py, "
               "a slower Python load generator", file=sys.stderr)
     users_list = [int(u) for u in args.users.split(",")]
