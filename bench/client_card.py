@@ -30,6 +30,7 @@ import base64
 import datetime as dt
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -369,6 +370,11 @@ class Cell:
     def rps(self) -> float:
         return self.requests / self.seconds
 
+    @property
+    def core(self) -> float:
+        """The share of its core the server got: well under 1 when others' work ran there."""
+        return self.rps * self.cpu_ms / 1000
+
 
 def request_parts(server: Server) -> tuple[str, str]:
     """The POST body split around the id, so the load generator only splices the id in."""
@@ -441,10 +447,35 @@ def measure(server: Server, ids: list[str], users_list: list[int], args: argpars
                                 os.getloadavg()[0])
             print(f"  {server.name:<13} c={users:<3} {requests / seconds:7.0f} req/s  "
                   f"p50 {p50:6.2f} ms  p99 {p99:7.2f} ms  {cells[users].cpu_ms:5.2f} CPU ms/req"
-                  f"  load {cells[users].load1:.1f}", flush=True)
+                  f"  core {cells[users].core:.2f}  load {cells[users].load1:.1f}", flush=True)
         return cells
     finally:
         server.stop()
+
+
+def cpu_model() -> str:
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.machine()
+    m = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+    return m.group(1).strip() if m else platform.machine()
+
+
+def versions() -> str:
+    def out(*command: str, cwd: Path = ROOT) -> str:
+        try:
+            return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "?"
+
+    graphile = PEER / "node_modules" / "postgraphile" / "package.json"
+    peer = json.loads(graphile.read_text())["version"] if graphile.exists() else "?"
+    node = PEER / "node_modules" / ".bin" / "node"
+    return (f"okno {out('git', 'rev-parse', '--short', 'HEAD')}, Python {sys.version.split()[0]}"
+            f"; PostGraphile {peer} on Node {out(str(node), '--version') if node.exists() else '?'}"
+            f"; {os.cpu_count()} CPUs ({cpu_model()})")
 
 
 def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
@@ -455,15 +486,18 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
           f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
           f"each server alone on one core")
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
-    print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | load |")
-    print("|---|---|---|---|---|---|---|")
+    print(versions())
+    print("core: the share of core 0 the server used (1.00 = all of it); load: the machine's "
+          "1-minute load average")
+    print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | core | load |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, by_users in results.items():
         for users in users_list:
             cells = by_users[users]
             rounds = "/".join(f"{c.rps:.0f}" for c in cells)
             print(f"| {name} | {users} | {mean(c.rps for c in cells):.0f} ({rounds}) | "
                   f"{mean(c.p50 for c in cells):.2f} | {mean(c.p99 for c in cells):.2f} | "
-                  f"{mean(c.cpu_ms for c in cells):.2f} | "
+                  f"{mean(c.cpu_ms for c in cells):.2f} | {mean(c.core for c in cells):.2f} | "
                   f"{mean(c.load1 for c in cells):.1f} |")
     if "okno" not in results:
         return
