@@ -18,8 +18,10 @@ nothing is measured if they differ. Then, per round, each server is started alon
 core 0 (taskset -c 0), warmed up, and loaded from core 1 at each concurrency for --duration
 seconds with the same 2,000 random clients in the same pseudo-random order. CPU ms per request
 is the server's process tree's utime+stime (/proc/<pid>/stat, children included) over the cell
-divided by its requests; PostgreSQL's own CPU is not in it. The 1-minute load average of the
-machine is printed per cell: on a shared machine the figures are only as good as that.
+divided by its requests; PostgreSQL's own CPU is not in it (nor pinned). The table gives the
+means over rounds (req/s of each round in brackets), the share of core 0 the server used
+(req/s x CPU ms; well under 1 when other work ran there) and the machine's 1-minute load
+average: on a shared machine the figures are only as good as those two.
 """
 
 from __future__ import annotations
