@@ -1,11 +1,27 @@
-"""Client-card benchmark: okno's GraphQL endpoint next to a raw Starlette+asyncpg+orjson
-endpoint returning the same JSON, on the same PostgreSQL data, in the same run.
+"""Client-card benchmark: okno next to the peer a team would pick instead (PostGraphile 5 on the
+same tables) and a raw Starlette+asyncpg+orjson endpoint, on the same PostgreSQL data, one run.
 
-    uv run python bench/client_card.py [--clients 10000] [--events 1000000] [--duration 10]
+    uv run python bench/client_card.py [--clients 10000] [--events 1000000]
+        [--duration 15] [--rounds 2] [--users 1,10,50] [--servers okno,postgraphile,raw]
+    quick proof that it works:
+    uv run python bench/client_card.py --clients 1000 --events 100000 --duration 5 --rounds 1
 
-Needs PostgreSQL (OKNO_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and `wrk`
-(Debian package). Data is generated once into the database `okno_bench` and reused.
-Prints p50/p99 latency and requests/s at 1, 10 and 50 concurrent users, and the ratio.
+Needs PostgreSQL (OKNO_BENCH_PG, default postgres://postgres@127.0.0.1:5432), npm (the peer is
+installed by `npm ci --prefix bench/peer` on first use: PostGraphile and Node 22 pinned in
+bench/peer/package.json) and `wrk` (`apt-get install -y wrk`; without it bench/loadgen.py, a
+slower Python load generator, is used and the table says so). Data is generated once into the
+database `okno_bench` (OKNO_BENCH_DB) and reused while the sizes are the same.
+
+How it measures, the same way for every server: the answers of all three are first compared for
+a sample of clients (in one normalised shape: ids, field names and enum spellings differ) and
+nothing is measured if they differ. Then, per round, each server is started alone pinned on
+core 0 (taskset -c 0), warmed up, and loaded from core 1 at each concurrency for --duration
+seconds with the same 2,000 random clients in the same pseudo-random order. CPU ms per request
+is the server's process tree's utime+stime (/proc/<pid>/stat, children included) over the cell
+divided by its requests; PostgreSQL's own CPU is not in it (nor pinned). The table gives the
+means over rounds (req/s of each round in brackets), the share of core 0 the server used
+(req/s x CPU ms; well under 1 when other work ran there) and the machine's 1-minute load
+average: on a shared machine the figures are only as good as those two.
 """
 
 from __future__ import annotations
@@ -13,7 +29,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import datetime as dt
+import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -22,14 +41,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import mean
 
 import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+PEER = ROOT / "bench" / "peer"
 PG = os.environ.get("OKNO_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "okno_bench"
+DB = os.environ.get("OKNO_BENCH_DB", "okno_bench")
 DSN = f"{PG}/{DB}"
 QUERY = (
     "query Card($id: ID!) { client(id: $id) { id displayName kind "
@@ -37,6 +60,20 @@ QUERY = (
     "preference { preferredChannel additionalChannel } "
     "history(first: 20) { edges { node { id kind channel direction occurredAt summary } } } } }"
 )
+# The same card in PostGraphile's generated names (amber preset: the `id` column is `rowId`,
+# relations are `<table>sBy<Column>`). Contacts are only orderable by indexed columns: kind then
+# creation gives okno's "kind, primary first, created_at" order as long as a client has one
+# contact per kind, which the bench data has (the equality check would say otherwise).
+PEER_QUERY = (
+    "query Card($id: UUID!) { clientByRowId(rowId: $id) { rowId kind lastName firstName "
+    "middleName organisationName "
+    "contactPointsByClientId(orderBy: [KIND_ASC, CREATED_AT_ASC, ROW_ID_ASC]) "
+    "{ nodes { rowId kind value verified primary } } "
+    "channelPreferenceByClientId { preferredChannel additionalChannel } "
+    "interactionEventsByClientId(first: 20, orderBy: [OCCURRED_AT_DESC, ROW_ID_DESC]) "
+    "{ nodes { publicId kind channel direction occurredAt summary } } } }"
+)
+SECRET = "bench-secret-0123456789-0123456789-abcdef"
 
 
 def migrate() -> None:
@@ -45,6 +82,7 @@ def migrate() -> None:
 
 
 async def prepare(clients: int, events: int) -> list[str]:
+    """Generate the data once; return the same 2,000 random client UUIDs for every server."""
     admin = await asyncpg.connect(f"{PG}/postgres")
     exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DB)
     await admin.close()
@@ -101,7 +139,149 @@ async def client_ids() -> list[str]:
     conn = await asyncpg.connect(DSN)
     rows = await conn.fetch("SELECT id FROM client ORDER BY random() LIMIT 2000")
     await conn.close()
-    return [base64.b64encode(f"Client:{r['id']}".encode()).decode() for r in rows]
+    return [str(r["id"]) for r in rows]
+
+
+def global_id(type_name: str, value: str) -> str:
+    return base64.b64encode(f"{type_name}:{value}".encode()).decode()
+
+
+def uuid_of(global_id_: str) -> str:
+    return base64.b64decode(global_id_).decode().split(":", 1)[1]
+
+
+# --- one comparable shape -------------------------------------------------------------------
+
+def lower(value: str | None) -> str | None:
+    return value.lower() if value is not None else None
+
+
+def utc(value: str) -> dt.datetime:
+    """okno's DateTime is whole seconds (api/scalars.py), PostGraphile passes microseconds."""
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def card_of_okno(answer: dict) -> dict | None:
+    """okno and the raw endpoint: global IDs, upper-case enums, edges."""
+    c = answer["data"]["client"]
+    if c is None:
+        return None
+    pref = c["preference"]
+    return {
+        "id": uuid_of(c["id"]), "name": c["displayName"], "kind": lower(c["kind"]),
+        "contacts": [(uuid_of(p["id"]), lower(p["kind"]), p["value"], p["verified"], p["primary"])
+                     for p in c["contacts"]],
+        "preference": (lower(pref["preferredChannel"]), lower(pref["additionalChannel"]))
+        if pref else None,
+        "events": [(uuid_of(e["id"]), lower(e["kind"]), lower(e["channel"]),
+                    lower(e["direction"]), utc(e["occurredAt"]), e["summary"])
+                   for e in (edge["node"] for edge in c["history"]["edges"])],
+    }
+
+
+def card_of_peer(answer: dict) -> dict | None:
+    """PostGraphile: raw column values, name parts instead of okno's display name."""
+    c = answer["data"]["clientByRowId"]
+    if c is None:
+        return None
+    pref = c["channelPreferenceByClientId"]
+    name = " ".join(p for p in (c["lastName"], c["firstName"], c["middleName"]) if p)
+    return {
+        "id": c["rowId"], "name": name or c["organisationName"], "kind": lower(c["kind"]),
+        "contacts": [(p["rowId"], lower(p["kind"]), p["value"], p["verified"], p["primary"])
+                     for p in c["contactPointsByClientId"]["nodes"]],
+        "preference": (lower(pref["preferredChannel"]), lower(pref["additionalChannel"]))
+        if pref else None,
+        "events": [(e["publicId"], lower(e["kind"]), lower(e["channel"]), lower(e["direction"]),
+                    utc(e["occurredAt"]), e["summary"])
+                   for e in c["interactionEventsByClientId"]["nodes"]],
+    }
+
+
+# --- servers ---------------------------------------------------------------------------------
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    query: str
+    encode: Callable[[str], str]  # client UUID -> the variable this server takes
+    card: Callable[[dict], dict | None]
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+    port: int = 0
+    log: Path = Path(os.devnull)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    def start(self, cpu: str | None, directory: Path) -> None:
+        self.port = free_port()
+        pin = ["taskset", "-c", cpu] if cpu is not None else []
+        self.log = directory / f"{self.name}.log"  # a file: a full pipe would stall the server
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                pin + [a.replace("{port}", str(self.port)) for a in self.command], cwd=self.cwd,
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def ask(self, client: str, timeout: float = 10) -> dict:
+        r = httpx.post(self.url, json={"query": self.query,
+                                       "variables": {"id": self.encode(client)}},
+                       headers=HEADERS, timeout=timeout)
+        r.raise_for_status()
+        answer = r.json()
+        if answer.get("errors"):
+            raise RuntimeError(f"{self.name}: {answer['errors']}")
+        return answer
+
+    def wait_ready(self, client: str) -> None:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                self.ask(client, timeout=5)
+                return
+            except (httpx.HTTPError, RuntimeError):
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not come up")
+
+    def cpu_seconds(self) -> float:
+        """utime+stime of the server's process tree, reaped children included."""
+        children: dict[int, list[int]] = {}
+        times: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+            pid = int(entry.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            times[pid] = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        total, todo = 0, [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            total += times.get(pid, 0)
+            todo += children.get(pid, [])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+HEADERS = {"Content-Type": "application/json", "X-Client-App": "bench"}
 
 
 def free_port() -> int:
@@ -110,61 +290,258 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, token: str, ids: list[str]) -> dict:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            r = httpx.post(url, json={"query": QUERY, "variables": {"id": ids[0]}},
-                           headers={"Authorization": f"Bearer {token}"}, timeout=5)
-            if r.status_code == 200:
-                return r.json()
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not come up")
+def peer_node() -> str:
+    """bench/peer's pinned Node 22 (installed with the peer), else a system Node >= 22."""
+    if not (PEER / "node_modules" / "postgraphile").exists():
+        if not shutil.which("npm"):
+            sys.exit("npm is needed to install the peer (bench/peer); or pass "
+                     "--servers okno,raw")
+        print("installing the peer: npm ci --prefix bench/peer")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PEER, check=True)
+    pinned = PEER / "node_modules" / ".bin" / "node"
+    if pinned.exists():
+        return str(pinned)
+    system = shutil.which("node")
+    version = subprocess.run([system, "--version"], capture_output=True, text=True,
+                             check=True).stdout if system else ""
+    if system and int(version.lstrip("v").split(".")[0]) >= 22:
+        return system
+    sys.exit(f"PostGraphile 5 needs Node 22; bench/peer's pinned `node` package did not install "
+             f"and the system has {version.strip() or 'no node'}")
 
 
-def lua_script(ids: list[str], token: str, directory: Path) -> Path:
-    body = '{"query":"' + QUERY.replace('"', '\\"') + '","variables":{"id":"'
-    path = directory / "card.lua"
+def servers(names: list[str], tmp: str) -> list[Server]:
+    env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
+           "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
+           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    okno = Path(sys.executable).with_name("okno")
+    okno_cmd = [str(okno)] if okno.exists() else ["uv", "run", "okno"]
+    make = {
+        "okno": lambda: Server(
+            "okno", okno_cmd + ["serve", "--port", "{port}"], ROOT, env, QUERY,
+            lambda u: global_id("Client", u), card_of_okno),
+        "postgraphile": lambda: Server(
+            "postgraphile", [peer_node(), "server.mjs", "{port}"], PEER,
+            {**os.environ, "OKNO_BENCH_DSN": DSN, "NODE_ENV": "production",
+             "GRAPHILE_ENV": "production"}, PEER_QUERY,
+            lambda u: u, card_of_peer),
+        "raw": lambda: Server(
+            "raw", [sys.executable, str(ROOT / "bench" / "raw_card.py"), DSN, "{port}"], ROOT,
+            env, QUERY, lambda u: global_id("Client", u), card_of_okno),
+    }
+    return [make[n]() for n in names]
+
+
+def check_equal(group: list[Server], sample: list[str], directory: Path) -> None:
+    """Every server's card for every sampled client in one shape; exit on the first difference."""
+    for s in group:
+        s.start(None, directory)
+    try:
+        for s in group:
+            s.wait_ready(sample[0])
+        for client in sample:
+            cards = {s.name: s.card(s.ask(client)) for s in group}
+            first = group[0].name
+            for name, card in cards.items():
+                if card != cards[first]:
+                    keys = [k for k in cards[first] if card is None or card[k] != cards[first][k]]
+                    diff = "\n".join(f"{k}:\n  {name}: {card and card[k]}\n  {first}: "
+                                     f"{cards[first][k]}" for k in keys)
+                    sys.exit(f"refusing to measure: {name} and {first} differ for client "
+                             f"{client}:\n{diff}")
+            if cards[first] is None or len(cards[first]["events"]) == 0:
+                sys.exit(f"refusing to measure: client {client} has no card or no events")
+    finally:
+        for s in group:
+            s.stop()
+    print(f"answers equal for {len(sample)} clients across {', '.join(s.name for s in group)}")
+
+
+# --- load ------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    requests: int
+    seconds: float
+    p50: float
+    p99: float
+    cpu_ms: float
+    load1: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def core(self) -> float:
+        """The share of its core the server got: well under 1 when others' work ran there."""
+        return self.rps * self.cpu_ms / 1000
+
+
+def request_parts(server: Server) -> tuple[str, str]:
+    """The POST body split around the id, so the load generator only splices the id in."""
+    body = json.dumps({"query": server.query, "variables": {"id": "@ID@"}},
+                      separators=(",", ":"))
+    prefix, suffix = body.split("@ID@")
+    return prefix, suffix
+
+
+def wrk_script(server: Server, ids: list[str], directory: Path) -> Path:
+    prefix, suffix = request_parts(server)
+    headers = ", ".join(f"['{k}']=[==[{v}]==]" for k, v in HEADERS.items())
+    path = directory / f"{server.name}.lua"
     path.write_text(
-        "ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n"
+        "ids = {" + ",".join(f'"{server.encode(i)}"' for i in ids) + "}\n"
         "math.randomseed(42)\n"
         "request = function()\n"
         "  local id = ids[math.random(#ids)]\n"
-        f"  return wrk.format('POST', '/graphql', {{['Content-Type']='application/json', "
-        f"['Authorization']='Bearer {token}', ['X-Client-App']='bench'}}, "
-        f"'{body}' .. id .. '\"}}}}')\n"
-        "end\n"
-    )
+        f"  return wrk.format('POST', '/graphql', {{{headers}}}, "
+        f"[==[{prefix}]==] .. id .. [==[{suffix}]==])\n"
+        "end\n")
     return path
 
 
-def run_wrk(url: str, script: Path, users: int, duration: int) -> tuple[float, float, float]:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{users}", f"-d{duration}s", "--latency", "-s", str(script), url],
-        capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in out:
-        raise RuntimeError("non-2xx responses:\n" + out)
+def load(server: Server, ids: list[str], users: int, seconds: int, directory: Path,
+         cpu: str | None, wrk: bool) -> tuple[int, float, float, float]:
+    """(requests, seconds, p50 ms, p99 ms) of one cell, from wrk or bench/loadgen.py."""
+    pin = ["taskset", "-c", cpu] if cpu is not None else []
+    if wrk:
+        out = subprocess.run(
+            pin + ["wrk", "-t1", f"-c{users}", f"-d{seconds}s", "--timeout", "10s", "--latency",
+                   "-s", str(wrk_script(server, ids, directory)), server.url],
+            capture_output=True, text=True, check=True).stdout
+        if "Non-2xx" in out or "Socket errors" in out:
+            raise RuntimeError(f"{server.name}: errors under load:\n{out}")
 
-    def ms(label: str) -> float:
-        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+        def ms(label: str) -> float:
+            m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+            value, unit = float(m.group(1)), m.group(2)
+            return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return ms("50"), ms("99"), rps
+        m = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
+        took = float(m.group(2)) * {"ms": 0.001, "s": 1, "m": 60}[m.group(3)]
+        return int(m.group(1)), took, ms("50"), ms("99")
+    prefix, suffix = request_parts(server)
+    spec = directory / f"{server.name}.json"
+    spec.write_text(json.dumps({"url": server.url, "headers": HEADERS, "prefix": prefix,
+                                "suffix": suffix, "ids": [server.encode(i) for i in ids]}))
+    out = json.loads(subprocess.run(
+        pin + [sys.executable, str(ROOT / "bench" / "loadgen.py"), str(spec), str(users),
+               str(seconds)], capture_output=True, text=True, check=True).stdout)
+    if out["non2xx"]:
+        raise RuntimeError(f"{server.name}: {out['non2xx']} non-2xx responses under load")
+    return out["requests"], out["seconds"], out["p50_ms"], out["p99_ms"]
+
+
+def measure(server: Server, ids: list[str], users_list: list[int], args: argparse.Namespace,
+            directory: Path, cpus: tuple[str | None, str | None]) -> dict[int, Cell]:
+    server.start(cpus[0], directory)
+    try:
+        server.wait_ready(ids[0])
+        load(server, ids, 10, args.warmup, directory, cpus[1], args.wrk)
+        cells = {}
+        for users in users_list:
+            before = server.cpu_seconds()
+            requests, seconds, p50, p99 = load(server, ids, users, args.duration, directory,
+                                               cpus[1], args.wrk)
+            cpu = server.cpu_seconds() - before
+            cells[users] = Cell(requests, seconds, p50, p99, cpu * 1000 / requests,
+                                os.getloadavg()[0])
+            print(f"  {server.name:<13} c={users:<3} {requests / seconds:7.0f} req/s  "
+                  f"p50 {p50:6.2f} ms  p99 {p99:7.2f} ms  {cells[users].cpu_ms:5.2f} CPU ms/req"
+                  f"  core {cells[users].core:.2f}  load {cells[users].load1:.1f}", flush=True)
+        return cells
+    finally:
+        server.stop()
+
+
+def cpu_model() -> str:
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.machine()
+    m = re.search(r"^model name\s*:\s*(.+)$", info, re.MULTILINE)
+    return m.group(1).strip() if m else platform.machine()
+
+
+def versions() -> str:
+    def out(*command: str, cwd: Path = ROOT) -> str:
+        try:
+            return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "?"
+
+    graphile = PEER / "node_modules" / "postgraphile" / "package.json"
+    peer = json.loads(graphile.read_text())["version"] if graphile.exists() else "?"
+    node = PEER / "node_modules" / ".bin" / "node"
+    return (f"okno {out('git', 'rev-parse', '--short', 'HEAD')}, Python {sys.version.split()[0]}"
+            f"; PostGraphile {peer} on Node {out(str(node), '--version') if node.exists() else '?'}"
+            f"; {os.cpu_count()} CPUs ({cpu_model()})")
+
+
+def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
+           args: argparse.Namespace, loads: tuple[str, str]) -> None:
+    print(f"\nclient card: client + contacts + preference + 20 newest of "
+          f"{args.events // args.clients} events ({args.clients} clients, {args.events} events); "
+          f"{args.rounds} round(s) of {args.duration} s per cell, "
+          f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
+          f"each server alone on one core")
+    print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
+    print(versions())
+    print("core: the share of core 0 the server used (1.00 = all of it); load: the machine's "
+          "1-minute load average")
+    print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | core | load |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, by_users in results.items():
+        for users in users_list:
+            cells = by_users[users]
+            rounds = "/".join(f"{c.rps:.0f}" for c in cells)
+            print(f"| {name} | {users} | {mean(c.rps for c in cells):.0f} ({rounds}) | "
+                  f"{mean(c.p50 for c in cells):.2f} | {mean(c.p99 for c in cells):.2f} | "
+                  f"{mean(c.cpu_ms for c in cells):.2f} | {mean(c.core for c in cells):.2f} | "
+                  f"{mean(c.load1 for c in cells):.1f} |")
+    if "okno" not in results:
+        return
+    for other in [n for n in ("postgraphile", "raw") if n in results]:
+        for users in users_list:
+            okno, peer = results["okno"][users], results[other][users]
+            print(f"okno/{other} at c={users}: req/s "
+                  f"{mean(c.rps for c in okno) / mean(c.rps for c in peer):.2f}, CPU ms/req "
+                  f"{mean(c.cpu_ms for c in okno) / mean(c.cpu_ms for c in peer):.2f}")
+
+
+def cores() -> tuple[str | None, str | None]:
+    if taskset := shutil.which("taskset"):
+        if {0, 1} <= os.sched_getaffinity(0):
+            return "0", "1"
+        print(f"warning: cores 0 and 1 are not both available ({taskset}); not pinning")
+    else:
+        print("warning: taskset missing; not pinning")
+    return None, None
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=15, help="seconds per cell")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds at c=10 after start")
     parser.add_argument("--users", default="1,10,50")
+    parser.add_argument("--servers", default="okno,postgraphile,raw")
+    parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
+    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
+                        help="auto: wrk if installed, else bench/loadgen.py")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed: apt-get install -y wrk")
+    args.wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and bool(shutil.which("wrk")))
+    if args.loadgen == "wrk" and not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install -y wrk (Debian/Ubuntu)")
+    if not args.wrk and args.loadgen == "auto":
+        print("warning: wrk not found (apt-get install -y wrk); using bench/loadgen.py, "
+              "a slower Python load generator", file=sys.stderr)
+    users_list = [int(u) for u in args.users.split(",")]
+    names = args.servers.split(",")
     ids = asyncio.run(prepare(args.clients, args.events))
 
     sys.path.insert(0, str(ROOT))
@@ -172,44 +549,23 @@ def main() -> None:
     from domain.actor import Role
     from domain.settings import Settings
 
-    secret = "bench-secret-0123456789-0123456789-abcdef"
-    token = mint_token(Settings(_env_file=None, jwt_secret=secret), Role.OPERATOR, "bench")
-    okno_port, raw_port = free_port(), free_port()
-    env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": secret,
-           "OKNO_LINK_SECRET": secret + "-links",
-           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    token = mint_token(Settings(_env_file=None, jwt_secret=SECRET), Role.OPERATOR, "bench")
+    HEADERS["Authorization"] = f"Bearer {token}"  # okno's; the other two ignore it
+    cpus = cores()
     with tempfile.TemporaryDirectory() as tmp:
-        env["OKNO_VAR_DIR"] = tmp
-        okno = subprocess.Popen(["uv", "run", "okno", "serve", "--port", str(okno_port)],
-                                cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-        raw = subprocess.Popen([sys.executable, str(ROOT / "bench" / "raw_card.py"), DSN,
-                                str(raw_port)], cwd=ROOT, stderr=subprocess.DEVNULL)
-        try:
-            urls = {"okno GraphQL": f"http://127.0.0.1:{okno_port}/graphql",
-                    "raw endpoint": f"http://127.0.0.1:{raw_port}/graphql"}
-            answers = {name: wait_ready(url, token, ids) for name, url in urls.items()}
-            if answers["okno GraphQL"] != answers["raw endpoint"]:
-                print("warning: the two endpoints' JSON differ:\n", answers)
-            script = lua_script(ids, token, Path(tmp))
-            results: dict[tuple[str, int], tuple[float, float, float]] = {}
-            for users in [int(u) for u in args.users.split(",")]:
-                for name, url in urls.items():
-                    run_wrk(url, script, users, 2)  # warm-up
-                    results[(name, users)] = run_wrk(url, script, users, args.duration)
-        finally:
-            for proc in (okno, raw):
-                proc.send_signal(signal.SIGINT)
-                proc.wait(timeout=20)
-
-    print(f"\nclient card: client + 3 contacts + preference + 20 newest of "
-          f"{args.events // args.clients} events ({args.events} in all), "
-          f"{args.duration} s per cell")
-    print(f"{'endpoint':<14} {'users':>5} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
-    for (name, users), (p50, p99, rps) in results.items():
-        print(f"{name:<14} {users:>5} {p50:>8.2f} {p99:>8.2f} {rps:>8.0f}")
-    for users in sorted({u for _, u in results}):
-        ratio = results[("okno GraphQL", users)][2] / results[("raw endpoint", users)][2]
-        print(f"ratio okno/raw at {users} users: {ratio:.2f}")
+        group = servers(names, tmp)
+        check_equal(group, ids[:args.check], Path(tmp))
+        load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        results: dict[str, dict[int, list[Cell]]] = {s.name: {u: [] for u in users_list}
+                                                     for s in group}
+        for n in range(args.rounds):
+            print(f"round {n + 1}/{args.rounds}")
+            for server in group[n % len(group):] + group[:n % len(group)]:  # rotate the order
+                for users, cell in measure(server, ids, users_list, args, Path(tmp),
+                                           cpus).items():
+                    results[server.name][users].append(cell)
+        load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    report(results, users_list, args, (load_before, load_after))
 
 
 if __name__ == "__main__":

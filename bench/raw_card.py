@@ -39,8 +39,9 @@ async def card(request: Request) -> Response:
             "SELECT preferred_channel, additional_channel FROM channel_preference "
             "WHERE client_id = $1", client_id)
         events = await conn.fetch(
-            "SELECT id, kind, channel, direction, occurred_at, summary FROM interaction_event "
-            "WHERE client_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 20", client_id)
+            "SELECT public_id, kind, channel, direction, occurred_at, summary "
+            "FROM interaction_event WHERE client_id = $1 "
+            "ORDER BY occurred_at DESC, id DESC LIMIT 20", client_id)
     name = " ".join(
         p for p in (client["last_name"], client["first_name"], client["middle_name"]) if p)
     data = {"data": {"client": {
@@ -53,7 +54,7 @@ async def card(request: Request) -> Response:
                        "additionalChannel": (pref["additional_channel"] or "").upper() or None}
         if pref else None,
         "history": {"edges": [{"node": {
-            "id": gid("InteractionEvent", e["id"]), "kind": e["kind"],
+            "id": gid("InteractionEvent", e["public_id"]), "kind": e["kind"],
             "channel": (e["channel"] or "").upper() or None, "direction": e["direction"].upper(),
             "occurredAt": e["occurred_at"].isoformat(), "summary": e["summary"]}} for e in events]},
     }}}
