@@ -8,7 +8,8 @@ Starts `okno serve` (production mode) on a fresh PostgreSQL database `okno_bench
 (OKNO_BENCH_REDIS, default redis://127.0.0.1:6379/0). 20 clients, each with its own client
 token, run normal traffic in a loop (their card with history, their messages), first alone,
 then while one anonymous client (another process) sends back to back the largest requests
-the limits allow: `OKNO_MAX_ALIASES` aliases of the public `workingCalendar` (a year each),
+the limits allow: as many aliases of the public `workingCalendar` (a year each) as the
+anonymous query-cost cap admits,
 filled up to `OKNO_MAX_TOKENS` tokens, a query `OKNO_MAX_QUERY_DEPTH` deep, each body padded
 to `OKNO_MAX_BODY_BYTES`. The limits are read from the settings (environment), so the script
 follows them when they change. Prints the normal clients' p50/p99 without and with the
@@ -62,7 +63,13 @@ def free_port() -> int:
 def environment(port: int, var_dir: str) -> dict[str, str]:
     return {**os.environ, "OKNO_ENVIRONMENT": "production", "OKNO_DATABASE_URL": f"{PG}/{DB}",
             "OKNO_REDIS_URL": REDIS, "OKNO_JWT_SECRET": SECRET, "OKNO_LINK_SECRET": SECRET,
-            "OKNO_PORT": str(port), "OKNO_HOST": "127.0.0.1", "OKNO_VAR_DIR": var_dir}
+            "OKNO_PORT": str(port), "OKNO_HOST": "127.0.0.1", "OKNO_VAR_DIR": var_dir,
+            # Production refuses development stand-ins: the API sends no mail or SMS itself.
+            "OKNO_SMTP_HOST": "127.0.0.1", "OKNO_SMS_GATEWAY_URL": "disabled",
+            "OKNO_MESSENGER_GATEWAY_URL": "disabled",
+            "OKNO_PUBLIC_BASE_URL": "https://okno.bench.example",
+            "OKNO_PUBLIC_SURVEY_URL": "https://front.bench.example/survey/{token}",
+            "OKNO_CORS_ORIGINS": '["https://front.bench.example"]'}
 
 
 def _valid(settings: Settings, query: str) -> bool:
@@ -77,8 +84,10 @@ def abusive_bodies(settings: Settings) -> list[bytes]:
     """The largest requests the limits allow, each padded to the body cap: the most
     aliases of the widest public field, filled with fields up to the token limit (as many as
     still validate), and a query as deep as allowed."""
+    # As many year calendars as the anonymous cost cap admits (a year costs 366 days).
+    years = max(1, min(settings.max_aliases, settings.max_cost_anonymous // 366))
     aliases = " ".join(f'y{i}: workingCalendar(from: "2025-01-01", to: "2025-12-31") {{ {DAY} }}'
-                       for i in range(settings.max_aliases))
+                       for i in range(years))
     used = len(aliases.split()) + aliases.count("(") * 6  # roughly: names, punctuation
     low, high = 0, max(0, settings.max_tokens - used - 50)
     while low < high:  # graphql-core gives up ("Validation aborted.") on too many repeats
