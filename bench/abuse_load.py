@@ -9,11 +9,11 @@ Starts `okno serve` (production mode) on a fresh PostgreSQL database `okno_bench
 token, run normal traffic in a loop (their card with history, their messages), first alone,
 then while one anonymous client (another process) sends back to back the largest requests
 the limits allow: as many aliases of the public `workingCalendar` (a year each) as the
-anonymous query-cost cap admits,
-filled up to `OKNO_MAX_TOKENS` tokens, a query `OKNO_MAX_QUERY_DEPTH` deep, each body padded
-to `OKNO_MAX_BODY_BYTES`. The limits are read from the settings (environment), so the script
-follows them when they change. Prints the normal clients' p50/p99 without and with the
-abuser and the ratio (goal: p99 within 2x). On a shared machine the figures are noisy.
+anonymous query-cost cap admits, filled up to `OKNO_MAX_TOKENS` tokens, and a query
+`OKNO_MAX_QUERY_DEPTH` deep; each body padded to `OKNO_MAX_BODY_BYTES` with the longest texts
+the variable limits admit. The limits are read from the settings (environment), so the
+script follows them when they change. Prints the normal clients' p50/p99 without and with
+the abuser and the ratio (goal: p99 within 2x). On a shared machine the figures are noisy.
 """
 
 from __future__ import annotations
@@ -103,9 +103,13 @@ def abusive_bodies(settings: Settings) -> list[bytes]:
     deep = "query Deep { __schema { types { fields { type { " + inner + " } } } } }"
     bodies = []
     for query in (wide, deep):
-        skeleton = orjson.dumps({"query": query, "variables": {"pad": ""}})
-        pad = max(0, settings.max_body_bytes - len(skeleton) - 16)
-        bodies.append(orjson.dumps({"query": query, "variables": {"pad": "x" * pad}}))
+        # Padding the variable limits admit: texts of the longest length allowed, as many
+        # as fit under the body cap.
+        text = settings.max_variable_string_chars
+        skeleton = len(orjson.dumps({"query": query, "variables": {"pad": []}}))
+        count = min(settings.max_variable_list_length,
+                    max(0, settings.max_body_bytes - skeleton - 16) // (text + 3))
+        bodies.append(orjson.dumps({"query": query, "variables": {"pad": ["x" * text] * count}}))
     return bodies
 
 
