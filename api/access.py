@@ -48,6 +48,8 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.updateClient": SIGNED_IN,
     "Mutation.addContactPoint": SIGNED_IN,
     "Mutation.verifyContactPoint": STAFF,
+    "Mutation.requestContactVerification": SIGNED_IN,
+    "Mutation.confirmContactVerification": SIGNED_IN,
     "Mutation.removeContactPoint": SIGNED_IN,
     "Mutation.setChannelPreference": SIGNED_IN,
     "Mutation.setProfileTags": STAFF,

@@ -37,9 +37,11 @@ describe_values(ErrorCodeEnum, {
     ErrorCode.CONTACT_KIND_MISMATCH: "The contact point is of another kind than the channel.",
     ErrorCode.CONTACT_IN_USE: "A channel preference still uses this contact point.",
     ErrorCode.CONTACT_NOT_VERIFIED: "A client may choose only a confirmed contact point for "
-    "replies; staff confirm it (verifyContactPoint).",
+    "replies; the client confirms it by code (requestContactVerification, "
+    "confirmContactVerification) or staff do (verifyContactPoint).",
     ErrorCode.INVALID_TOKEN: "A link token is forged, damaged or meant for something else.",
-    ErrorCode.EXPIRED_TOKEN: "A link token has expired or was used already.",
+    ErrorCode.EXPIRED_TOKEN: "A link token or a confirmation code has expired, was used "
+    "already or had too many wrong tries.",
     ErrorCode.INVALID_STATE: "The record is not in a state that allows this.",
     ErrorCode.RATE_LIMITED: "Too many attempts; try again later.",
     ErrorCode.ALREADY_ANSWERED: "The survey was answered already.",

@@ -24,6 +24,7 @@ from api.errors import UserError, attempt
 from api.permissions import actor_of
 from api.relay import decode_id, decode_optional_id, encode_id
 from domain.clients import service
+from domain.deliveries import verification
 
 
 def _value(v: Any) -> Any:
@@ -108,6 +109,20 @@ class ContactPointPayload:
 class VerifyContactPointInput:
     contact_id: strawberry.ID = strawberry.field(description="The ContactPoint's global ID.")
     primary: bool = _f("Also make it the primary contact of its kind.", False)
+
+
+@strawberry.input(description="Send a 6-digit code to one of the client's own unverified "
+                  "contact points (email, phone, messenger); valid 10 minutes, rate-limited "
+                  "(RATE_LIMITED). R-1.4, issue 15.")
+class RequestContactVerificationInput:
+    contact_id: strawberry.ID = strawberry.field(description="The ContactPoint's global ID.")
+
+
+@strawberry.input(description="Confirm a contact point with the code sent to it. Five wrong "
+                  "codes void the code (EXPIRED_TOKEN); then request a new one.")
+class ConfirmContactVerificationInput:
+    contact_id: strawberry.ID = strawberry.field(description="The ContactPoint's global ID.")
+    code: str = strawberry.field(description="The 6-digit code from the message.")
 
 
 @strawberry.input(description="Remove a contact point. Refused with CONTACT_IN_USE while the "
@@ -252,6 +267,26 @@ class ClientMutations:
         obj, errors = await attempt(lambda: service.verify_contact(
             actor_of(info), decode_id(input.contact_id, "ContactPoint", "contactId"),
             input.primary))
+        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None,
+                                   errors=errors)
+
+    @strawberry.mutation(description="Send a confirmation code to the client's own contact point.")
+    async def request_contact_verification(
+        self, info: Info,
+        input: Annotated[RequestContactVerificationInput, strawberry.argument(description=_INPUT)],
+    ) -> ContactPointPayload | None:
+        obj, errors = await attempt(lambda: verification.request_code(
+            actor_of(info), decode_id(input.contact_id, "ContactPoint", "contactId")))
+        return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None,
+                                   errors=errors)
+
+    @strawberry.mutation(description="Mark a contact point verified by the code sent to it.")
+    async def confirm_contact_verification(
+        self, info: Info,
+        input: Annotated[ConfirmContactVerificationInput, strawberry.argument(description=_INPUT)],
+    ) -> ContactPointPayload | None:
+        obj, errors = await attempt(lambda: verification.confirm_code(
+            actor_of(info), decode_id(input.contact_id, "ContactPoint", "contactId"), input.code))
         return ContactPointPayload(contact=ContactPoint.from_model(obj) if obj else None,
                                    errors=errors)
 

@@ -78,7 +78,7 @@ async def add_contact(
     return contact
 
 
-async def _contact_for(actor: Actor, contact_id: Any) -> ContactPoint:
+async def contact_for(actor: Actor, contact_id: Any) -> ContactPoint:
     cid = parse_uuid(contact_id, "contactId", "Контакт")
     contact = await ContactPoint.get_or_none(id=cid)
     if contact is None or not can_see_client(actor, contact.client_id):
@@ -88,11 +88,17 @@ async def _contact_for(actor: Actor, contact_id: Any) -> ContactPoint:
 
 async def verify_contact(actor: Actor, contact_id: Any, primary: bool = False) -> ContactPoint:
     """Staff confirm a contact (the client proved it). Confirmation by code is the
-    deliveries area's."""
+    deliveries area's (``domain.deliveries.verification``)."""
     if not actor.is_staff:
         raise forbid()
     async with transaction():
-        contact = await _contact_for(actor, contact_id)
+        return await mark_verified(actor, await contact_for(actor, contact_id), primary)
+
+
+async def mark_verified(actor: Actor, contact: ContactPoint, primary: bool = False
+                        ) -> ContactPoint:
+    """The write of a confirmation and its history event; callers check who may confirm."""
+    async with transaction():
         contact.verified = True
         if primary:
             await ContactPoint.filter(client_id=contact.client_id, kind=contact.kind).update(
@@ -111,7 +117,7 @@ async def verify_contact(actor: Actor, contact_id: Any, primary: bool = False) -
 async def remove_contact(actor: Actor, contact_id: Any) -> uuid.UUID:
     """Refused while a channel preference points at it; the primary mark passes on."""
     async with transaction():
-        contact = await _contact_for(actor, contact_id)
+        contact = await contact_for(actor, contact_id)
         in_use = await ChannelPreference.filter(
             preferred_contact_id=contact.id
         ).exists() or await ChannelPreference.filter(additional_contact_id=contact.id).exists()

@@ -13,6 +13,8 @@ Routing (R-1.4, R-2.6, R-2.9, R-6.2), in one function, ``plan``:
   the optional extra of R-1.4) and the additional one if set (R-2.6, R-2.9 "duplicated to
   the additional channel"). At most three routes, no channel twice; a chosen channel that
   cannot carry a text (a visit, social networks) adds nothing, the legal route carries it.
+- A code confirming an address (``ONE_ADDRESS``) goes to that address only, whatever the
+  client prefers (issue 15).
 - No preference (or a preferred channel that cannot carry a written communication: a visit,
   social networks): the fallback order — a verified email, then a phone (SMS), then a postal
   address, then a messenger, then an unverified email (better than nothing: the client gave
@@ -62,6 +64,9 @@ FIXED_CHANNEL: dict[str, Channel] = {
     Purpose.MAILING: Channel.EMAIL,
     Purpose.MAILING_CONFIRMATION: Channel.EMAIL,
 }
+# Purposes that go to the named address (``legal_contact_id``) only, never to the client's other
+# channels: a code confirming an address proves that address (issue 15).
+ONE_ADDRESS = frozenset({Purpose.CONTACT_VERIFICATION})
 
 CHANNEL_RU: dict[Channel, str] = {
     Channel.EMAIL: "электронная почта",
@@ -171,7 +176,7 @@ def plan(preference: Preference | None, contacts: list[Contact],
                   and carrier(preference.additional_channel) == legal):
                 contact_id = preference.additional_contact_id
         routes = [route_to(legal, RouteReason.LEGAL, contacts, contact_id)]
-        if preference is None:
+        if preference is None or purpose in ONE_ADDRESS:
             return routes
         taken = {legal}
         # R-1.4, R-2.9: the client's choices go too; one that cannot carry a text adds nothing.

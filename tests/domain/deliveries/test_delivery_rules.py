@@ -161,6 +161,21 @@ def test_mailings_go_by_email_only(purpose, pref, legal, contacts, expected):
         assert "электронная почта" in routes[0].problem
 
 
+@pytest.mark.parametrize(("legal", "contact_id", "expected"), [
+    (Channel.EMAIL, "eu", [(Channel.EMAIL, RouteReason.LEGAL, "eu", True)]),
+    (Channel.SMS, "p1", [(Channel.SMS, RouteReason.LEGAL, "p1", True)]),
+    (Channel.MESSENGER, "m1", [(Channel.MESSENGER, RouteReason.LEGAL, "m1", True)]),
+])
+def test_a_confirmation_code_goes_to_that_address_only(legal, contact_id, expected):
+    """Issue 15: a code proving an address goes there and nowhere else, whatever the client
+    prefers (an additional channel too)."""
+    pref = Preference(Channel.POSTAL, "a1", Channel.EMAIL, "e1")
+    routes = plan(pref, [E, EU, P, A, M], legal, legal_contact_id=contact_id,
+                  purpose=Purpose.CONTACT_VERIFICATION)
+    assert shape(routes) == expected
+    assert len(plan(pref, [E, EU, P, A, M], legal, legal_contact_id=contact_id)) > 1
+
+
 CHANNELS = list(Channel)
 CONTACT_SETS = [[], [E], [EU, P], [A], [M], ALL]
 
