@@ -137,6 +137,15 @@ return n
 """
 
 
+async def over_limit(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one hit on ``key``; True once the window holds more than ``limit``. Without
+    Redis nothing is limited: a citizen is let through rather than refused."""
+    try:
+        return await count_hit(key, window_seconds) > limit
+    except (RuntimeError, OSError, RedisError):
+        return False
+
+
 async def count_hit(key: str, window_seconds: int) -> int:
     """One more hit on a fixed-window counter shared by every process; the count so far."""
     return int(await get_redis().eval(_HIT, 1, f"okno:ratelimit:{key}", window_seconds))

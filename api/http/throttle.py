@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from api.client_ip import client_ip
-from domain.errors import DomainError
-from domain.surveys.service import _rate_limit as rate_limit
+from domain import redis
 
 TOO_MANY = "Слишком много запросов. Попробуйте через минуту."
 
@@ -17,9 +16,7 @@ async def too_many_downloads(request: Request) -> Response | None:
     """A 429 answer when this client has downloaded too much this minute, else None."""
     settings = request.app.state.settings
     ip = client_ip(request, settings)
-    try:
-        await rate_limit(f"download:ip:{ip}", settings.download_limit_per_minute)
-    except DomainError:
+    if await redis.over_limit(f"download:ip:{ip}", settings.download_limit_per_minute, 60):
         return PlainTextResponse(TOO_MANY, status_code=429, headers={
             "Retry-After": "60", "Cache-Control": "no-store"})
     return None

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from domain import redis
 from domain.actor import SYSTEM, Actor
 from domain.clients.models import Client, ContactKind, ContactPoint
@@ -192,15 +190,7 @@ async def _ledger(sub: MailingSubscription, action: ConsentAction, request: Requ
 
 async def _rate_limit(key: str, limit: int) -> None:
     """Fixed one-hour window in Redis shared by every API process; no Redis lets it pass."""
-    try:
-        conn = redis.get_redis()
-        full = f"okno:ratelimit:{key}"
-        count = await conn.incr(full)
-        if count == 1:
-            await conn.expire(full, 3600)
-    except (RuntimeError, OSError, RedisError):
-        return
-    if count > limit:
+    if await redis.over_limit(key, limit, 3600):
         raise DomainError(ErrorCode.RATE_LIMITED, TOO_MANY, "email")
 
 
