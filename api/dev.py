@@ -16,13 +16,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import structlog
 import uvicorn
 
 from domain.settings import Settings
+
+if TYPE_CHECKING:
+    from arq.worker import Worker
 
 log = structlog.get_logger("okno.dev")
 
@@ -113,21 +116,27 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sink = None
     worker: Worker | None = None
     tasks: list[asyncio.Task[Any]] = []
-    try:
+    # Every resource registers its own cleanup as soon as it exists, so a failure while
+    # stopping one (or while starting the next) never skips the rest: an aiosqlite
+    # connection left open is a non-daemon thread that keeps the process from exiting.
+    async with contextlib.AsyncExitStack() as cleanup:
+        cleanup.callback(_remove_signal_handlers, loop)
         try:
             await db.migrate(settings)
         finally:
             await db.close_db()
         await db.init_db(settings)
+        cleanup.push_async_callback(_step, "database", db.close_db)
         redis_url = redis.resolve_redis_url(settings)
         redis.connect(redis_url, settings)
+        cleanup.push_async_callback(_step, "redis", redis.close)
         seeded = await seed_demo()
         client_id = await demo_client_id()
         if not settings.smtp_host:
             sink = start_smtp_sink(settings.mail_dir, port=settings.smtp_sink_port)
+            cleanup.push_async_callback(_step, "smtp sink", asyncio.to_thread, sink.stop)
 
         config = uvicorn.Config(
             create_app(settings, manage_resources=False), host=host, port=port,
@@ -136,11 +145,15 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
         )
         server = _Server(config)
         tasks.append(asyncio.create_task(server.serve(), name="api"))
+        cleanup.push_async_callback(_stop_api, server, tasks[0])
         if jobs.FUNCTIONS or jobs.CRON_JOBS:
             # The worker shares this process's DB and Redis set-up (jobs.worker.startup).
             worker = Worker(**jobs.worker_settings(redis_url, settings), handle_signals=False,
                             ctx={"external_resources": True})
             tasks.append(asyncio.create_task(worker.async_run(), name="worker"))
+            # Stopped before the API, so a job never outlives the database it writes to.
+            cleanup.push_async_callback(_step, "worker", stop_worker, worker, tasks[-1],
+                                        min(settings.worker_shutdown_grace_seconds, DEV_GRACE))
         while not server.started and not stop.is_set():
             if tasks[0].done():  # e.g. the port is taken
                 await tasks[0]
@@ -155,20 +168,52 @@ async def run_dev(settings: Settings, host: str, port: int) -> None:
             if task is not stopped and not task.cancelled() and task.exception():
                 log.error("stopped unexpectedly", task=task.get_name(), exc_info=task.exception())
         print("stopping…", flush=True)
-        server.should_exit = True
-    finally:
-        if worker is not None:
-            await worker.close()  # cancels the main loop, waits for running jobs' cancellation
-        for task in tasks:
-            try:
-                await asyncio.wait_for(task, timeout=10)
-            except (asyncio.CancelledError, TimeoutError):
-                pass
-            except Exception:  # keep shutting the rest down
-                log.exception("error while stopping", task=task.get_name())
-        if sink is not None:
-            sink.stop()
-        await redis.close()
-        await db.close_db()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+
+
+DEV_GRACE = 10
+"""Seconds a running job gets to finish on Ctrl-C in ``okno dev`` (a developer is waiting)."""
+
+
+async def stop_worker(worker: Worker, task: asyncio.Task[Any], grace: float) -> None:
+    """Take no new jobs, let the running ones finish for up to ``grace`` seconds, then
+    cancel the rest (arq requeues a cancelled job once) and close the worker.
+
+    arq's ``close`` gathers the job tasks it has just cancelled, so it raises
+    ``CancelledError`` whenever a job was still running; that is the jobs' cancellation,
+    not ours, and must not abort the rest of the shutdown."""
+    worker.allow_pick_jobs = False
+    running = [t for t in worker.tasks.values() if not t.done()]
+    if running and grace > 0:
+        await asyncio.wait(running, timeout=grace)
+    try:
+        await worker.close()
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+    if not task.done():
+        task.cancel()
+    await asyncio.wait([task], timeout=10)
+
+
+async def _stop_api(server: uvicorn.Server, task: asyncio.Task[Any]) -> None:
+    server.should_exit = True
+    await _step("api", asyncio.wait_for, asyncio.shield(task), 10)
+    if not task.done():
+        task.cancel()
+
+
+async def _step(name: str, stop: Callable[..., Awaitable[Any]], *args: Any) -> None:
+    """Run one shutdown step; log its failure and go on with the others."""
+    try:
+        await stop(*args)
+    except (Exception, asyncio.CancelledError):
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+        log.warning("error while stopping", step=name, exc_info=True)
+
+
+def _remove_signal_handlers(loop: asyncio.AbstractEventLoop) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
