@@ -99,7 +99,7 @@ async def answer_item(actor: Actor, item_id: Any, text: str, sphere_id: Any = No
                                   idempotency_key=uuid.uuid4().hex, created_at=now)
         answer.text, answer.findings, answer.answered_by = text, findings, actor.subject
         answer.state, answer.attempts, answer.last_error = PostState.QUEUED, 0, None
-        answer.next_attempt_at = now
+        answer.next_attempt_at = None  # due at once
         await answer.save()
         item.status = SocialStatus.ANSWERING
         await item.save(update_fields=["status", "sphere_id", "updated_at"])
