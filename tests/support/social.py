@@ -9,6 +9,7 @@ import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -73,7 +74,7 @@ class FakeNetwork:
         if request.headers.get("content-type", "").startswith("application/json"):
             body = orjson.loads(raw)
         else:
-            body = dict((await request.form()).items())
+            body = dict(parse_qsl(raw.decode()))
         self.requests.append({"path": request.url.path, "headers": dict(request.headers),
                               "body": body})
         if self.script:
