@@ -212,3 +212,18 @@ async def test_deleted_or_moved_items_take_no_public_answer(gql, settings):
         "INVALID_ID"]
     empty = await answer(gql, item, "   ")
     assert [e["code"] for e in empty["errors"]] == ["REQUIRED"]
+
+
+async def test_plain_language(gql, settings):
+    """R-7.4/R-7.5: an answer that only points at a legal act is refused; advice on the
+    wording is kept with the answer for the writer."""
+    source = await make_source(Network.VK)
+    item = await item_of(source)
+    legal = await answer(gql, item, "В соответствии со ст. 12 Федерального закона № 59-ФЗ.")
+    assert [(e["code"], e["field"]) for e in legal["errors"]] == [("REFUSAL_GROUNDS", "text")]
+    assert await SocialAnswer.all().count() == 0
+    advised = await answer(gql, item, "Доводим до вашего сведения, что дорогу отремонтируют "
+                           "до 1 июня.")
+    assert advised["errors"] == []
+    row = await SocialAnswer.get(item_id=item.id)
+    assert [f["code"] for f in row.findings] == ["cliche"]
