@@ -24,6 +24,7 @@ from domain.settings import Settings, get_settings
 from domain.social import access, events, rules
 from domain.social.models import SocialAbuse, SocialItem, SocialSource, SocialStatus
 from domain.texts import classify, detect_abuse
+from domain.texts.keywords import compile_dictionaries
 from domain.transaction import transaction
 from domain.validation import TEXT_MAX, strip_invisible
 
@@ -67,17 +68,17 @@ async def ingest(source: SocialSource, incoming: list[rules.Incoming],
     """One transaction for the batch. Two deliveries of the same new item racing each other:
     the loser's insert hits the unique key and the batch runs again, finding the row."""
     settings = settings or get_settings()
-    calendar = await load_calendar(settings)
     now = now or dt.datetime.now(dt.UTC)
     try:
-        return await _ingest(source, incoming, settings, calendar, now)
+        return await _ingest(source, incoming, settings, now)
     except IntegrityError:
-        return await _ingest(source, incoming, settings, calendar, now)
+        return await _ingest(source, incoming, settings, now)
 
 
 async def _ingest(source: SocialSource, incoming: list[rules.Incoming], settings: Settings,
-                  calendar, now: dt.datetime) -> IngestResult:
+                  now: dt.datetime) -> IngestResult:
     result = IngestResult()
+    batch = _Batch(settings)  # read only when an item is new: replays and edits need none
     ids = list({i.item_id[:200] for i in incoming})
     async with transaction():
         found = {row.source_item_id: row for row in await SocialItem.filter(
@@ -89,7 +90,7 @@ async def _ingest(source: SocialSource, incoming: list[rules.Incoming], settings
                 if item.action == rules.Action.DELETE or item.kind is None:
                     result.ignored += 1
                     continue
-                found[key] = await _create(source, key, item, settings, calendar, now)
+                found[key] = await _create(source, key, item, await batch.ready(), now)
                 result.created += 1
             elif item.action == rules.Action.DELETE:
                 if existing.deleted_at is not None:
@@ -107,23 +108,23 @@ async def _ingest(source: SocialSource, incoming: list[rules.Incoming], settings
     return result
 
 
-async def _create(source: SocialSource, key: str, item: rules.Incoming, settings: Settings,
-                  calendar, now: dt.datetime) -> SocialItem:
+async def _create(source: SocialSource, key: str, item: rules.Incoming, batch: _Batch,
+                  now: dt.datetime) -> SocialItem:
     received = rules.received_moment(item.at, now)
     row = SocialItem(
         id=uuid.uuid4(), source_id=source.id, source_item_id=key, network=source.network,
         kind=item.kind, author_id=_short(item.author_id, 200),
         author_name=_short(item.author_name, 300), url=_short(item.url, 1000),
         post_id=_short(item.post_id, 200), text=clean_network_text(item.text),
-        received_at=received, due_at=rules.due_at(calendar, item.kind, received),
-        warn_at=rules.warn_at(calendar, item.kind, received,
-                              settings.social_warning_working_hours),
+        received_at=received, due_at=rules.due_at(batch.calendar, item.kind, received),
+        warn_at=rules.warn_at(batch.calendar, item.kind, received,
+                              batch.settings.social_warning_working_hours),
         status=SocialStatus.NEW,
     )
     if item.action == rules.Action.EDIT:
         row.edited_at = now
     row.next_alert_at = row.warn_at
-    await _assess(row)
+    _assess(row, batch)
     row.client_id = await events.known_client(row.network, row.author_id)
     await row.save()
     if row.client_id is not None:
@@ -132,15 +133,31 @@ async def _create(source: SocialSource, key: str, item: rules.Incoming, settings
     return row
 
 
-async def _assess(row: SocialItem) -> None:
+class _Batch:
+    """What new items of one delivery share, read and compiled once: the working calendar,
+    the spheres' keyword dictionaries (compiling them costs more than classifying a text)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.calendar: Any = None
+        self.dictionaries: dict[str, Any] = {}
+        self.spheres: dict[str, Any] = {}
+
+    async def ready(self) -> _Batch:
+        if self.calendar is None:
+            self.calendar = await load_calendar(self.settings)
+            self.dictionaries = compile_dictionaries(await directory_queries.dictionaries())
+            self.spheres = dict(await Sphere.all().values_list("code", "id"))
+        return self
+
+
+def _assess(row: SocialItem, batch: _Batch) -> None:
     """R-7.3 analysis with the messages' detectors: the sphere (the best suggestion, which
     staff may correct when answering) and abusive words."""
-    ranked = classify(row.text, await directory_queries.dictionaries())
-    if ranked:
-        best = await Sphere.get_or_none(code=ranked[0].sphere)
-        if best is not None:
-            row.suggested_sphere_id = row.sphere_id = best.id
-            row.sphere_confidence = ranked[0].confidence
+    ranked = classify(row.text, batch.dictionaries)
+    if ranked and ranked[0].sphere in batch.spheres:
+        row.suggested_sphere_id = row.sphere_id = batch.spheres[ranked[0].sphere]
+        row.sphere_confidence = ranked[0].confidence
     report = detect_abuse(row.text)
     row.abuse_flags = [f.as_dict() for f in report.flags] or None
     row.abuse_status = SocialAbuse.SUSPECTED if report.abusive else SocialAbuse.NONE
