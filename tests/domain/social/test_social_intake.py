@@ -70,3 +70,20 @@ async def test_racing_deliveries_make_one_item(settings):
     assert sum(r.created for r in results) == 1
     assert sum(r.unchanged for r in results) == 4
     assert await SocialItem.filter(source_item_id="r-1").count() == 1
+
+
+async def test_a_posted_answer_to_a_known_person_is_in_their_history(settings):
+    """Every answer is in the client's history once the person is known."""
+    from domain.social import posting
+
+    person = await clients.create_client(OPERATOR, clients.ClientData(
+        kind=ClientKind.PERSON, last_name="Ким"))
+    await clients.add_contact(OPERATOR, person.id, ContactKind.MESSENGER, "vk:777")
+    source = await make_source(Network.VK)  # no API URL: the development file sink
+    await intake.ingest(source, [comment("-1_5", "Когда откроют школу?", author="777")])
+    item = await SocialItem.get(source_item_id="-1_5")
+    answer = await handling.answer_item(OPERATOR, item.id, "Школу откроют 1 сентября.")
+    assert await posting.post(answer.id, settings) == "posted"
+    event = await InteractionEvent.get(client_id=person.id, kind="social_answer")
+    assert (event.direction, event.source_id) == ("outbound", str(item.id))
+    assert "1 сентября" in event.summary
