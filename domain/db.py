@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "domain.idempotency",
     "domain.mailings.models",
     "domain.consultation.models",
+    "domain.consultation.callback_models",
 ]
 
 
