@@ -223,6 +223,12 @@ class Settings(BaseSettings):
     survey_reminder_from_hour: int = Field(9, ge=0, le=23)
     survey_reminder_to_hour: int = Field(20, ge=1, le=24)
 
+    # Consultation line callbacks: the assignee is reminded this long before the
+    # window the callback is due in opens.
+    callback_reminder_minutes: int = Field(
+        30, ge=0, le=24 * 60, description="Minutes before a callback's window opens that its "
+        "assignee is reminded by email (R-3.8)")
+
     # Messages (R-2.x, R-5.x): every term is configuration, not code. Defaults follow
     # 59-FZ and the procedure; "working days" use the production calendar.
     message_registration_days: int = Field(
