@@ -74,8 +74,8 @@ def test_too_many_windows():
     assert err.value.field == "windows"
 
 
-def slots_of(windows, promised=at(8, 9)):
-    return rules.all_slots(windows, promised, CAL)
+def slots_of(windows):
+    return rules.all_slots(windows, at(8, 9), CAL)
 
 
 def test_missed_attempt_moves_to_next_window_then_fails():
