@@ -42,7 +42,7 @@ async def invite_after_call(call_id: Any, actor: Actor = SYSTEM,
     """Invite the caller of one ended call, if they agreed and were not invited yet; call it
     inside the transaction that ends the call, or alone. True when this call invited."""
     settings = settings or get_settings()
-    now = now or dt.datetime.now(dt.UTC)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite compares text
     async with transaction():
         claimed = await Call.filter(id=call_id, **_due()).update(survey_invited_at=now)
         if not claimed:

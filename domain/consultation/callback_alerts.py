@@ -48,7 +48,7 @@ async def sweep(now: dt.datetime | None = None, settings: Settings | None = None
                 *, batch: int = BATCH) -> SweepResult:
     """One pass: reminders first, then overdue alerts; safe to run twice or in parallel."""
     settings = settings or get_settings()
-    now = now or dt.datetime.now(dt.UTC)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite compares text
     lead = dt.timedelta(minutes=settings.callback_reminder_minutes)
     result = SweepResult()
     owed = {

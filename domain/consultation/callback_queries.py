@@ -50,7 +50,7 @@ async def page(
     ``due_before``: due to start before that moment."""
     if not actor.is_staff:
         raise DomainError(ErrorCode.FORBIDDEN, "Обратные звонки видят только сотрудники.")
-    now = now or dt.datetime.now(dt.UTC)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite compares text
     try:
         wanted = [CallbackStatus(s) for s in statuses] if statuses else [
             CallbackStatus.SCHEDULED]
@@ -67,7 +67,7 @@ async def page(
     if overdue_only:
         query = query.filter(status=CallbackStatus.SCHEDULED, due_until__lte=now)
     if due_before is not None:
-        query = query.filter(due_at__lt=due_before)
+        query = query.filter(due_at__lt=due_before.astimezone(dt.UTC))
     if after:
         at, row_id = _decode_due_cursor(after)
         # The redundant bound lets the index scan start at the cursor (domain/pagination).

@@ -84,7 +84,7 @@ async def promise(
     if not actor.is_staff:
         raise _forbid()
     settings = settings or get_settings()
-    now = now or _now()
+    now = (now or _now()).astimezone(dt.UTC)  # SQLite compares text
     call = await Call.get_or_none(id=parse_uuid(call_id, "callId", "Звонок"))
     if call is None:
         raise not_found("Звонок", "callId")
@@ -139,7 +139,7 @@ async def record_attempt(
     if not actor.is_staff:
         raise _forbid()
     settings = settings or get_settings()
-    now = now or _now()
+    now = (now or _now()).astimezone(dt.UTC)  # SQLite compares text
     result = _outcome(outcome)
     text = clean_text(note, "note", max_length=NOTE_MAX, multiline=True) or ""
     key = parse_uuid(callback_id, "callbackId", "Обратный звонок")
