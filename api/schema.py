@@ -26,6 +26,9 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.consultation.mutations import ConsultationMutations
+from api.consultation.queries import ConsultationQueries
+from api.consultation.subscriptions import ConsultationSubscriptions
 from api.deliveries.mutations import DeliveryMutations
 from api.deliveries.queries import DeliveryQueries
 from api.deliveries.subscriptions import DeliverySubscriptions
@@ -54,12 +57,14 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries,
+           ConsultationQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations)
+             ReceptionChangeMutations, MailingMutations, ConsultationMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
-                 MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions)
+                 MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
+                 ConsultationSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -55,6 +55,7 @@ class SourceType(StrEnum):
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_RESPONSE = "survey_response"
     BOOKING = "booking"
+    CALL = "call"
 
 
 class RetentionAction(StrEnum):
