@@ -139,6 +139,13 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.saveLineScript": SUPERVISORS,
     "Mutation.setStaffCompetence": SUPERVISORS,
     "Subscription.callUpdated": SUPERVISORS,
+    # callbacks (R-3.8): any staff member may promise one and call back (a competent employee
+    # after a transfer too); quality reviews and their report are supervisors' (R-5.1).
+    "Query.callbacks": STAFF,
+    "Mutation.promiseCallback": STAFF,
+    "Mutation.recordCallbackAttempt": STAFF,
+    "Query.callQualityReport": SUPERVISORS,
+    "Mutation.reviewCall": SUPERVISORS,
     # reception: points, officials, schedules and free slots are public; bookings are made
     # by the client or by staff who take calls; schedules are kept by supervisors.
     "Query.receptionPoints": ANYONE,

@@ -26,8 +26,10 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.consultation.callbacks import CallbackMutations, CallbackQueries
 from api.consultation.mutations import ConsultationMutations
 from api.consultation.queries import ConsultationQueries
+from api.consultation.reviews import ReviewMutations, ReviewQueries
 from api.consultation.subscriptions import ConsultationSubscriptions
 from api.deliveries.mutations import DeliveryMutations
 from api.deliveries.queries import DeliveryQueries
@@ -58,10 +60,11 @@ from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
            DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries,
-           ConsultationQueries)
+           ConsultationQueries, CallbackQueries, ReviewQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations, ConsultationMutations)
+             ReceptionChangeMutations, MailingMutations, ConsultationMutations,
+             CallbackMutations, ReviewMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
                  ConsultationSubscriptions)

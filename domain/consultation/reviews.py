@@ -156,3 +156,11 @@ async def monthly_report(actor: Actor, year: int, month: int, group: ReportGroup
         percent=_number(r["percent"]),
         items={str(item): _number(r[f"item_{item}"]) for item in ITEMS},
     ) for r in rows]
+
+
+REVIEW_COLUMNS = ("id", "call_id", "line_id", "operator_id", "reviewer_id", "reviewer_subject",
+                  "scores", "total", "max_total", "comment", "call_started_at", "created_at")
+
+
+async def reviews_by_id(ids: list[Any]) -> list[dict[str, Any]]:
+    return await CallReview.filter(id__in=ids).values(*REVIEW_COLUMNS)
