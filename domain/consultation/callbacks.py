@@ -51,7 +51,8 @@ def _forbid() -> DomainError:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # Full precision: two attempts in one second keep their order in the log.
+    return dt.datetime.now(dt.UTC)
 
 
 def local_label(moment: dt.datetime, settings: Settings) -> str:
