@@ -1,6 +1,8 @@
 """After the call (R-9): with the caller's consent, the satisfaction survey invitation (purpose
 CALL) goes out by the caller's channel once the call has ended — for a caller known only by
-the number they called from, an SMS to it.
+the number they called from, an SMS to it. A call with a callback still scheduled waits for
+it: the caller rates the consultation once they have the answer (closing the callback
+invites at once).
 
 The invitation goes through the surveys area (``invite_and_notify``: one open invitation per
 call, its delivery once). Each call is claimed by a conditional UPDATE of
@@ -18,7 +20,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.actor import SYSTEM, Actor
-from domain.consultation.models import Call, CallStatus, ConsultationLine
+from domain.consultation.models import (
+    Call,
+    Callback,
+    CallbackStatus,
+    CallStatus,
+    ConsultationLine,
+)
 from domain.directory.models import StaffMember
 from domain.enums import Channel
 from domain.errors import DomainError
@@ -44,6 +52,8 @@ async def invite_after_call(call_id: Any, actor: Actor = SYSTEM,
     settings = settings or get_settings()
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite compares text
     async with transaction():
+        if await Callback.exists(call_id=call_id, status=CallbackStatus.SCHEDULED):
+            return False
         claimed = await Call.filter(id=call_id, **_due()).update(survey_invited_at=now)
         if not claimed:
             return False

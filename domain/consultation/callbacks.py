@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain.actor import Actor
 from domain.calendar.service import load_calendar
+from domain.consultation import after_call
 from domain.consultation import callback_rules as rules
 from domain.consultation.models import (
     Call,
@@ -185,6 +186,8 @@ async def record_attempt(
                          "outcome": str(result), "status": str(callback.status),
                          "attempt": callback.attempts},
             )
+        if callback.status != CallbackStatus.SCHEDULED:  # the survey waited for this
+            await after_call.invite_after_call(callback.call_id, actor, settings, now)
     return callback
 
 

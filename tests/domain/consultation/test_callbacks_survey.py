@@ -3,12 +3,19 @@ the caller's channel, once. Both databases."""
 
 from __future__ import annotations
 
-from domain.consultation import after_call
+from domain.consultation import after_call, callbacks
+from domain.consultation.callback_rules import Window
 from domain.consultation.models import Call, CallStatus
 from domain.deliveries.models import Delivery
 from domain.enums import Channel
 from domain.surveys.models import SurveyInvitation, SurveyPurpose
-from tests.domain.consultation.callbacks_world import CALLER_PHONE, build_world, make_call
+from tests.domain.consultation.callbacks_world import (
+    CALLER_PHONE,
+    OPERATOR,
+    build_world,
+    local,
+    make_call,
+)
 
 
 async def test_consenting_caller_gets_one_sms_invitation(settings):
@@ -40,3 +47,19 @@ async def test_no_consent_or_not_ended_no_invitation(settings):
                     survey_consent=True)  # nobody to invite
     assert await after_call.invite_ended_calls(settings) == 0
     assert await SurveyInvitation.all().count() == 0 and await Delivery.all().count() == 0
+
+
+async def test_survey_waits_for_the_callback(settings):
+    """R-9 with R-3.8: while a callback is scheduled the caller has no answer yet, so no
+    survey; reaching them closes the callback and invites at once."""
+    world = await build_world()
+    await Call.filter(id=world.call.id).update(status=CallStatus.ENDED, survey_consent=True)
+    callback = await callbacks.promise(
+        OPERATOR, world.call.id, CALLER_PHONE, local(2026, 12, 8, 9),
+        [Window(local(2026, 12, 8, 10), local(2026, 12, 8, 11))], now=local(2026, 12, 7, 10))
+    assert await after_call.invite_ended_calls(settings) == 0
+    await callbacks.record_attempt(OPERATOR, callback.id, "answered",
+                                   now=local(2026, 12, 8, 10, 15))
+    [invitation] = await SurveyInvitation.all()
+    assert invitation.subject_id == str(world.call.id)
+    assert await after_call.invite_ended_calls(settings) == 0
