@@ -48,6 +48,7 @@ from domain.surveys import definitions
 from domain.surveys import service as surveys
 from domain.surveys.models import SurveyInvitation, SurveyPurpose
 from domain.surveys.rules import AnswerDraft
+from tests.contract import factories_callbacks as callback_factories
 
 ADMIN = Actor(Role.ADMIN, "admin-1")
 OPERATOR = Actor(Role.OPERATOR, "op-1")
@@ -481,4 +482,6 @@ FACTORIES: dict[str, Factory] = {
     "MailingList": mailing_list,
     "MailingSubscription": mailing_subscription,
     "MailingCampaign": mailing_campaign,
+    # consultation line: callbacks and call reviews (staff only)
+    **callback_factories.FACTORIES,
 }
