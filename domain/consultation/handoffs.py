@@ -29,16 +29,15 @@ from domain.enums import Channel
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.ids import parse_uuid
 from domain.messages import service as messages
-from domain.messages.intake import IntakeData, ReplyChoice
+from domain.messages.intake import WRITTEN_CHANNELS, IntakeData
 from domain.reception import service as reception
 from domain.transaction import transaction
 from domain.validation import SHORT_MAX, clean_text
 
 REASON_MAX = 2000
 BODY_MAX = 20_000
-# Channels a written answer can go by (R-5.4 "other channels").
-WRITTEN = frozenset({Channel.EMAIL, Channel.POSTAL, Channel.WEB, Channel.MOBILE_APP,
-                     Channel.MESSENGER, Channel.SMS})
+# Written channels a caller may move to (R-5.4); EDMS is the Government's own.
+WRITTEN = WRITTEN_CHANNELS - {Channel.EDMS}
 
 
 def transfer_limit() -> DomainError:
@@ -134,7 +133,7 @@ async def move_to_channel(actor: Actor, call_id: Any, *, offered: list[Channel],
                           body: str | None = None, slot_id: Any = None,
                           sphere_id: Any = None) -> Call:
     """R-5.4: the channels offered and the one chosen are recorded. A written channel with
-    ``body`` opens the written message (answered by the chosen channel); IN_PERSON with
+    ``body`` opens the written message in that channel; IN_PERSON with
     ``slot_id`` books the reception. Both in this one step, or nothing."""
     offered_values = list(dict.fromkeys(Channel(c) for c in offered))
     if not offered_values:
@@ -160,8 +159,7 @@ async def move_to_channel(actor: Actor, call_id: Any, *, offered: list[Channel],
             call.booking_id, call.outcome = booking.id, CallOutcome.RECEPTION_BOOKED
         elif chosen in WRITTEN and body:
             message = await messages.receive(actor, IntakeData(
-                client_id=call.client_id, channel=Channel.PHONE, body=body, subject=subject,
-                reply=ReplyChoice(preferred_channel=chosen)))
+                client_id=call.client_id, channel=chosen, body=body, subject=subject))
             call.message_id, call.outcome = message.id, CallOutcome.WRITTEN_CHANNEL
         elif chosen is not None and (body or slot_id):
             raise DomainError(ErrorCode.INVALID, "Письменное обращение открывается для "

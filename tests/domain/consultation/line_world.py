@@ -41,7 +41,7 @@ async def build_world() -> World:
     await StaffMember.create(subject=SUPERVISOR.subject, full_name="Миронова Елена")
     expert = await StaffMember.create(subject="expert-1", full_name="Кузьмин Павел")
     outsider = await StaffMember.create(subject="outsider-1", full_name="Белов Игорь")
-    sphere = await Sphere.create(code="housing", name="ЖКХ и жильё")
+    sphere = await Sphere.create(code="utilities", name="ЖКХ и жильё")
     await StaffSphere.create(staff=expert, sphere=sphere)
     line = await ConsultationLine.create(name="Линия (Ульяновск)", number="+78422589358",
                                          display_number="8 (8422) 58-93-58", pbx_id=PBX_ID)
