@@ -12,7 +12,7 @@ from domain.actor import Actor, Role
 from domain.calendar.work_calendar import WorkCalendar
 from domain.consultation import callbacks, pbx, reviews
 from domain.consultation.callback_rules import Window
-from domain.consultation.models import ConsultationLine, PbxEventKind
+from domain.consultation.models import PbxEventKind
 
 SUPERVISOR = Actor(Role.SUPERVISOR, "head-1")
 OPERATOR = Actor(Role.OPERATOR, "op-1")
@@ -20,15 +20,16 @@ OPERATOR = Actor(Role.OPERATOR, "op-1")
 
 async def _call(scene: Any) -> Any:
     """A's call (by A's phone) on a line, started and ended as the PBX reported it."""
+    from tests.contract.factories import _line
+
     async def make() -> Any:
         await scene.base()
-        await ConsultationLine.create(name="Линия консультирования", number="+78422589358",
-                                      display_number="8 (8422) 58-93-58", pbx_id="main")
+        await _line(scene)
         start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=10)
         received = None
         for n, kind in enumerate((PbxEventKind.STARTED, PbxEventKind.ENDED)):
             received = await pbx.receive("main", pbx.Event(
-                event_id=f"contract-{n}", call_id="contract-call", kind=kind,
+                event_id=f"callback-{n}", call_id="callback-call", kind=kind,
                 occurred_at=start + dt.timedelta(minutes=5 * n), caller_number="+79171234567",
                 line_number="+78422589358", payload={}))
         return received.call_id

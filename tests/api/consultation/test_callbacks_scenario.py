@@ -21,11 +21,7 @@ from domain.calendar.work_calendar import WorkCalendar
 from domain.consultation import callback_alerts
 from domain.consultation import callbacks as callbacks_service
 from domain.directory.models import StaffMember
-from tests.domain.consultation.line_world import (
-    CALLER_PHONE,
-    build_world,
-    line_open,  # noqa: F401 (a fixture)
-)
+from tests.domain.consultation.line_world import CALLER_PHONE, build_world
 from tests.support.deliveries import MailRecorder, SmtpServer, run_worker
 
 pytestmark = pytest.mark.usefixtures("line_open")
