@@ -146,6 +146,7 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.recordCallbackAttempt": STAFF,
     "Query.callQualityReport": SUPERVISORS,
     "Mutation.reviewCall": SUPERVISORS,
+    "Mutation.exportCallQualityReport": SUPERVISORS,
     # reception: points, officials, schedules and free slots are public; bookings are made
     # by the client or by staff who take calls; schedules are kept by supervisors.
     "Query.receptionPoints": ANYONE,

@@ -19,7 +19,7 @@ from api.errors import UserError, attempt
 from api.permissions import actor_of
 from api.relay import bad_input, decode_id
 from domain.actor import Actor
-from domain.consultation import reviews
+from domain.consultation import review_export, reviews
 from domain.consultation.access import sees_calls
 from domain.consultation.reviews import ChecklistItem, ReportGroup
 from domain.errors import DomainError
@@ -46,6 +46,10 @@ describe_values(ReportGroupEnum, {ReportGroup.OPERATOR: "One row per operator.",
                                   ReportGroup.LINE: "One row per line."})
 
 _ERRORS = "Empty on success; otherwise what to fix, per input field."
+
+
+async def _link(actor: Actor, data: Any, settings: Any) -> tuple[str, dt.datetime]:
+    return review_export.export_link(actor, data.year, data.month, data.group_by, settings)
 
 
 def _opt(value: Any) -> str | None:
@@ -190,8 +194,33 @@ class ReviewCallPayload:
     errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
+@strawberry.input(description="R-5.1: the monthly call-quality report as a CSV download.")
+class ExportCallQualityReportInput:
+    year: int = strawberry.field(description="The year, e.g. 2026.")
+    month: int = strawberry.field(description="The month, 1 to 12, in the government's zone.")
+    group_by: ReportGroupEnum = strawberry.field(description="One row per operator or line.")
+
+
+@strawberry.type(description="A signed link to the report's CSV (no login needed to follow "
+                 "it: keep it private).")
+class CallQualityExportPayload:
+    url: str | None = strawberry.field(description="GET it for the CSV; null on errors.")
+    expires_at: dt.datetime | None = strawberry.field(description="The link works until then.")
+    errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
 @strawberry.type
 class ReviewMutations:
+    @strawberry.mutation(description="A signed link to the monthly call-quality report as "
+                         "CSV (R-5.1), computed when the link is followed.")
+    async def export_call_quality_report(self, info: Info, input: ExportCallQualityReportInput
+                                         ) -> CallQualityExportPayload | None:
+        actor = actor_of(info)
+        result, errors = await attempt(lambda: _link(actor, input, info.context.settings))
+        if result is None:
+            return CallQualityExportPayload(url=None, expires_at=None, errors=errors)
+        return CallQualityExportPayload(url=result[0], expires_at=result[1], errors=[])
+
     @strawberry.mutation(description="A supervisor's quality checklist for a call (R-3.5, "
                          "R-3.6, R-5.1).")
     async def review_call(self, info: Info, input: ReviewCallInput

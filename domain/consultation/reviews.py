@@ -140,12 +140,22 @@ def _number(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+def require_manager(actor: Actor) -> None:
+    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise DomainError(ErrorCode.FORBIDDEN, "Отчёт о качестве видят только руководители.")
+
+
 async def monthly_report(actor: Actor, year: int, month: int, group: ReportGroup | str,
                          settings: Settings | None = None) -> list[ReportRow]:
     """R-5.1: per operator or per line, the month's calls, how many were reviewed, the
     average share of the checklist done and each item's average (calls by start time)."""
-    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise DomainError(ErrorCode.FORBIDDEN, "Отчёт о качестве видят только руководители.")
+    require_manager(actor)
+    return await report_rows(year, month, group, settings)
+
+
+async def report_rows(year: int, month: int, group: ReportGroup | str,
+                      settings: Settings | None = None) -> list[ReportRow]:
+    """The report itself; callers check who asks (a signed export link is the permission)."""
     settings = settings or get_settings()
     start, end = month_bounds(year, month, settings)
     text = _REPORT_SQL.format(key=_KEYS[ReportGroup(group)], items=_ITEM_COLUMNS)
@@ -156,7 +166,6 @@ async def monthly_report(actor: Actor, year: int, month: int, group: ReportGroup
         percent=_number(r["percent"]),
         items={str(item): _number(r[f"item_{item}"]) for item in ITEMS},
     ) for r in rows]
-
 
 REVIEW_COLUMNS = ("id", "call_id", "line_id", "operator_id", "reviewer_id", "reviewer_subject",
                   "scores", "total", "max_total", "comment", "call_started_at", "created_at")
