@@ -27,6 +27,8 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from api import idempotency
 from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
+from api.http.call_quality_export import download_call_quality_export
+from api.http.consultation import pbx_events
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
@@ -202,6 +204,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/readyz", readyz),
             Route("/exports/{name}", download_export),
             Route("/survey-exports/{name}", download_survey_export),
+            Route("/call-quality-exports/{name}", download_call_quality_export),
             Route("/reception/cancel/{token}", cancel_page, methods=["GET", "POST"]),
             Route("/reception/accept/{token}", accept_page, methods=["GET", "POST"]),
             # Production: metrics only on the internal port (OKNO_METRICS_PORT, okno serve).
@@ -210,6 +213,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
             Route("/mailings/bounces", bounce_intake, methods=["POST"]),
             Route("/social/{source_id}/webhook", social_webhook, methods=["POST"]),
+            Route("/pbx/{pbx_id}/events", pbx_events, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,

@@ -26,6 +26,11 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.consultation.callbacks import CallbackMutations, CallbackQueries
+from api.consultation.mutations import ConsultationMutations
+from api.consultation.queries import ConsultationQueries
+from api.consultation.reviews import ReviewMutations, ReviewQueries
+from api.consultation.subscriptions import ConsultationSubscriptions
 from api.deliveries.mutations import DeliveryMutations
 from api.deliveries.queries import DeliveryQueries
 from api.deliveries.subscriptions import DeliverySubscriptions
@@ -57,13 +62,15 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, SocialQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, SocialQueries,
+           ConsultationQueries, CallbackQueries, ReviewQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations, SocialMutations)
+             ReceptionChangeMutations, MailingMutations, SocialMutations, ConsultationMutations,
+             CallbackMutations, ReviewMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
-                 SocialSubscriptions)
+                 SocialSubscriptions, ConsultationSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -30,6 +30,8 @@ MODEL_MODULES = [
     "domain.idempotency",
     "domain.mailings.models",
     "domain.social.models",
+    "domain.consultation.models",
+    "domain.consultation.callback_models",
 ]
 
 

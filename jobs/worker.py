@@ -10,6 +10,7 @@ from arq.cron import cron
 from domain import db, redis
 from domain.settings import Settings, get_settings
 from jobs import (
+    consultation,
     deliveries,
     history,
     idempotency,
@@ -24,10 +25,12 @@ from jobs.monitoring import instrument
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
     *reception.FUNCTIONS, *idempotency.FUNCTIONS, *mailings.FUNCTIONS, *social.FUNCTIONS,
+    *consultation.FUNCTIONS,
 ]
 CRON_JOBS: list[Any] = [
     *history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS, *surveys.CRON_JOBS,
     *reception.CRON_JOBS, *idempotency.CRON_JOBS, *mailings.CRON_JOBS, *social.CRON_JOBS,
+    *consultation.CRON_JOBS,
 ]
 
 

@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('okno', '0018_mailings')]
+    dependencies = [('okno', '0020_consultation_callbacks')]
 
     initial = False
 

@@ -8,6 +8,9 @@ The file is streamed from the database, so its size does not matter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
@@ -21,20 +24,32 @@ INVALID = "Ссылка недействительна. Проверьте, чт
 EXPIRED = "Срок действия ссылки истёк. Запросите выгрузку ещё раз."
 
 
-async def download_survey_export(request: Request) -> Response:
+async def csv_claims(request: Request, verify: Callable[[str, Any], dict[str, Any]]
+                     ) -> dict[str, Any] | Response:
+    """The claims of a signed ``{token}.csv`` link, or the answer refusing it (429 when this
+    client downloads too much, 404 forged, 410 expired). Every CSV download link uses it."""
     if (refused := await too_many_downloads(request)) is not None:
         return refused
     token, _, ext = request.path_params["name"].rpartition(".")
     if ext != "csv" or not token:
         return PlainTextResponse(INVALID, status_code=404, headers=PRIVATE)
-    settings = request.app.state.settings
     try:
-        claims = export.verify(token, settings)
+        return verify(token, request.app.state.settings)
     except DomainError as exc:
         expired = exc.code == ErrorCode.EXPIRED_TOKEN
         return PlainTextResponse(EXPIRED if expired else INVALID,
                                  status_code=410 if expired else 404, headers=PRIVATE)
+
+
+def attachment_headers(name: str) -> dict[str, str]:
+    return {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
+
+
+async def download_survey_export(request: Request) -> Response:
+    claims = await csv_claims(request, export.verify)
+    if isinstance(claims, Response):
+        return claims
     name = f"survey-answers-{claims['from']:%Y-%m-%d}_{claims['to']:%Y-%m-%d}.csv"
-    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
-    return StreamingResponse(export.csv_chunks(claims, settings),
-                             media_type="text/csv; charset=utf-8", headers=headers)
+    return StreamingResponse(export.csv_chunks(claims, request.app.state.settings),
+                             media_type="text/csv; charset=utf-8",
+                             headers=attachment_headers(name))
