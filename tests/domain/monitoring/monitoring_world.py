@@ -1,0 +1,72 @@
+"""Messages and reception changes with known deadlines and completion times, written
+directly (the areas that make them are tested elsewhere): the monitoring only reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from domain.clients.models import Client, ClientKind
+from domain.deliveries.models import Delivery, DeliveryStatus, RouteReason
+from domain.enums import Channel
+from domain.messages.models import Answer, AnswerOutcome, Audience, Message, MessageStatus
+from domain.reception.models import (
+    BookedBy,
+    Booking,
+    BookingChange,
+    ChangeKind,
+    NoticeOutcome,
+    ReceptionChange,
+)
+
+ZONE = ZoneInfo("Europe/Ulyanovsk")
+# Wednesday 11 March 2026, noon in Ulyanovsk: "now" of every monitoring test.
+NOW = dt.datetime(2026, 3, 11, 12, 0, tzinfo=ZONE).astimezone(dt.UTC)
+MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def local(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=ZONE).astimezone(dt.UTC)
+
+
+async def a_client() -> Client:
+    return await Client.create(id=uuid.uuid4(), kind=ClientKind.PERSON, last_name="Иванов",
+                               first_name="Иван")
+
+
+async def message(client: Client, *, received: dt.datetime = local(2026, 3, 2, 10),
+                  answered: dt.datetime | None = None, **fields) -> Message:
+    fields.setdefault("audience", Audience.EXTERNAL)
+    fields.setdefault("channel", Channel.EMAIL)
+    m = await Message.create(id=uuid.uuid4(), client=client, body="Прошу помочь",
+                             received_at=received, **fields)
+    if answered is not None:
+        await Answer.create(id=uuid.uuid4(), message=m, text="Ответ",
+                            outcome=AnswerOutcome.RESOLVED, drafted_by="exec-1",
+                            drafted_at=answered, sent_at=answered, sent_by="exec-1")
+    return m
+
+
+async def change_notice(slot, client: Client, *, old_start: dt.datetime,
+                        sent: dt.datetime | None, made: dt.datetime = local(2026, 3, 3, 9)
+                        ) -> BookingChange:
+    """A booking hit by a change, and (when ``sent``) its notice in the outbox."""
+    booking = await Booking.create(id=uuid.uuid4(), client=client, slot=slot, seat=None,
+                                   topic="Т", booked_by=BookedBy.OPERATOR)
+    change = await ReceptionChange.create(id=uuid.uuid4(), kind=ChangeKind.SLOT_CHANGED,
+                                          summary="Приём перенесён", made_by="admin-1")
+    row = await BookingChange.create(id=uuid.uuid4(), change=change, booking=booking,
+                                     outcome=NoticeOutcome.KEPT, old_starts_at=old_start)
+    await BookingChange.filter(id=row.id).update(created_at=made)
+    if sent is not None:
+        await Delivery.create(
+            id=uuid.uuid4(), client=client, channel=Channel.EMAIL, route=RouteReason.PREFERRED,
+            address="c@example.ru", purpose="reception_changed", template="reception_changed",
+            subject="Приём", body_text="Приём перенесён", status=DeliveryStatus.SENT,
+            idempotency_key=f"reception-change:{change.id}:{booking.id}",
+            next_attempt_at=sent, sent_at=sent)
+    return row
+
+
+__all__ = ["MARCH", "NOW", "MessageStatus", "a_client", "change_notice", "local", "message"]
