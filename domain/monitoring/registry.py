@@ -63,9 +63,9 @@ class Rule:
         )
 
 
-_MESSAGE = dict(item_id="m.id", reference="m.registration_number", started="m.received_at",
-                channel="m.channel", sphere_id="m.sphere_id", department_id="m.department_id",
-                executor="m.executor", message_id="m.id")
+_MESSAGE = {"item_id": "m.id", "reference": "m.registration_number",
+            "started": "m.received_at", "channel": "m.channel", "sphere_id": "m.sphere_id",
+            "department_id": "m.department_id", "executor": "m.executor", "message_id": "m.id"}
 # The answer on the merits is done when it was sent (one answer per message): a join, not
 # a subquery, because the statements read ``done`` several times per row.
 _ANSWERED = "FROM message m LEFT JOIN message_answer a ON a.message_id = m.id "

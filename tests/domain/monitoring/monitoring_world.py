@@ -30,12 +30,16 @@ def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=ZONE).astimezone(dt.UTC)
 
 
+MONDAY = local(2026, 3, 2, 10)
+TUESDAY = local(2026, 3, 3, 9)
+
+
 async def a_client() -> Client:
     return await Client.create(id=uuid.uuid4(), kind=ClientKind.PERSON, last_name="Иванов",
                                first_name="Иван")
 
 
-async def message(client: Client, *, received: dt.datetime = local(2026, 3, 2, 10),
+async def message(client: Client, *, received: dt.datetime = MONDAY,
                   answered: dt.datetime | None = None, **fields) -> Message:
     fields.setdefault("audience", Audience.EXTERNAL)
     fields.setdefault("channel", Channel.EMAIL)
@@ -49,7 +53,7 @@ async def message(client: Client, *, received: dt.datetime = local(2026, 3, 2, 1
 
 
 async def change_notice(slot, client: Client, *, old_start: dt.datetime,
-                        sent: dt.datetime | None, made: dt.datetime = local(2026, 3, 3, 9)
+                        sent: dt.datetime | None, made: dt.datetime = TUESDAY
                         ) -> BookingChange:
     """A booking hit by a change, and (when ``sent``) its notice in the outbox."""
     booking = await Booking.create(id=uuid.uuid4(), client=client, slot=slot, seat=None,
