@@ -42,6 +42,8 @@ from api.mailings.subscriptions import MailingSubscriptions
 from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
+from api.monitoring.mutations import MonitoringMutations
+from api.monitoring.queries import MonitoringQueries
 from api.observability import OperationMetrics
 from api.reception.changes import ReceptionChangeMutations
 from api.reception.mutations import ReceptionMutations
@@ -54,10 +56,10 @@ from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, MonitoringQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations)
+             ReceptionChangeMutations, MailingMutations, MonitoringMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions)
 
