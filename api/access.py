@@ -179,6 +179,15 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.resumeMailingCampaign": SUPERVISORS,
     "Mutation.cancelMailingCampaign": SUPERVISORS,
     "Subscription.campaignProgress": SUPERVISORS,
+    # social items (R-7.x): staff handle items; admins keep the sources (secrets, tokens).
+    # The webhooks themselves are plain HTTP (api/http/social.py), signed per source.
+    "Query.socialItems": STAFF,
+    "Query.socialSources": ADMINS,
+    "Mutation.saveSocialSource": ADMINS,
+    "Mutation.importSocialItems": STAFF,
+    "Mutation.answerSocialItem": STAFF,
+    "Mutation.moveSocialItemToMessage": STAFF,
+    "Subscription.socialItemUpdated": STAFF,
 }
 
 _ORDER = {caller: i for i, caller in enumerate(CALLERS)}

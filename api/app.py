@@ -32,6 +32,7 @@ from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
 from api.http.monitoring_export import download_monitoring_export
 from api.http.reception import accept_page, cancel_page
+from api.http.social import social_webhook
 from api.http.survey_export import download_survey_export
 from api.http.timeout import RequestTimeout
 from api.limits import SocketCap
@@ -210,6 +211,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/u/{token}", unsubscribe_link, methods=["GET", "POST"]),
             Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
             Route("/mailings/bounces", bounce_intake, methods=["POST"]),
+            Route("/social/{source_id}/webhook", social_webhook, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,

@@ -80,4 +80,7 @@ describe_values(EventKindEnum, {
     EventKind.SURVEY_RESPONDED: "The client answered a survey.",
     EventKind.MAILING_CONSENT: "Consent to a mailing was asked, given or revoked (R-6.x): "
     "`details` carries the action, the source and the consent text's version.",
+    EventKind.SOCIAL_ITEM: "The client wrote on an official page or public chat (R-7.1), or "
+    "that item was edited, deleted or moved to a message; `source` is the SocialItem.",
+    EventKind.SOCIAL_ANSWER: "A public answer to the client's social item was posted (R-7.3).",
 })

@@ -50,18 +50,23 @@ from api.reception.mutations import ReceptionMutations
 from api.reception.queries import ReceptionQueries
 from api.reception.subscriptions import ReceptionSubscriptions
 from api.scalars import SCALAR_OVERRIDES
+from api.social.mutations import SocialMutations
+from api.social.queries import SocialQueries
+from api.social.subscriptions import SocialSubscriptions
 from api.surveys.mutations import SurveyMutations
 from api.surveys.queries import SurveyQueries
 from api.surveys.subscriptions import SurveySubscriptions
 from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
-           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, MonitoringQueries)
+           DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, SocialQueries,
+           MonitoringQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations, MonitoringMutations)
+             ReceptionChangeMutations, MailingMutations, SocialMutations, MonitoringMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
-                 MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions)
+                 MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
+                 SocialSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -42,6 +42,7 @@ BOUNDED_LISTS = {
     "Query.receptionPoints",  # reception points: a few addresses the keepers maintain
     "Query.receivingOfficials",  # officials who receive citizens: a short list of heads
     "Query.mailingLists",  # mailing topics staff keep, offered on one sign-up form (≤ 200)
+    "Query.socialSources",  # the official pages and chats admins connect (≤ 200)
 }
 
 JS_RESERVED = frozenset({

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "domain.reception.models",
     "domain.idempotency",
     "domain.mailings.models",
+    "domain.social.models",
 ]
 
 

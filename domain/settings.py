@@ -361,6 +361,22 @@ class Settings(BaseSettings):
     mailing_bounce_secret: str = Field(
         "", description="Shared secret of the bounce intake (POST /mailings/bounces, Bearer); "
         "empty: the intake is off")
+    social_warning_working_hours: float = Field(
+        1.0, ge=0, description="R-7.2: staff are warned this many working hours before a "
+        "social item's limit (6 for mentions, 5 for appeals and comments)")
+    social_alert_staff: list[str] = Field(
+        default_factory=list, description="Staff subjects who answer on official pages: they "
+        "get the R-7.2 warnings and escalations by email; empty: the supervisors get the "
+        "warnings (escalations always reach the supervisors)")
+    social_post_max_attempts: int = Field(
+        8, ge=1, description="Attempts to post one public answer to a network before it is "
+        "marked failed (staff then see the reason and may answer again)")
+    social_post_retry_seconds: float = Field(
+        30, gt=0, description="First pause before posting an answer again after the network "
+        "failed; doubles with each attempt")
+    social_post_retry_cap_seconds: float = Field(
+        3600, gt=0, description="Longest pause between posting attempts, also when the "
+        "network's Retry-After asks for more")
     dkim_domain: str = Field("", description="DKIM signing domain (d=); empty: no signature")
     dkim_selector: str = Field("", description="DKIM selector (s=)")
     dkim_private_key: str = Field(

@@ -9,16 +9,25 @@ from arq.cron import cron
 
 from domain import db, redis
 from domain.settings import Settings, get_settings
-from jobs import deliveries, history, idempotency, mailings, messages, reception, surveys
+from jobs import (
+    deliveries,
+    history,
+    idempotency,
+    mailings,
+    messages,
+    reception,
+    social,
+    surveys,
+)
 from jobs.monitoring import instrument
 
 FUNCTIONS: list[Any] = [
     *history.FUNCTIONS, *deliveries.FUNCTIONS, *messages.FUNCTIONS, *surveys.FUNCTIONS,
-    *reception.FUNCTIONS, *idempotency.FUNCTIONS, *mailings.FUNCTIONS,
+    *reception.FUNCTIONS, *idempotency.FUNCTIONS, *mailings.FUNCTIONS, *social.FUNCTIONS,
 ]
 CRON_JOBS: list[Any] = [
     *history.CRON_JOBS, *deliveries.CRON_JOBS, *messages.CRON_JOBS, *surveys.CRON_JOBS,
-    *reception.CRON_JOBS, *idempotency.CRON_JOBS, *mailings.CRON_JOBS,
+    *reception.CRON_JOBS, *idempotency.CRON_JOBS, *mailings.CRON_JOBS, *social.CRON_JOBS,
 ]
 
 

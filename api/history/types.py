@@ -82,6 +82,7 @@ SOURCE_NODE_TYPES: dict[str, str] = {
     SourceType.SURVEY_INVITATION: "SurveyInvitation",
     SourceType.SURVEY_RESPONSE: "SurveyResponse",
     SourceType.BOOKING: "Booking",
+    SourceType.SOCIAL_ITEM: "SocialItem",
 }
 
 

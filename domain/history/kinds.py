@@ -40,6 +40,10 @@ class EventKind(StrEnum):
     SURVEY_RESPONDED = "survey_responded"
     # Mailings (R-6.x): each consent asked, given or revoked (the consent ledger's entries).
     MAILING_CONSENT = "mailing_consent"
+    # Official pages and public chats (R-7.x): an item the person wrote (recorded once the
+    # person is known), and the public answer posted back.
+    SOCIAL_ITEM = "social_item"
+    SOCIAL_ANSWER = "social_answer"
 
 
 class SourceType(StrEnum):
@@ -55,6 +59,7 @@ class SourceType(StrEnum):
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_RESPONSE = "survey_response"
     BOOKING = "booking"
+    SOCIAL_ITEM = "social_item"
 
 
 class RetentionAction(StrEnum):

@@ -90,6 +90,8 @@ KIND_LABELS = {
     EventKind.RECEPTION: "Личный приём",
     EventKind.DELIVERY: "Отправка сообщения",
     EventKind.SURVEY: "Опрос",
+    EventKind.SOCIAL_ITEM: "Запись в социальной сети",
+    EventKind.SOCIAL_ANSWER: "Ответ в социальной сети",
 }
 
 CHANNEL_LABELS = {

@@ -22,8 +22,9 @@ from domain.messages import uploads
 from domain.messages.models import InternalCategory, RequestForm
 from domain.validation import TEXT_MAX, clean_text
 
+# SOCIAL: a social item moved to an individual channel (domain/social, R-7.3).
 WRITTEN_CHANNELS = frozenset({Channel.POSTAL, Channel.EMAIL, Channel.WEB, Channel.MOBILE_APP,
-                              Channel.MESSENGER, Channel.EDMS})
+                              Channel.MESSENGER, Channel.EDMS, Channel.SOCIAL})
 ORAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 SELF_SERVICE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE_APP})
 MAX_ATTACHMENTS = 20
