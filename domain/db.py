@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "domain.idempotency",
     "domain.mailings.models",
     "domain.social.models",
+    "domain.consultation.models",
 ]
 
 
