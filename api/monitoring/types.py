@@ -30,6 +30,10 @@ describe_values(MonitoredRuleEnum, {
     "ABUSE_NOTICE": "R-2.5: the abuse-of-right notice within 7 working days of receipt.",
     "REDIRECT": "59-FZ art. 8: redirected to the competent body within 7 days.",
     "RECEPTION_CHANGE_NOTICE": "R-4.4: a changed reception is notified before it was to start.",
+    "SOCIAL_MENTION": "R-7.2: a mention in social networks is answered within 6 working hours.",
+    "SOCIAL_APPEAL": "R-7.2: an official appeal or a comment on an official post is answered "
+    "within 5 working hours.",
+    "CALLBACK": "R-3.8: the caller is called back by the end of the agreed window.",
 })
 MonitoringGroupByEnum = strawberry.enum(
     GroupBy, name="MonitoringGroupBy", description="How monitoring rows are grouped; the "

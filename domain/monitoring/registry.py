@@ -24,6 +24,9 @@ class RuleKey(StrEnum):
     ABUSE_NOTICE = "abuse_notice"
     REDIRECT = "redirect"
     RECEPTION_CHANGE_NOTICE = "reception_change_notice"
+    SOCIAL_MENTION = "social_mention"
+    SOCIAL_APPEAL = "social_appeal"
+    CALLBACK = "callback"
 
 
 class DueKind(StrEnum):
@@ -70,6 +73,11 @@ _MESSAGE = {"item_id": "m.id", "reference": "m.registration_number",
 # a subquery, because the statements read ``done`` several times per row.
 _ANSWERED = "FROM message m LEFT JOIN message_answer a ON a.message_id = m.id "
 
+_SOCIAL = ("FROM social_item si WHERE (si.deleted_at IS NULL OR si.answered_at IS NOT NULL) ")
+_SOCIAL_COLUMNS = {"item_id": "si.id", "reference": "si.url", "started": "si.received_at",
+                   "due": "si.due_at", "done": "si.answered_at", "channel": "'social'",
+                   "sphere_id": "si.sphere_id", "message_id": "si.message_id"}
+
 RULES: dict[RuleKey, Rule] = {r.key: r for r in (
     Rule(RuleKey.REGISTRATION, "59-FZ art. 8 (R-2.1)", "Регистрация обращения за 3 дня",
          DueKind.DATE,
@@ -111,4 +119,19 @@ RULES: dict[RuleKey, Rule] = {r.key: r for r in (
          done="(SELECT MIN(d.sent_at) FROM delivery d WHERE d.idempotency_key = "
               "'reception-change:' || bc.change_id || ':' || bc.booking_id)",
          sphere_id="b.sphere_id", booking_id="bc.booking_id"),
+    # the limit is stored on the item (working hours on the calendar); a public answer
+    # posted or a move to an individual channel both stamp ``answered_at``. An item deleted at
+    # the source before anyone answered needs no answer.
+    Rule(RuleKey.SOCIAL_MENTION, "R-7.2", "Ответ на упоминание в соцсетях за 6 рабочих часов",
+         DueKind.MOMENT, _SOCIAL + "AND si.kind = 'mention'", **_SOCIAL_COLUMNS),
+    Rule(RuleKey.SOCIAL_APPEAL, "R-7.2",
+         "Ответ на обращение или комментарий в соцсетях за 5 рабочих часов", DueKind.MOMENT,
+         _SOCIAL + "AND si.kind IN ('official_appeal', 'comment')", **_SOCIAL_COLUMNS),
+    # the caller agreed a window; the callback is due by the window's end. A cancelled
+    # callback is no one's; a failed one stays overdue.
+    Rule(RuleKey.CALLBACK, "R-3.8", "Обратный звонок в согласованное время", DueKind.MOMENT,
+         "FROM callback cb WHERE cb.status <> 'cancelled' AND cb.due_until IS NOT NULL",
+         item_id="cb.id", reference="cb.number", started="cb.created_at", due="cb.due_until",
+         done="CASE WHEN cb.status = 'done' THEN cb.done_at END", channel="'phone'",
+         executor="(SELECT sm.subject FROM staff_member sm WHERE sm.id = cb.assignee_id)"),
 )}

@@ -8,6 +8,13 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from domain.clients.models import Client, ClientKind
+from domain.consultation.models import (
+    Call,
+    Callback,
+    CallbackStatus,
+    CallSource,
+    ConsultationLine,
+)
 from domain.deliveries.models import Delivery, DeliveryStatus, RouteReason
 from domain.enums import Channel
 from domain.messages.models import Answer, AnswerOutcome, Audience, Message, MessageStatus
@@ -19,6 +26,7 @@ from domain.reception.models import (
     NoticeOutcome,
     ReceptionChange,
 )
+from domain.social.models import Network, SocialItem, SocialSource, SocialStatus
 
 ZONE = ZoneInfo("Europe/Ulyanovsk")
 # Wednesday 11 March 2026, noon in Ulyanovsk: "now" of every monitoring test.
@@ -73,4 +81,31 @@ async def change_notice(slot, client: Client, *, old_start: dt.datetime,
     return row
 
 
-__all__ = ["MARCH", "NOW", "MessageStatus", "a_client", "change_notice", "local", "message"]
+async def social_item(kind: str, *, due: dt.datetime, answered: dt.datetime | None = None,
+                      deleted: dt.datetime | None = None, received: dt.datetime = MONDAY
+                      ) -> SocialItem:
+    source = await SocialSource.create(id=uuid.uuid4(), network=Network.VK, name="Группа")
+    return await SocialItem.create(
+        id=uuid.uuid4(), source=source, source_item_id=uuid.uuid4().hex, network=Network.VK,
+        kind=kind, text="Когда починят дорогу?", received_at=received, due_at=due, warn_at=due,
+        answered_at=answered, deleted_at=deleted,
+        status=SocialStatus.ANSWERED if answered else SocialStatus.NEW)
+
+
+async def callback(*, due_until: dt.datetime, done: dt.datetime | None = None,
+                   status: CallbackStatus = CallbackStatus.SCHEDULED) -> Callback:
+    line = await ConsultationLine.get_or_none(number="88422589358") or (
+        await ConsultationLine.create(id=uuid.uuid4(), name="Линия", number="88422589358",
+                                      display_number="8 (8422) 58-93-58"))
+    call = await Call.create(id=uuid.uuid4(), line=line, source=CallSource.OPERATOR,
+                             started_at=MONDAY)
+    row = await Callback.create(id=uuid.uuid4(), call=call, number="+79171234567",
+                                promised_by=due_until, due_at=due_until - dt.timedelta(hours=1),
+                                due_until=due_until, done_at=done, status=status,
+                                created_by="op-1")
+    await Callback.filter(id=row.id).update(created_at=MONDAY)
+    return row
+
+
+__all__ = ["MARCH", "NOW", "CallbackStatus", "MessageStatus", "a_client", "callback",
+           "change_notice", "local", "message", "social_item"]

@@ -14,10 +14,13 @@ from domain.monitoring.registry import RULES, DueKind, RuleKey
 from tests.domain.monitoring.monitoring_world import (
     MARCH,
     NOW,
+    CallbackStatus,
     a_client,
+    callback,
     change_notice,
     local,
     message,
+    social_item,
 )
 
 D = dt.date
@@ -162,6 +165,40 @@ async def test_reception_change_notice_before_the_reception(settings):
     assert item.due_at == local(2026, 3, 10, 14) and item.due_date is None
     [item] = await listed(settings, RuleKey.RECEPTION_CHANGE_NOTICE, State.AT_RISK)
     assert item.item_id == str(near.id)
+
+
+@covers(RuleKey.SOCIAL_MENTION)
+@covers(RuleKey.SOCIAL_APPEAL)
+async def test_social_items_within_working_hours(settings):
+    """R-7.2 (R-9): a mention has 6 working hours, an appeal or a comment 5 (the limit is on
+    the item); answered or moved by it is on time; deleted at the source unanswered, none is
+    owed."""
+    await social_item("mention", due=local(2026, 3, 2, 16), answered=local(2026, 3, 2, 15))
+    await social_item("mention", due=local(2026, 3, 11, 13))  # an hour left: at risk
+    await social_item("comment", due=local(2026, 3, 2, 15), answered=local(2026, 3, 3, 9))
+    late = await social_item("official_appeal", due=local(2026, 3, 10, 15))
+    await social_item("comment", due=local(2026, 3, 2, 15), deleted=local(2026, 3, 2, 11))
+    mention = await one(settings, RuleKey.SOCIAL_MENTION)
+    assert (mention.total, mention.on_time, mention.at_risk, mention.on_time_rate) == (
+        2, 1, 1, 1.0)
+    appeal = await one(settings, RuleKey.SOCIAL_APPEAL)
+    assert (appeal.total, appeal.late, appeal.overdue, appeal.on_time_rate) == (2, 1, 1, 0.0)
+    [item] = await listed(settings, RuleKey.SOCIAL_APPEAL, State.OVERDUE)
+    assert item.item_id == str(late.id) and item.due_at == local(2026, 3, 10, 15)
+
+
+@covers(RuleKey.CALLBACK)
+async def test_callbacks_by_the_agreed_window(settings):
+    """R-3.8 (R-9): a callback done by the end of its window is on time; a failed one stays
+    overdue; a cancelled one is nobody's."""
+    await callback(due_until=local(2026, 3, 5, 12), done=local(2026, 3, 5, 11),
+                   status=CallbackStatus.DONE)
+    failed = await callback(due_until=local(2026, 3, 6, 12), status=CallbackStatus.FAILED)
+    await callback(due_until=local(2026, 3, 6, 12), status=CallbackStatus.CANCELLED)
+    f = await one(settings, RuleKey.CALLBACK)
+    assert (f.total, f.on_time, f.overdue, f.on_time_rate) == (2, 1, 1, 0.5)
+    [item] = await listed(settings, RuleKey.CALLBACK, State.OVERDUE)
+    assert item.item_id == str(failed.id) and item.reference == "+79171234567"
 
 
 def test_every_rule_has_sql_and_a_test():
