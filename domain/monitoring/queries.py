@@ -160,24 +160,43 @@ def _rules(keys: list[RuleKey] | None) -> list[Rule]:
 async def figures(settings: Settings, date_from: dt.date, date_to: dt.date, c: Clock,
                   group: GroupBy | None = None, keys: list[RuleKey] | None = None
                   ) -> list[Figures]:
-    """Per rule (and group): items started in the period, by state. One statement."""
+    """Per rule (and group): items started in the period, by state. One statement with one
+    scan per source table: every row gets each of its rules' states once (NULL where a rule
+    does not apply) and is counted by (group, states); the rules' figures are summed here
+    from those few combinations."""
     start, end = period_bounds(date_from, date_to, settings)
     q = _Sql(settings, end)
-    parts = []
+    sources: dict[str, list[Rule]] = {}
     for rule in _rules(keys):
+        sources.setdefault(rule.source, []).append(rule)
+    width = max(len(rules) for rules in sources.values())
+    parts = []
+    for n, (source, rules) in enumerate(sources.items()):
+        first = rules[0]
+        states = [f"CASE WHEN {r.applies} THEN {_state(q, r, c)} END" for r in rules]
+        states += ["NULL"] * (width - len(rules))
+        columns = ", ".join(f"{expr} AS s{i}" for i, expr in enumerate(states))
+        keys_ = ", ".join(str(i + 3) for i in range(width))
         parts.append(
-            f"SELECT '{rule.key.value}' AS rule, {_group(q, rule, group)} AS grp, "
-            f"{_state(q, rule, c)} AS state {rule.source} "
-            f"AND {rule.started} >= {q.p('from', start)} AND {rule.started} < {q.p('to', end)}")
-    counts = ", ".join(f"SUM(CASE WHEN state = '{s.value}' THEN 1 ELSE 0 END) AS {s.value}"
-                       for s in State)
-    text = (f"SELECT rule, grp, COUNT(*) AS total, {counts} FROM ({' UNION ALL '.join(parts)}) t "
-            f"GROUP BY rule, grp ORDER BY rule, grp LIMIT {MAX_GROUPS}")
-    rows = await sql_.fetch(text, q.values)
+            f"SELECT {n} AS part, {_group(q, first, group)} AS grp, {columns}, COUNT(*) AS n "
+            f"{source} WHERE ({' OR '.join(r.applies for r in rules)}) "
+            f"AND {first.started} >= {q.p('from', start)} AND {first.started} < {q.p('to', end)} "
+            f"GROUP BY 1, 2, {keys_}")
+    rows = await sql_.fetch(" UNION ALL ".join(parts), q.values)
+    groups = list(sources.values())
+    counts: dict[tuple[RuleKey, str | None], dict[str, int]] = {}
+    for row in rows:
+        for i, rule in enumerate(groups[int(row["part"])]):
+            state = row[f"s{i}"]
+            if state is not None:
+                key = (rule.key, None if row["grp"] is None else str(row["grp"]))
+                tally = counts.setdefault(key, {})
+                tally[state] = tally.get(state, 0) + int(row["n"])
     order = {k: n for n, k in enumerate(RuleKey)}
-    out = [Figures(RuleKey(r["rule"]), None if r["grp"] is None else str(r["grp"]),
-                   int(r["total"]), *(int(r[s.value] or 0) for s in State)) for r in rows]
-    return sorted(out, key=lambda f: (order[f.rule], f.group is None, f.group or ""))
+    out = [Figures(rule, grp, sum(t.values()), *(t.get(s.value, 0) for s in State))
+           for (rule, grp), t in counts.items()]
+    out.sort(key=lambda f: (order[f.rule], f.group is None, f.group or ""))
+    return out[:MAX_GROUPS]
 
 
 @dataclass(frozen=True)
@@ -231,7 +250,8 @@ async def items(settings: Settings, key: RuleKey, state: State, c: Clock, first:
         due, item = _after(rule, after)
         where += (f" AND (x.due > {q.p('c_due', due)} OR (x.due = {q.p('c_due', due)} "
                   f"AND x.item_id > {q.p('c_id', item)}))")
-    text = (f"SELECT x.* FROM ({rule.items_sql()}) x WHERE x.done IS NULL AND {where} "
+    text = (f"SELECT x.* FROM ({rule.items_sql()} AND {rule.open_hint}) x "
+            f"WHERE x.done IS NULL AND {where} "
             f"ORDER BY x.due, x.item_id LIMIT {int(first) + 1}")
     moment = rule.due_kind == DueKind.MOMENT
     rows = await sql_.fetch(text, q.values, times=("started", "due") if moment else ("started",))
