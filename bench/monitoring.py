@@ -113,13 +113,15 @@ async def _load(messages: int, social: int) -> None:
                          CASE WHEN g % 9 = 0 THEN NULL ELSE md5('sphere' || (1 + g % 12))::uuid
                          END AS sphere, received,
                          (received AT TIME ZONE 'Europe/Ulyanovsk')::date AS day,
-                         CASE WHEN received > $1::timestamptz - interval '40 days' AND g % 3 = 0 THEN 'open'
+                         CASE WHEN received > $1::timestamptz - interval '40 days' AND g % 3 = 0
+                                  THEN 'open'
                               WHEN received > $1::timestamptz - interval '10 days' AND g % 3 = 1
                                   THEN 'unregistered'
                               WHEN g % 100 = 7 THEN 'abusive'
                               WHEN g % 33 = 5 THEN 'redirected'
                               WHEN g % 25 = 3 THEN 'late' ELSE 'answered' END AS state,
-                         CASE WHEN received > $1::timestamptz - interval '40 days' AND g % 3 = 0 THEN 'in_work'
+                         CASE WHEN received > $1::timestamptz - interval '40 days' AND g % 3 = 0
+                                  THEN 'in_work'
                               WHEN received > $1::timestamptz - interval '10 days' AND g % 3 = 1
                                   THEN 'received'
                               WHEN g % 100 = 7 THEN 'closed_abusive'
@@ -150,7 +152,8 @@ async def _load(messages: int, social: int) -> None:
                    CASE WHEN received > $1::timestamptz - interval '1 day' AND g % 2 = 0 THEN 'new'
                         ELSE 'answered' END, 'none', md5('sphere' || (1 + g % 12))::uuid,
                    received, received
-            FROM (SELECT g, $1::timestamptz - ({social} - g) * ({sspan}.0 / {social}) * interval '1 second'
+            FROM (SELECT g, $1::timestamptz
+                            - ({social} - g) * ({sspan}.0 / {social}) * interval '1 second'
                          AS received FROM generate_series(1, {social}) g) s""", NOW)
         await conn.execute("VACUUM ANALYZE")
         print(f"loaded {messages:,} messages, {social:,} social items in "

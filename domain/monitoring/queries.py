@@ -74,11 +74,13 @@ class _Sql:
         self.postgres = db.is_postgres()
         self.values: list[Any] = []
         self._names: dict[str, int] = {}
-        self.zone = settings.timezone
-        # SQLite has no zone database: the zone's offset at the period's end (Europe/
+        # The zone's offset at the period's end, on both databases (SQLite has no zone
+        # database, and on PostgreSQL a fixed offset is cheaper per row) (Europe/
         # Ulyanovsk has kept one offset since 2016).
         offset = ZoneInfo(settings.timezone).utcoffset(at.replace(tzinfo=None))
-        self.offset = f"{int(offset.total_seconds() // 60) if offset else 0:+d} minutes"
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        self.offset: Any = (dt.timedelta(minutes=minutes) if self.postgres
+                            else f"{minutes:+d} minutes")
 
     def p(self, name: str, value: Any) -> str:
         if name not in self._names:
@@ -93,14 +95,19 @@ class _Sql:
 
     def local_date(self, column: str) -> str:
         if self.postgres:
-            return f"CAST(({column} AT TIME ZONE {self.p('zone', self.zone)}) AS DATE)"
+            return f"CAST({self._local(column)} AS DATE)"
         return f"date({column}, {self.p('offset', self.offset)})"
 
+    def _local(self, column: str) -> str:
+        # A fixed offset, not AT TIME ZONE with the zone's name: half the CPU per row.
+        off = self.p("offset", self.offset)
+        return f"(({column} AT TIME ZONE 'UTC') + CAST({off} AS INTERVAL))"
+
     def bucket(self, column: str, period: GroupBy) -> str:
-        """The period's first day, as 'YYYY-MM-DD' text (weeks start on Monday)."""
+        """The period's first day (weeks start on Monday); ``key`` makes it 'YYYY-MM-DD'."""
         if self.postgres:
-            return (f"to_char(date_trunc('{period.value}', {column} AT TIME ZONE "
-                    f"{self.p('zone', self.zone)}), 'YYYY-MM-DD')")
+            # date_trunc is far cheaper per row than to_char: the key is formatted afterwards.
+            return f"date_trunc('{period.value}', {self._local(column)})"
         off = self.p("offset", self.offset)
         if period == GroupBy.DAY:
             return f"date({column}, {off})"
@@ -189,7 +196,7 @@ async def figures(settings: Settings, date_from: dt.date, date_to: dt.date, c: C
         for i, rule in enumerate(groups[int(row["part"])]):
             state = row[f"s{i}"]
             if state is not None:
-                key = (rule.key, None if row["grp"] is None else str(row["grp"]))
+                key = (rule.key, _key(row["grp"]))
                 tally = counts.setdefault(key, {})
                 tally[state] = tally.get(state, 0) + int(row["n"])
     order = {k: n for n, k in enumerate(RuleKey)}
@@ -341,6 +348,8 @@ async def volumes(settings: Settings, date_from: dt.date, date_to: dt.date, grou
 
 
 def _key(value: Any) -> str | None:
+    if isinstance(value, dt.date):  # PostgreSQL's period bucket (date_trunc)
+        return value.isoformat()[:10]
     return None if value is None else str(value)
 
 

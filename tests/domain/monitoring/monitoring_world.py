@@ -50,6 +50,9 @@ async def a_client() -> Client:
 async def message(client: Client, *, received: dt.datetime = MONDAY,
                   answered: dt.datetime | None = None, **fields) -> Message:
     fields.setdefault("audience", Audience.EXTERNAL)
+    if answered is not None:  # as sending the answer does: answered, closed at that moment
+        fields.setdefault("status", MessageStatus.ANSWERED)
+        fields.setdefault("closed_at", answered)
     fields.setdefault("channel", Channel.EMAIL)
     m = await Message.create(id=uuid.uuid4(), client=client, body="Прошу помочь",
                              received_at=received, **fields)
