@@ -23,7 +23,6 @@ from api.relay import AFTER_DESCRIPTION, FIRST_DESCRIPTION, Connection, bad_inpu
 from domain.errors import DomainError
 from domain.monitoring import queries
 from domain.monitoring.access import require_monitor
-from domain.surveys.report import period_bounds
 
 
 @strawberry.type
@@ -43,7 +42,7 @@ class MonitoringQueries:
         settings = info.context.settings
         try:
             require_monitor(actor_of(info))
-            period_bounds(from_, to, settings)
+            queries.period_bounds(from_, to, settings)
             clock = await queries.clock(settings)
             rows = await queries.figures(settings, from_, to, clock, group_by,
                                          list(dict.fromkeys(rules or [])) or None)

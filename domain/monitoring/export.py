@@ -23,7 +23,6 @@ from domain.monitoring.queries import GroupBy, State
 from domain.monitoring.registry import RULES, RuleKey
 from domain.settings import Settings, get_settings
 from domain.spreadsheet import CsvRows
-from domain.surveys.report import period_bounds
 
 PURPOSE = "monitoring-export"
 BATCH = 500
@@ -41,7 +40,7 @@ def export_link(actor: Actor, table: Table, date_from: date, date_to: date,
     """The download URL and when it stops working."""
     require_monitor(actor)
     settings = settings or get_settings()
-    period_bounds(date_from, date_to, settings)
+    queries.period_bounds(date_from, date_to, settings)
     if table == Table.ITEMS and (rule is None or state not in (State.OVERDUE, State.AT_RISK)):
         raise DomainError(ErrorCode.INVALID, "Для списка укажите правило и вид: просроченные "
                           "или близкие к сроку.", "rule")

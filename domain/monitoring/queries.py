@@ -21,9 +21,21 @@ from domain.errors import DomainError, ErrorCode
 from domain.messages.rules import end_of
 from domain.monitoring.registry import RULES, DueKind, Rule, RuleKey
 from domain.settings import Settings
-from domain.surveys.report import period_bounds
+from domain.surveys import report
 
 MAX_GROUPS = 5000
+# The figures and volumes cost one pass over the period's items (README.md "Scale"): a
+# period is at most this long, so no request reads more than about a year of history.
+MAX_PERIOD_DAYS = 400
+
+
+def period_bounds(date_from: dt.date, date_to: dt.date, settings: Settings
+                  ) -> tuple[dt.datetime, dt.datetime]:
+    """Both dates inclusive, in the government's zone, as a UTC half-open range."""
+    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
+        raise DomainError(ErrorCode.INVALID, f"Слишком длинный период: не больше "
+                          f"{MAX_PERIOD_DAYS} дней.", "to")
+    return report.period_bounds(date_from, date_to, settings)
 
 
 class GroupBy(StrEnum):

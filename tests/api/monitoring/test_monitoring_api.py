@@ -154,3 +154,23 @@ async def test_only_supervisors_and_admins(gql, settings):
         body = await gql(EXPORT, {"input": {"table": "RULES", **span}}, as_=role,
                          expect_errors=True)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_bad_arguments_are_bad_user_input(gql, settings):
+    """R-9: a reversed or over-long period, a list of a state that is no list, a page too
+    big: each a BAD_USER_INPUT naming the argument, never a 500."""
+    today = await _today(settings)
+    cases = [
+        (FIGURES, {"from": str(today), "to": str(today - dt.timedelta(days=1))}, "to"),
+        (FIGURES, {"from": str(today - dt.timedelta(days=500)), "to": str(today)}, "to"),
+        (VOLUMES, {"from": str(today - dt.timedelta(days=500)), "to": str(today)}, "to"),
+        (ITEMS, {"first": 500}, "first"),
+    ]
+    for query, variables, field in cases:
+        body = await gql(query, variables, as_="supervisor", expect_errors=True)
+        error = body["errors"][0]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["field"] == field
+    body = await gql("""{ monitoringItems(rule: ANSWER, state: OPEN) { edges { cursor } } }""",
+                     as_="supervisor", expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
