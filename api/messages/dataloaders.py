@@ -9,6 +9,7 @@ from api.dataloaders import NumberedRowLoader, RowLoader, rows_by_key, rows_grou
 from domain.actor import Actor
 from domain.ids import uuids
 from domain.messages import access, queries
+from domain.social import queries as social_queries
 
 
 class MessageByIdLoader(RowLoader):
@@ -16,6 +17,16 @@ class MessageByIdLoader(RowLoader):
 
     async def fetch(self, ids):
         return await queries.by_ids(ids)
+
+
+class SocialItemByMessageLoader(RowLoader):
+    """The social item a message came from (R-7.3: moved to an individual channel)."""
+
+    async def fetch(self, ids):
+        return await social_queries.items_by_message(ids)
+
+    def arrange(self, rows, keys):
+        return rows_by_key(rows, keys, "message_id")
 
 
 class AnswerByIdLoader(RowLoader):

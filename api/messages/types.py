@@ -32,6 +32,7 @@ from api.messages.dataloaders import (
     ClarificationByIdLoader,
     ClarificationsByMessageLoader,
     MessageByIdLoader,
+    SocialItemByMessageLoader,
 )
 from api.relay import Connection, resolve_node_of
 from domain.actor import Actor
@@ -543,6 +544,15 @@ class Message(RowNode, relay.Node):
         now = dt.datetime.now(dt.UTC)
         return [MessageDeadline(kind=d.kind, date=d.date, at=d.at, overdue=d.at < now)
                 for d in deadlines.open_terms(self.row)]
+
+    @strawberry.field(description="R-7.3: the social item this message was moved from, if "
+                      "it came from an official page or public chat.")
+    async def social_item(
+        self, info: Info,
+    ) -> Annotated[SocialItem, strawberry.lazy("api.social.types")] | None:  # noqa: F821
+        row = await info.context.loader(SocialItemByMessageLoader).load(str(self.id))
+        # By type name, so messages need not import the social API (which shows messages).
+        return await resolve_node_of(info, "SocialItem", str(row["id"])) if row else None
 
     @strawberry.field(description="Who wrote it.")
     async def client(

@@ -90,7 +90,9 @@ async def answer_item(actor: Actor, item_id: Any, text: str, sphere_id: Any = No
                               f"больше {limit} символов, сейчас {len(text)}.", "text")
         audience = (await wording.audience_of(item.client_id) if item.client_id
                     else TextAudience.PERSON)
-        findings = wording.check(text, audience, settings)
+        # an answer on the merits, in the reader's words: one that only points at a
+        # legal act is refused, as a stated reason is (other findings are advice).
+        findings = wording.check(text, audience, settings, reason=True)
         wording.refuse_blocking(findings, "text")
         await _sphere(item, sphere_id)
         now = dt.datetime.now(dt.UTC)
@@ -99,7 +101,7 @@ async def answer_item(actor: Actor, item_id: Any, text: str, sphere_id: Any = No
                                   idempotency_key=uuid.uuid4().hex, created_at=now)
         answer.text, answer.findings, answer.answered_by = text, findings, actor.subject
         answer.state, answer.attempts, answer.last_error = PostState.QUEUED, 0, None
-        answer.next_attempt_at = now
+        answer.next_attempt_at = None  # due at once
         await answer.save()
         item.status = SocialStatus.ANSWERING
         await item.save(update_fields=["status", "sphere_id", "updated_at"])

@@ -137,6 +137,8 @@ class SocialItem(Model):
             Index(fields=("sphere_id", "received_at", "id")),
             Index(fields=("due_at", "id")),
             Index(fields=("next_alert_at", "id")),  # the deadline sweep
+            # Once the person is known, every item of the same network account is linked.
+            Index(fields=("network", "author_id")),
         )
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tortoise.expressions import Q
+
 from domain.ids import as_uuid
 from domain.settings import Settings, get_settings
 from domain.social import events, networks, rules
@@ -88,7 +90,8 @@ async def post_due(settings: Settings | None = None, now: dt.datetime | None = N
     """The sweep: answers whose attempt is due (queued and not handed off, waiting after a
     failure, or left by a worker that died), posted one by one."""
     now = now or dt.datetime.now(dt.UTC)
-    ids = await SocialAnswer.filter(state__in=WAITING, next_attempt_at__lte=now).order_by(
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ids = await SocialAnswer.filter(due, state__in=WAITING).order_by(
         "next_attempt_at").limit(batch).values_list("id", flat=True)
     counts: dict[str, int] = {}
     for answer_id in ids:

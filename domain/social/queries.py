@@ -56,9 +56,12 @@ async def sources() -> list[dict[str, Any]]:
         *SOURCE_COLUMNS)
 
 
-def overdue_condition(now: dt.datetime) -> Q:
-    """Late: answered (or moved) after the limit, or still open past it."""
-    return Q(answered_at__isnull=True, due_at__lt=now) | Q(answered_at__gt=F("due_at"))
+def overdue_condition(now: dt.datetime, late: bool = True) -> Q:
+    """Late: answered (or moved) after the limit, or still open past it. Its opposite is
+    spelled out (not negated): NOT over a NULL ``answered_at`` would drop open items."""
+    if late:
+        return Q(answered_at__isnull=True, due_at__lt=now) | Q(answered_at__gt=F("due_at"))
+    return Q(answered_at__isnull=True, due_at__gte=now) | Q(answered_at__lte=F("due_at"))
 
 
 async def items_page(first: int, after: str | None, *, status: SocialStatus | None = None,
@@ -76,6 +79,5 @@ async def items_page(first: int, after: str | None, *, status: SocialStatus | No
     if client_id is not None:
         query = query.filter(client_id=client_id)
     if overdue is not None:
-        condition = overdue_condition(now or dt.datetime.now(dt.UTC))
-        query = query.filter(condition if overdue else ~condition)
+        query = query.filter(overdue_condition(now or dt.datetime.now(dt.UTC), overdue))
     return await newest_first(query, "received_at", first, after, ITEM_COLUMNS)

@@ -44,6 +44,10 @@ from domain.messages import service as messages
 from domain.messages.intake import AttachmentData, IntakeData
 from domain.messages.models import AnswerOutcome, Message
 from domain.settings import Settings
+from domain.social import intake as social_intake
+from domain.social import rules as social_rules
+from domain.social import sources as social_sources
+from domain.social.models import Network, SocialItem
 from domain.surveys import definitions
 from domain.surveys import service as surveys
 from domain.surveys.models import SurveyInvitation, SurveyPurpose
@@ -436,6 +440,29 @@ async def mailing_campaign(scene: Scene) -> Made:
     return Made(encode_id("MailingCampaign", made.id), MANAGERS)
 
 
+async def _social_source(scene: Scene) -> Any:
+    return await social_sources.save_source(Actor(Role.ADMIN, "admin-1"), None,
+                                            social_sources.SourceData(network=Network.VK,
+                                                                      name="Страница"))
+
+
+async def social_source(scene: Scene) -> Made:
+    """Its webhook secret is shown: admins only."""
+    await scene.base()
+    return Made(encode_id("SocialSource", (await _social_source(scene)).id),
+                frozenset({"admin"}))
+
+
+async def social_item(scene: Scene) -> Made:
+    """A comment on an official post, not yet linked to a client: staff see it."""
+    await scene.base()
+    source = await _social_source(scene)
+    await social_intake.ingest(source, [social_rules.parse_generic(
+        {"id": "-1_1", "kind": "comment", "text": HEATING})], scene.settings)
+    item = await SocialItem.get(source_id=source.id)
+    return Made(encode_id("SocialItem", item.id), ALL_STAFF)
+
+
 Factory = Callable[[Scene], Awaitable[Made]]
 
 FACTORIES: dict[str, Factory] = {
@@ -481,4 +508,7 @@ FACTORIES: dict[str, Factory] = {
     "MailingList": mailing_list,
     "MailingSubscription": mailing_subscription,
     "MailingCampaign": mailing_campaign,
+    # social items: staff handle items, admins keep the sources
+    "SocialSource": social_source,
+    "SocialItem": social_item,
 }

@@ -1,0 +1,15 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('okno', '0021_social')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='SocialItem',
+            index=Index(fields=['network', 'author_id']),
+        ),
+    ]
