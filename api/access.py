@@ -131,6 +131,20 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.sendAnswer": HANDLERS,
     "Mutation.recordOralAnswer": STAFF,
     "Subscription.deadlineAlert": STAFF,
+    # consultation line: lines and their hours are public; calls are recorded by staff who
+    # take calls, read by all staff; scripts, competences and the wallboard are supervisors'.
+    "Query.consultationLines": ANYONE,
+    "Query.call": STAFF,
+    "Query.calls": STAFF,
+    "Mutation.startCall": REGISTRARS,
+    "Mutation.updateCall": REGISTRARS,
+    "Mutation.endCall": REGISTRARS,
+    "Mutation.transferCall": REGISTRARS,
+    "Mutation.referCall": REGISTRARS,
+    "Mutation.moveCallToChannel": REGISTRARS,
+    "Mutation.saveLineScript": SUPERVISORS,
+    "Mutation.setStaffCompetence": SUPERVISORS,
+    "Subscription.callUpdated": SUPERVISORS,
     # reception: points, officials, schedules and free slots are public; bookings are made
     # by the client or by staff who take calls; schedules are kept by supervisors.
     "Query.receptionPoints": ANYONE,

@@ -27,6 +27,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from api import idempotency
 from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
+from api.http.consultation import pbx_events
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
             Route("/mailings/bounces", bounce_intake, methods=["POST"]),
             Route("/social/{source_id}/webhook", social_webhook, methods=["POST"]),
+            Route("/pbx/{pbx_id}/events", pbx_events, methods=["POST"]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,

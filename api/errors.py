@@ -69,6 +69,13 @@ describe_values(ErrorCodeEnum, {
     "length) or would put slots outside working time.",
     ErrorCode.NO_RECIPIENTS: "R-6.1: nobody on the list has consent (confirmed, not revoked, "
     "not bounced): a campaign would reach no one.",
+    ErrorCode.LINE_CLOSED: "R-3.3: the consultation line is closed now (outside the "
+    "government's working hours); the operator cannot record a call on it.",
+    ErrorCode.TRANSFER_LIMIT: "R-3.7: the call was already transferred twice; a third "
+    "transfer is refused.",
+    ErrorCode.CALLER_NOT_TOLD: "R-3.7: a call is transferred only after telling the caller: "
+    "confirm that they were told.",
+    ErrorCode.NOT_COMPETENT: "R-3.7: the chosen employee is not competent for the sphere.",
 })
 T = TypeVar("T")
 

@@ -26,6 +26,9 @@ from api.calendar.mutations import CalendarMutations
 from api.calendar.queries import CalendarQueries
 from api.clients.mutations import ClientMutations
 from api.clients.queries import ClientQueries
+from api.consultation.mutations import ConsultationMutations
+from api.consultation.queries import ConsultationQueries
+from api.consultation.subscriptions import ConsultationSubscriptions
 from api.deliveries.mutations import DeliveryMutations
 from api.deliveries.queries import DeliveryQueries
 from api.deliveries.subscriptions import DeliverySubscriptions
@@ -60,13 +63,14 @@ from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
            DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, SocialQueries,
-           MonitoringQueries)
+           ConsultationQueries, MonitoringQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
-             ReceptionChangeMutations, MailingMutations, SocialMutations, MonitoringMutations)
+             ReceptionChangeMutations, MailingMutations, SocialMutations, ConsultationMutations,
+             MonitoringMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
-                 SocialSubscriptions)
+                 SocialSubscriptions, ConsultationSubscriptions)
 
 
 def _root_types() -> tuple[type, type, type]:

@@ -43,6 +43,7 @@ BOUNDED_LISTS = {
     "Query.receivingOfficials",  # officials who receive citizens: a short list of heads
     "Query.mailingLists",  # mailing topics staff keep, offered on one sign-up form (≤ 200)
     "Query.socialSources",  # the official pages and chats admins connect (≤ 200)
+    "Query.consultationLines",  # the line's telephone numbers (two, R-3.2; capped at 100)
 }
 
 JS_RESERVED = frozenset({
@@ -71,6 +72,8 @@ NOT_REFERENCES_OR_SETS = {
     "Sphere.code": "spheres are data admins create (createSphere), so their codes are too",
     "SurveyExternalSubject.kind": "an open set: a record kind of an area okno does not hold yet",
     "SphereSuggestion.code": "a Sphere.code (data admins create); `sphere` is the typed field",
+    "Call.pbxCallId": "the telephone exchange's own call id: an opaque key of another system",
+    "CallTransfer.reason": "free text: why the operator transferred the call",
 }
 
 

@@ -51,6 +51,11 @@ class ErrorCode(StrEnum):
     SCHEDULE_INVALID = "SCHEDULE_INVALID"
     # Mailings
     NO_RECIPIENTS = "NO_RECIPIENTS"
+    # Consultation line (R-3.x)
+    LINE_CLOSED = "LINE_CLOSED"
+    TRANSFER_LIMIT = "TRANSFER_LIMIT"
+    CALLER_NOT_TOLD = "CALLER_NOT_TOLD"
+    NOT_COMPETENT = "NOT_COMPETENT"
 
 
 class DomainError(Exception):

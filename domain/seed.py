@@ -287,6 +287,56 @@ async def _receptions(created: Counter) -> None:
             created["reception schedules"] += 1
 
 
+# R-3.2: the consultation line's two numbers (configuration data), served by the "main" PBX.
+LINES = (
+    ("Линия консультаций (Ульяновск)", "+78422589358", "8 (8422) 58-93-58", 0),
+    ("Линия консультаций (бесплатно по России)", "+78007755005", "8-800-775-50-05", 1),
+)
+GREETING = ("Здравствуйте! Линия консультаций Правительства Ульяновской области, "
+            "{name}. Чем я могу помочь?")
+FAREWELL = "Спасибо за звонок. Всего доброго!"
+# Who calls may be transferred to (R-3.7): the demo executor, by sphere code.
+COMPETENCES = (("dev-executor", ("housing", "social")),)
+# R-3.10: bodies outside the Government a caller may be referred to (name, competence, phone,
+# website).
+AGENCIES = (
+    ("Управление Роспотребнадзора по Ульяновской области",
+     "Защита прав потребителей, санитарно-эпидемиологический надзор.",
+     "+7 8422 44-29-51", "https://73.rospotrebnadzor.ru"),
+    ("Отделение Социального фонда России по Ульяновской области",
+     "Пенсии, пособия по линии Социального фонда, материнский капитал.",
+     "8-800-100-00-01", "https://sfr.gov.ru"),
+)
+
+
+async def _lines(created: Counter) -> None:
+    from domain.consultation import lines as consultation
+    from domain.consultation.models import ConsultationLine, LineScript, ScriptKind
+    from domain.directory.models import ExternalAgency, Sphere
+
+    for name, number, display, position in LINES:
+        line = await ConsultationLine.get_or_none(number=number)
+        if line is None:
+            line = await ConsultationLine.create(name=name, number=number,
+                                                 display_number=display, pbx_id="main",
+                                                 position=position)
+            created["consultation lines"] += 1
+        if not await LineScript.exists(line_id=line.id):
+            await consultation.save_script(SEED_ACTOR, line.id, ScriptKind.GREETING,
+                                           GREETING.format(name="оператор Анна"))
+            await consultation.save_script(SEED_ACTOR, line.id, ScriptKind.FAREWELL, FAREWELL)
+    for name, competence, phone, website in AGENCIES:
+        if not await ExternalAgency.exists(name=name):
+            await ExternalAgency.create(name=name, competence=competence, phone=phone,
+                                        website=website)
+            created["external agencies"] += 1
+    for subject, codes in COMPETENCES:
+        staff = await StaffMember.get_or_none(subject=subject)
+        spheres = await Sphere.filter(code__in=codes).values_list("id", flat=True)
+        if staff is not None and spheres:
+            await consultation.set_competence(SEED_ACTOR, staff.id, list(spheres))
+
+
 async def seed_demo() -> str:
     """Insert what is missing of the demo data; returns a one-line summary."""
     created: Counter = Counter()
@@ -305,9 +355,11 @@ async def seed_demo() -> str:
     surveys_before = await Survey.filter(default_for__isnull=False).count()
     created["default surveys"] += len(await ensure_default_surveys()) - surveys_before
     await _receptions(created)
+    await _lines(created)
     order = ("departments", "staff", "employees", "persons", "organisations", "contacts",
              "preferences", "profiles", "representatives", "default surveys",
-             "reception points", "receiving officials", "reception schedules")
+             "reception points", "receiving officials", "reception schedules",
+             "consultation lines", "external agencies")
     parts = [f"{created[what]} {what}" for what in order if created[what]]
     if not parts:
         return "demo data already present: nothing added"

@@ -9,6 +9,7 @@ at start (``production_problems``). Secrets may come from files (``SecretFiles``
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 # file (``OKNO_<NAME>_FILE=/path``, or ``okno_<name>`` in ``OKNO_SECRETS_DIR``), so a secret
 # never has to sit in the environment, a compose file or a process listing.
 SECRET_SETTINGS = ("database_url", "redis_url", "smtp_password", "jwt_secret", "link_secret",
-                   "sms_gateway_token", "messenger_gateway_token")
+                   "sms_gateway_token", "messenger_gateway_token", "pbx_secrets")
 DEFAULT_SECRETS_DIR = "/run/secrets"
 # The value that turns an SMS or messenger gateway off on purpose (no file stand-in).
 DISABLED = "disabled"
@@ -377,10 +378,23 @@ class Settings(BaseSettings):
     social_post_retry_cap_seconds: float = Field(
         3600, gt=0, description="Longest pause between posting attempts, also when the "
         "network's Retry-After asks for more")
+    pbx_secrets: dict[str, str] = Field(
+        default_factory=dict, description="Consultation line telephony: JSON map of PBX id to "
+        "its shared secret, e.g. {\"main\": \"…\"}; the webhook POST /pbx/{id}/events "
+        "checks the HMAC-SHA256 signature with it. A PBX not named here gets 404")
+    pbx_timestamp_window_seconds: int = Field(
+        300, ge=30, le=3600, description="How far a PBX event's X-Okno-Timestamp may be from "
+        "the server's clock; older or newer requests are refused (replays)")
     dkim_domain: str = Field("", description="DKIM signing domain (d=); empty: no signature")
     dkim_selector: str = Field("", description="DKIM selector (s=)")
     dkim_private_key: str = Field(
         "", description="DKIM private key, PEM text or a path to a PEM file")
+
+    @field_validator("pbx_secrets", mode="before")
+    @classmethod
+    def _parse_pbx_secrets(cls, value: Any) -> Any:
+        # A secret file holds the JSON text; the environment source parses it already.
+        return json.loads(value) if isinstance(value, str) else value
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -83,6 +83,7 @@ SOURCE_NODE_TYPES: dict[str, str] = {
     SourceType.SURVEY_RESPONSE: "SurveyResponse",
     SourceType.BOOKING: "Booking",
     SourceType.SOCIAL_ITEM: "SocialItem",
+    SourceType.CALL: "Call",
 }
 
 

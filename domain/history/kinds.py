@@ -60,6 +60,7 @@ class SourceType(StrEnum):
     SURVEY_RESPONSE = "survey_response"
     BOOKING = "booking"
     SOCIAL_ITEM = "social_item"
+    CALL = "call"
 
 
 class RetentionAction(StrEnum):

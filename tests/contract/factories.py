@@ -30,6 +30,8 @@ from api.relay import encode_id
 from domain.actor import Actor, Role
 from domain.clients import service as clients
 from domain.clients.models import AuthorityBasis, ClientKind, ContactKind, ContactPoint
+from domain.consultation import pbx
+from domain.consultation.models import ConsultationLine
 from domain.deliveries.models import Delivery
 from domain.directory import service as directory
 from domain.directory.models import Sphere
@@ -465,6 +467,30 @@ async def social_item(scene: Scene) -> Made:
 
 Factory = Callable[[Scene], Awaitable[Made]]
 
+async def _line(scene: Scene) -> Any:
+    async def make() -> Any:
+        return await ConsultationLine.create(name="Линия", number="+78422589358",
+                                             display_number="8 (8422) 58-93-58", pbx_id="main")
+    return await scene._once("line", make)
+
+
+async def consultation_line(scene: Scene) -> Made:
+    """Lines are public: a citizens' site shows the numbers and the hours."""
+    await scene.base()
+    return Made(encode_id("ConsultationLine", (await _line(scene)).id), frozenset(VIEWERS))
+
+
+async def call(scene: Scene) -> Made:
+    """A call the PBX reported (no open line needed), from A's number: staff records."""
+    await scene.base()
+    await _line(scene)
+    received = await pbx.receive("main", pbx.Event(
+        event_id="e-1", call_id="c-1", kind=pbx.PbxEventKind.STARTED,
+        occurred_at=dt.datetime.now(dt.UTC), caller_number=None, line_number=None,
+        payload={}))
+    return Made(encode_id("Call", received.call_id), ALL_STAFF)
+
+
 FACTORIES: dict[str, Factory] = {
     # clients
     "Client": client,
@@ -504,6 +530,9 @@ FACTORIES: dict[str, Factory] = {
                                             frozenset(VIEWERS)),
     "ReceptionSlot": _reception_factory("ReceptionSlot", "slot", frozenset(VIEWERS)),
     "Booking": _reception_factory("Booking", "booking", OWNER_AND_STAFF),
+    # consultation line
+    "ConsultationLine": consultation_line,
+    "Call": call,
     # mailings
     "MailingList": mailing_list,
     "MailingSubscription": mailing_subscription,
