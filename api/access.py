@@ -78,6 +78,12 @@ ROLES: dict[str, frozenset[str]] = {
     "Mutation.inviteToSurvey": STAFF,
     "Mutation.submitSurveyResponse": ANYONE,
     "Mutation.exportSurveyResponses": SUPERVISORS,
+    # monitoring: Government-wide figures are for supervisors and admins; operators
+    # and executors follow their own work in the messages area (deadlineAlerts, messages).
+    "Query.ruleMonitoring": SUPERVISORS,
+    "Query.monitoringItems": SUPERVISORS,
+    "Query.messageVolumes": SUPERVISORS,
+    "Mutation.exportMonitoring": SUPERVISORS,
     "Subscription.surveyResponded": STAFF,
     # deliveries
     "Query.deliveries": STAFF,

@@ -32,6 +32,7 @@ from api.http.consultation import pbx_events
 from api.http.exports import download_export
 from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
+from api.http.monitoring_export import download_monitoring_export
 from api.http.reception import accept_page, cancel_page
 from api.http.social import social_webhook
 from api.http.survey_export import download_survey_export
@@ -205,6 +206,7 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/exports/{name}", download_export),
             Route("/survey-exports/{name}", download_survey_export),
             Route("/call-quality-exports/{name}", download_call_quality_export),
+            Route("/monitoring-exports/{name}", download_monitoring_export),
             Route("/reception/cancel/{token}", cancel_page, methods=["GET", "POST"]),
             Route("/reception/accept/{token}", accept_page, methods=["GET", "POST"]),
             # Production: metrics only on the internal port (OKNO_METRICS_PORT, okno serve).

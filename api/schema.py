@@ -47,6 +47,8 @@ from api.mailings.subscriptions import MailingSubscriptions
 from api.messages.mutations import MessageMutations
 from api.messages.queries import MessageQueries
 from api.messages.subscriptions import MessageSubscriptions
+from api.monitoring.mutations import MonitoringMutations
+from api.monitoring.queries import MonitoringQueries
 from api.observability import OperationMetrics
 from api.reception.changes import ReceptionChangeMutations
 from api.reception.mutations import ReceptionMutations
@@ -63,11 +65,11 @@ from domain.settings import Settings
 
 QUERIES = (ClientQueries, HistoryQueries, CalendarQueries, SurveyQueries, DeliveryQueries,
            DirectoryQueries, MessageQueries, ReceptionQueries, MailingQueries, SocialQueries,
-           ConsultationQueries, CallbackQueries, ReviewQueries)
+           ConsultationQueries, CallbackQueries, ReviewQueries, MonitoringQueries)
 MUTATIONS = (ClientMutations, HistoryMutations, CalendarMutations, SurveyMutations,
              DeliveryMutations, DirectoryMutations, MessageMutations, ReceptionMutations,
              ReceptionChangeMutations, MailingMutations, SocialMutations, ConsultationMutations,
-             CallbackMutations, ReviewMutations)
+             CallbackMutations, ReviewMutations, MonitoringMutations)
 SUBSCRIPTIONS = (HistorySubscriptions, SurveySubscriptions, DeliverySubscriptions,
                  MessageSubscriptions, ReceptionSubscriptions, MailingSubscriptions,
                  SocialSubscriptions, ConsultationSubscriptions)

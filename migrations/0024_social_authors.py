@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('okno', '0021_social')]
+    dependencies = [('okno', '0022_monitoring')]
 
     initial = False
 

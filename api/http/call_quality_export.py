@@ -8,17 +8,24 @@ survey answers' export.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.http.survey_export import attachment_headers, csv_claims
+from api.http.survey_export import signed_csv
 from domain.consultation import review_export
 
 
+def _file_name(claims: dict[str, Any]) -> str:
+    return f"call-quality-{claims['year']:04d}-{claims['month']:02d}-{claims['group']}.csv"
+
+
+async def _chunks(claims: dict[str, Any], settings: Any) -> AsyncIterator[str]:
+    # A month's report is one row per operator or line: built whole, sent as one chunk.
+    yield await review_export.csv_text(claims, settings)
+
+
 async def download_call_quality_export(request: Request) -> Response:
-    claims = await csv_claims(request, review_export.verify)
-    if isinstance(claims, Response):
-        return claims
-    name = f"call-quality-{claims['year']:04d}-{claims['month']:02d}-{claims['group']}.csv"
-    return Response(await review_export.csv_text(claims, request.app.state.settings),
-                    media_type="text/csv; charset=utf-8", headers=attachment_headers(name))
+    return await signed_csv(request, review_export.verify, _file_name, _chunks)

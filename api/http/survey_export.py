@@ -8,7 +8,7 @@ The file is streamed from the database, so its size does not matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -24,32 +24,31 @@ INVALID = "Ссылка недействительна. Проверьте, чт
 EXPIRED = "Срок действия ссылки истёк. Запросите выгрузку ещё раз."
 
 
-async def csv_claims(request: Request, verify: Callable[[str, Any], dict[str, Any]]
-                     ) -> dict[str, Any] | Response:
-    """The claims of a signed ``{token}.csv`` link, or the answer refusing it (429 when this
-    client downloads too much, 404 forged, 410 expired). Every CSV download link uses it."""
+async def signed_csv(request: Request, verify: Callable[[str, Any], dict[str, Any]],
+                     file_name: Callable[[dict[str, Any]], str],
+                     chunks: Callable[[dict[str, Any], Any], AsyncIterator[str]]) -> Response:
+    """A CSV behind a signed link (survey answers, monitoring tables): throttled, the
+    token checked by ``verify``, the file streamed as ``chunks`` makes it."""
     if (refused := await too_many_downloads(request)) is not None:
         return refused
     token, _, ext = request.path_params["name"].rpartition(".")
     if ext != "csv" or not token:
         return PlainTextResponse(INVALID, status_code=404, headers=PRIVATE)
+    settings = request.app.state.settings
     try:
-        return verify(token, request.app.state.settings)
+        claims = verify(token, settings)
     except DomainError as exc:
         expired = exc.code == ErrorCode.EXPIRED_TOKEN
         return PlainTextResponse(EXPIRED if expired else INVALID,
                                  status_code=410 if expired else 404, headers=PRIVATE)
+    headers = {**PRIVATE, "Content-Disposition": f'attachment; filename="{file_name(claims)}"'}
+    return StreamingResponse(chunks(claims, settings), media_type="text/csv; charset=utf-8",
+                             headers=headers)
 
 
-def attachment_headers(name: str) -> dict[str, str]:
-    return {**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
+def _file_name(claims: dict[str, Any]) -> str:
+    return f"survey-answers-{claims['from']:%Y-%m-%d}_{claims['to']:%Y-%m-%d}.csv"
 
 
 async def download_survey_export(request: Request) -> Response:
-    claims = await csv_claims(request, export.verify)
-    if isinstance(claims, Response):
-        return claims
-    name = f"survey-answers-{claims['from']:%Y-%m-%d}_{claims['to']:%Y-%m-%d}.csv"
-    return StreamingResponse(export.csv_chunks(claims, request.app.state.settings),
-                             media_type="text/csv; charset=utf-8",
-                             headers=attachment_headers(name))
+    return await signed_csv(request, export.verify, _file_name, export.csv_chunks)
