@@ -13,7 +13,6 @@ import orjson
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -28,17 +27,17 @@ from api import idempotency
 from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
 from api.http.exports import download_export
+from api.http.front import Front
+from api.http.graphql import JsonPost
 from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
 from api.http.reception import accept_page, cancel_page
 from api.http.survey_export import download_survey_export
-from api.http.timeout import RequestTimeout
 from api.limits import SocketCap
 from api.observability import (
     API_PROCESS,
     WEBSOCKET_OPERATIONS,
     WEBSOCKETS_OPEN,
-    RequestContextMiddleware,
     client_app_var,
     metrics_endpoint,
     observe_resources,
@@ -209,19 +208,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/m/confirm/{token}", confirm_link, methods=["GET", "POST"]),
             Route("/mailings/bounces", bounce_intake, methods=["POST"]),
         ],
-        middleware=[
-            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
-                       client_apps=frozenset(settings.client_apps)),
-            Middleware(
-                CORSMiddleware, allow_origins=settings.allowed_origins,
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type", "x-client-app", "x-request-id",
-                               "idempotency-key"],
-                expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
-                max_age=600,
-            ),
-            Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
-        ],
+        # One layer for every request (api/http/front.py); POST /graphql skips the routing.
+        middleware=[Middleware(Front, settings=settings, graphql_post=JsonPost(graphql))],
         lifespan=lifespan,
     )
     app.state.settings = settings
