@@ -44,15 +44,19 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+_NOT_AN_OBJECT = ("", None, None, None)
+
+
 def _operation(body: bytes) -> tuple[str, dict | None, str | None, dict | None] | None:
     """query, variables, operationName and extensions, when the body is one operation whose
-    fields have the types the stock view accepts; None sends it the stock way."""
+    fields have the types the stock view accepts; None sends it the stock way, and
+    ``_NOT_AN_OBJECT`` is refused."""
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
     if type(data) is not dict:
-        return None
+        return None if type(data) is list else _NOT_AN_OBJECT
     query, variables = data.get("query"), data.get("variables")
     name, extensions = data.get("operationName"), data.get("extensions")
     if type(query) is not str or not query or not (variables is None or type(variables) is dict) \
@@ -66,7 +70,8 @@ class JsonPost:
     """``POST /graphql`` with ``Content-Type: application/json``, for ``api/http/front.py``."""
 
     def __init__(self, view: Any) -> None:
-        self.view = view  # api/app.py GraphQLView: schema, settings, the stock path
+        self.stock = view  # api/app.py GraphQLView, as an ASGI app: the stock way
+        self.sub_response = view.get_sub_response
         self.schema = view.schema
         self.settings = view.settings
         self.streams = bool(view._stream_transport_map)
@@ -82,21 +87,25 @@ class JsonPost:
             elif name == b"idempotency-key" or (name == b"accept" and self.streams):
                 stock = True  # not this path's to answer
         if stock or not content_type.lower().startswith(b"application/json"):
-            await self.view(scope, receive, send)
+            await self.stock(scope, receive, send)
             return
         body = await _read(receive)
         operation = _operation(body)
+        if operation is _NOT_AN_OBJECT:  # the stock view fails on these with a 500
+            await _plain(400, "The request body must be a JSON object: one GraphQL operation.",
+                         scope, receive, send)
+            return
         if operation is None:
-            await self.view(scope, _replay(body), send)
+            await self.stock(scope, _replay(body), send)
             return
         try:
             actor = await authenticate(authorization.decode("latin-1") or None, self.settings)
         except InvalidToken:
-            await self.view(scope, _replay(body), send)  # the stock 401
+            await self.stock(scope, _replay(body), send)  # the stock 401
             return
         request = Request(scope, _replay(body))
         request._body = body  # read once, here
-        sub_response = await self.view.get_sub_response(request)
+        sub_response = await self.sub_response(request)
         context = Context(request=request, response=sub_response, settings=self.settings,
                           actor=actor, client_app=client_app_var.get())
         try:
