@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -167,6 +168,17 @@ class GraphQLView(GraphQL):
         return None
 
 
+def settle_garbage_collector() -> None:
+    """After start-up: what is loaded stays (schema, modules, settings), so it leaves the
+    collector's generations for good (``gc.freeze``), and young collections run every 10,000
+    allocations, not 700. Measured on the client card (CPU in the collector per request, in
+    process, 1,500 requests): 0.60 ms unfrozen, 0.24-0.36 ms frozen, 0.16-0.23 ms frozen with
+    these thresholds (50,000: no better, each young collection walks more)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> Starlette:
     """``manage_resources=False`` leaves DB and Redis to the caller (tests, ``okno dev``)."""
     settings = settings or get_settings()
@@ -178,6 +190,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             await db.init_db(settings)
             redis.connect(redis.resolve_redis_url(settings), settings)
         sampler = asyncio.create_task(observe_resources())
+        if manage_resources:
+            settle_garbage_collector()
         API_PROCESS.set(1)
         try:
             yield
