@@ -3,6 +3,7 @@ same tables) and a raw Starlette+asyncpg+orjson endpoint, on the same PostgreSQL
 
     uv run python bench/client_card.py [--clients 10000] [--events 1000000]
         [--duration 15] [--rounds 2] [--users 1,10,50] [--servers okno,postgraphile,raw]
+        [--workers 1]
     quick proof that it works:
     uv run python bench/client_card.py --clients 1000 --events 100000 --duration 5 --rounds 1
 
@@ -22,6 +23,11 @@ divided by its requests; PostgreSQL's own CPU is not in it (nor pinned). The tab
 means over rounds (req/s of each round in brackets), the share of core 0 the server used
 (req/s x CPU ms; well under 1 when other work ran there) and the machine's 1-minute load
 average: on a shared machine the figures are only as good as those two.
+
+``--workers N`` runs okno as ``okno serve --workers N`` pinned on cores 0..N-1 and the load
+generator on core N; when the machine has no core left over (N=2 on two cores) the load
+generator is not pinned and shares the server's cores, which the table says. CPU ms per request
+then sums the N processes.
 """
 
 from __future__ import annotations
@@ -310,7 +316,7 @@ def peer_node() -> str:
              f"and the system has {version.strip() or 'no node'}")
 
 
-def servers(names: list[str], tmp: str) -> list[Server]:
+def servers(names: list[str], tmp: str, workers: int = 1) -> list[Server]:
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
            "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
            "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -324,7 +330,8 @@ def servers(names: list[str], tmp: str) -> list[Server]:
     okno_cmd = [str(okno)] if okno.exists() else ["uv", "run", "okno"]
     make = {
         "okno": lambda: Server(
-            "okno", okno_cmd + ["serve", "--port", "{port}"], ROOT, env, QUERY,
+            "okno", okno_cmd + ["serve", "--port", "{port}", "--workers", str(workers)], ROOT, env,
+            QUERY,
             lambda u: global_id("Client", u), card_of_okno),
         "postgraphile": lambda: Server(
             "postgraphile", [peer_node(), "server.mjs", "{port}"], PEER,
@@ -441,6 +448,8 @@ def load(server: Server, ids: list[str], users: int, seconds: int, directory: Pa
 
 def measure(server: Server, ids: list[str], users_list: list[int], args: argparse.Namespace,
             directory: Path, cpus: tuple[str | None, str | None]) -> dict[int, Cell]:
+    if server.name == "okno" and args.workers > 1:
+        cpus = worker_cores(args.workers, cpus)
     server.start(cpus[0], directory)
     try:
         server.wait_ready(ids[0])
@@ -492,7 +501,11 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
           f"{args.events // args.clients} events ({args.clients} clients, {args.events} events); "
           f"{args.rounds} round(s) of {args.duration} s per cell, "
           f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
-          f"each server alone on one core")
+          f"each server alone on one core"
+          + (f" (okno: --workers {args.workers}, on cores "
+             f"{worker_cores(args.workers, cores())[0]}, load generator on "
+             f"{worker_cores(args.workers, cores())[1] or 'any core'})"
+             if args.workers > 1 else ""))
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     print(versions())
     print("core: the share of core 0 the server used (1.00 = all of it); load: the machine's "
@@ -517,6 +530,16 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
                   f"{mean(c.cpu_ms for c in okno) / mean(c.cpu_ms for c in peer):.2f}")
 
 
+def worker_cores(workers: int, cpus: tuple[str | None, str | None]
+                 ) -> tuple[str | None, str | None]:
+    """okno --workers N on cores 0..N-1, the load generator on core N if there is one."""
+    if cpus[0] is None:
+        return cpus
+    available = sorted(os.sched_getaffinity(0))
+    server = ",".join(str(c) for c in available[:workers])
+    return server, (str(available[workers]) if len(available) > workers else None)
+
+
 def cores() -> tuple[str | None, str | None]:
     if taskset := shutil.which("taskset"):
         if {0, 1} <= os.sched_getaffinity(0):
@@ -536,6 +559,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds at c=10 after start")
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--servers", default="okno,postgraphile,raw")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="okno serve --workers N (cores 0..N-1; see above)")
     parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
                         help="auto: wrk if installed, else bench/loadgen.py")
@@ -559,7 +584,7 @@ def main() -> None:
     HEADERS["Authorization"] = f"Bearer {token}"  # okno's; the other two ignore it
     cpus = cores()
     with tempfile.TemporaryDirectory() as tmp:
-        group = servers(names, tmp)
+        group = servers(names, tmp, args.workers)
         check_equal(group, ids[:args.check], Path(tmp))
         load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
         results: dict[str, dict[int, list[Cell]]] = {s.name: {u: [] for u in users_list}
