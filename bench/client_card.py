@@ -223,13 +223,14 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/graphql"
 
-    def start(self, cpu: str | None, directory: Path) -> None:
+    def start(self, cpu: str | None, directory: Path, extra: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         pin = ["taskset", "-c", cpu] if cpu is not None else []
         self.log = directory / f"{self.name}.log"  # a file: a full pipe would stall the server
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                pin + [a.replace("{port}", str(self.port)) for a in self.command], cwd=self.cwd,
+                pin + [a.replace("{port}", str(self.port)) for a in self.command] + [*extra],
+                cwd=self.cwd,
                 env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:
@@ -316,11 +317,11 @@ def peer_node() -> str:
              f"and the system has {version.strip() or 'no node'}")
 
 
-def servers(names: list[str], tmp: str, workers: int = 1) -> list[Server]:
+def servers(names: list[str], tmp: str) -> list[Server]:
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
            "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
            "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0",
-           # What the production refusal asks for; none of it is used by the card.
+           # Production refuses development stand-ins: the API sends no mail or SMS itself.
            "OKNO_SMTP_HOST": "127.0.0.1", "OKNO_SMS_GATEWAY_URL": "disabled",
            "OKNO_MESSENGER_GATEWAY_URL": "disabled",
            "OKNO_PUBLIC_BASE_URL": "https://okno.bench.example",
@@ -330,8 +331,7 @@ def servers(names: list[str], tmp: str, workers: int = 1) -> list[Server]:
     okno_cmd = [str(okno)] if okno.exists() else ["uv", "run", "okno"]
     make = {
         "okno": lambda: Server(
-            "okno", okno_cmd + ["serve", "--port", "{port}", "--workers", str(workers)], ROOT, env,
-            QUERY,
+            "okno", okno_cmd + ["serve", "--port", "{port}"], ROOT, env, QUERY,
             lambda u: global_id("Client", u), card_of_okno),
         "postgraphile": lambda: Server(
             "postgraphile", [peer_node(), "server.mjs", "{port}"], PEER,
@@ -448,9 +448,11 @@ def load(server: Server, ids: list[str], users: int, seconds: int, directory: Pa
 
 def measure(server: Server, ids: list[str], users_list: list[int], args: argparse.Namespace,
             directory: Path, cpus: tuple[str | None, str | None]) -> dict[int, Cell]:
+    extra: tuple[str, ...] = ()
     if server.name == "okno" and args.workers > 1:
         cpus = worker_cores(args.workers, cpus)
-    server.start(cpus[0], directory)
+        extra = ("--workers", str(args.workers))
+    server.start(cpus[0], directory, extra)
     try:
         server.wait_ready(ids[0])
         load(server, ids, 10, args.warmup, directory, cpus[1], args.wrk)
@@ -501,13 +503,13 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
           f"{args.events // args.clients} events ({args.clients} clients, {args.events} events); "
           f"{args.rounds} round(s) of {args.duration} s per cell, "
           f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
-          f"each server alone on one core"
-          + (f" (okno: --workers {args.workers}, on cores "
-             f"{worker_cores(args.workers, cores())[0]}, load generator on "
-             f"{worker_cores(args.workers, cores())[1] or 'any core'})"
-             if args.workers > 1 else ""))
+          f"each server alone on one core")
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     print(versions())
+    if args.workers > 1:
+        server_cores, load_core = worker_cores(args.workers, cores())
+        print(f"okno: --workers {args.workers} on cores {server_cores}, the load generator on "
+              f"{load_core or 'any core (none left over: it shares the server cores)'}")
     print("core: the share of core 0 the server used (1.00 = all of it); load: the machine's "
           "1-minute load average")
     print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | core | load |")
@@ -584,7 +586,7 @@ def main() -> None:
     HEADERS["Authorization"] = f"Bearer {token}"  # okno's; the other two ignore it
     cpus = cores()
     with tempfile.TemporaryDirectory() as tmp:
-        group = servers(names, tmp, args.workers)
+        group = servers(names, tmp)
         check_equal(group, ids[:args.check], Path(tmp))
         load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
         results: dict[str, dict[int, list[Cell]]] = {s.name: {u: [] for u in users_list}
