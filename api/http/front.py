@@ -1,10 +1,11 @@
 """The one middleware every request passes, and the short way to the GraphQL view.
 
-It does, in one pure-ASGI layer, what used to be three Starlette middlewares and the router:
-request id (``X-Request-ID``), the front end's name, the body-size cap (413), CORS (Starlette's
-own rules, called directly), the request timeout (503), HTTP metrics and the access log. A
-``POST /graphql`` then goes straight to the view's JSON path (``api/http/graphql.py``); every
-other request, websockets included, goes through Starlette's routing as before.
+It is the one middleware in Starlette's stack, in place of three and the router on the hot
+path: request id (``X-Request-ID``), the front end's name, the body-size cap (413), HTTP
+metrics and the access log are its own; CORS (Starlette's own rules) and the request timeout
+(503, api/http/timeout.py) are composed inside it once, at start-up. A ``POST /graphql`` then
+goes straight to the view's JSON path (``api/http/graphql.py``); every other request,
+websockets included, goes through Starlette's routing as before.
 
 The access log is one line per request, carrying the GraphQL operation's name, root field
 and outcome. Successful requests faster than ``OKNO_LOG_SLOW_MS`` are logged at INFO only
