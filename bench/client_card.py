@@ -561,11 +561,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds at c=10 after start")
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--servers", default="okno,postgraphile,raw")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="okno serve --workers N (cores 0..N-1; see above)")
     parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
                         help="auto: wrk if installed, else bench/loadgen.py")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="okno serve --workers N (cores 0..N-1; see above)")
     args = parser.parse_args()
     args.wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and bool(shutil.which("wrk")))
     if args.loadgen == "wrk" and not shutil.which("wrk"):
