@@ -187,7 +187,12 @@ def _error_code(error) -> str:
     code = (error.extensions or {}).get("code")
     if code:
         return str(code)[:40]
-    return "INVALID_QUERY" if error.original_error is None else "INTERNAL"
+    # A variable's value refused by its type (null for ID!, a string for an Int) comes wrapped
+    # around graphql-core's own GraphQLError: the caller's doing, like a parse error, and
+    # shown as it is (api/schema.py _should_mask); only other exceptions are bugs.
+    original = error.original_error
+    return "INVALID_QUERY" if original is None or isinstance(original, GraphQLError) \
+        else "INTERNAL"
 
 
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})

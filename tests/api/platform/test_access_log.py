@@ -82,3 +82,19 @@ async def test_every_request_when_sampled_or_slow(plain_settings, restore_loggin
         (200, "/graphql"), (200, "/graphql"), (200, "/healthz"), (400, "/graphql")]
     assert lines[0]["operation"] == "Ok" and lines[0]["outcome"] == "ok"
     assert lines[0]["type"] == "query" and lines[0]["request_id"]
+
+
+async def test_a_refused_variable_is_the_callers_error_not_a_bug(plain_settings,  # noqa: F811
+                                                                 restore_logging):
+    """null for an ``ID!``: INVALID_QUERY in the log line and the metrics, and no traceback
+    (strawberry logs bugs, INTERNAL, with theirs)."""
+    buffer = _capture("INFO")
+    app = create_app(plain_settings, manage_resources=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://testserver") as http:
+        response = await http.post("/graphql", json={
+            "query": "query Card($id: ID!) { client(id: $id) { id } }", "variables": {"id": None}})
+        assert "Variable '$id'" in response.json()["errors"][0]["message"]
+    [line] = [line for line in _lines(buffer) if line["event"] == "http"]
+    assert line["error_codes"] == ["INVALID_QUERY"]
+    assert "Traceback" not in buffer.getvalue()
