@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -13,7 +14,6 @@ import orjson
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -30,19 +30,19 @@ from api.context import Context
 from api.http.call_quality_export import download_call_quality_export
 from api.http.consultation import pbx_events
 from api.http.exports import download_export
+from api.http.front import Front
+from api.http.graphql import JsonPost
 from api.http.health import healthz, readyz
 from api.http.mailings import bounce_intake, confirm_link, unsubscribe_link
 from api.http.monitoring_export import download_monitoring_export
 from api.http.reception import accept_page, cancel_page
 from api.http.social import social_webhook
 from api.http.survey_export import download_survey_export
-from api.http.timeout import RequestTimeout
 from api.limits import SocketCap
 from api.observability import (
     API_PROCESS,
     WEBSOCKET_OPERATIONS,
     WEBSOCKETS_OPEN,
-    RequestContextMiddleware,
     client_app_var,
     metrics_endpoint,
     observe_resources,
@@ -172,6 +172,17 @@ class GraphQLView(GraphQL):
         return None
 
 
+def settle_garbage_collector() -> None:
+    """After start-up: what is loaded stays (schema, modules, settings), so it leaves the
+    collector's generations for good (``gc.freeze``), and young collections run every 10,000
+    allocations, not 700. Measured on the client card (CPU in the collector per request, in
+    process, 1,500 requests): 0.60 ms unfrozen, 0.24-0.36 ms frozen, 0.16-0.23 ms frozen with
+    these thresholds (50,000: no better, each young collection walks more)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 def create_app(settings: Settings | None = None, *, manage_resources: bool = True) -> Starlette:
     """``manage_resources=False`` leaves DB and Redis to the caller (tests, ``okno dev``)."""
     settings = settings or get_settings()
@@ -183,6 +194,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             await db.init_db(settings)
             redis.connect(redis.resolve_redis_url(settings), settings)
         sampler = asyncio.create_task(observe_resources())
+        if manage_resources:
+            settle_garbage_collector()
         API_PROCESS.set(1)
         try:
             yield
@@ -217,19 +230,8 @@ def create_app(settings: Settings | None = None, *, manage_resources: bool = Tru
             Route("/social/{source_id}/webhook", social_webhook, methods=["POST"]),
             Route("/pbx/{pbx_id}/events", pbx_events, methods=["POST"]),
         ],
-        middleware=[
-            Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
-                       client_apps=frozenset(settings.client_apps)),
-            Middleware(
-                CORSMiddleware, allow_origins=settings.allowed_origins,
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type", "x-client-app", "x-request-id",
-                               "idempotency-key"],
-                expose_headers=["x-request-id", "retry-after", "idempotent-replayed"],
-                max_age=600,
-            ),
-            Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
-        ],
+        # One layer for every request (api/http/front.py); POST /graphql skips the routing.
+        middleware=[Middleware(Front, settings=settings, graphql_post=JsonPost(graphql))],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -8,8 +8,7 @@ import logging
 import re
 import sys
 import time
-import uuid
-from typing import TextIO
+from typing import Any, TextIO
 
 import structlog
 from graphql import (
@@ -23,7 +22,6 @@ from graphql import (
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -31,6 +29,10 @@ client_app_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "client_app", default="unknown")
 app_label_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "app_label", default="unknown")
+# The HTTP request's access-log fields (api/http/front.py): the operation adds its own there,
+# so a request is one log line. None on websockets: each operation logs its own line.
+access_var: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "access", default=None)
 
 # Every label value comes from a fixed set (paths, statuses, the schema's root fields, the
 # front ends named in OKNO_CLIENT_APPS), never from what a caller sends: the number of
@@ -158,111 +160,39 @@ class ExpectedErrorsFilter(logging.Filter):
         return True
 
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-
-
-def _client_app(scope: Scope) -> str:
-    """The front end's name as it gives it (X-Client-App), cleaned; for logs and context."""
-    for name, value in scope.get("headers", ()):
-        if name == b"x-client-app":
-            text = value.decode("latin-1")[:40]
-            slug = "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-_."))
-            return slug or "unknown"
-    return "unknown"
-
-
 def app_label(name: str, known: frozenset[str]) -> str:
     """The metrics label: a known front end by name, anything else 'other'."""
     return name if name in known or name == "unknown" else "other"
 
 
-class RequestContextMiddleware:
-    """Request id, front-end name, access log, HTTP metrics, and the body-size cap."""
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int,
-                 client_apps: frozenset[str] = frozenset()) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.client_apps = client_apps
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers", ()))
-        given = headers.get(b"x-request-id", b"").decode("latin-1")
-        # A caller's id is kept when it is a plain token; anything else is replaced, not echoed.
-        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        app_name = _client_app(scope)
-        request_id_var.set(request_id)
-        client_app_var.set(app_name)
-        app_label_var.set(app_label(app_name, self.client_apps))
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id, client_app=app_name)
-        if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
-            return
-
-        declared = headers.get(b"content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _too_large(send)
-            return
-        received = 0
-
-        async def capped_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
-
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                # A new list: the response object may be shared and sent again.
-                message["headers"] = [*message.get("headers", ()),
-                                      (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, capped_receive, send_with_id)
-        except BodyTooLarge:
-            await _too_large(send)
-            status = 413
-        finally:
-            path = scope["path"] if scope["path"] in KNOWN_PATHS else "other"
-            elapsed = time.perf_counter() - started
-            label = app_label_var.get()
-            HTTP_REQUESTS.labels(path, str(status), label).inc()
-            HTTP_LATENCY.labels(path, label).observe(elapsed)
-            log.info("http", method=scope["method"], path=redact(scope["path"]), status=status,
-                     ms=round(elapsed * 1000, 1))
+# Labelled children by label values: prometheus_client's ``labels()`` validates and locks on
+# every call; the label sets are bounded (see above), so are these dicts.
+_children: dict[tuple[Any, ...], Any] = {}
 
 
-class BodyTooLarge(Exception):
-    pass
+def _child(metric: Any, *labels: str) -> Any:
+    key = (metric, *labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*labels)
+    return child
 
 
-async def _too_large(send: Send) -> None:
-    body = (b'{"errors":[{"message":"Request body too large",'
-            b'"extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}')
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+def http_metrics(path: str, status: int, app: str, elapsed: float) -> None:
+    _child(HTTP_REQUESTS, path, str(status), app).inc()
+    _child(HTTP_LATENCY, path, app).observe(elapsed)
 
 
 def _error_code(error) -> str:
     code = (error.extensions or {}).get("code")
     if code:
         return str(code)[:40]
-    return "INVALID_QUERY" if error.original_error is None else "INTERNAL"
+    # A variable's value refused by its type (null for ID!, a string for an Int) comes wrapped
+    # around graphql-core's own GraphQLError: the caller's doing, like a parse error, and
+    # shown as it is (api/schema.py _should_mask); only other exceptions are bugs.
+    original = error.original_error
+    return "INVALID_QUERY" if original is None or isinstance(original, GraphQLError) \
+        else "INTERNAL"
 
 
 INTROSPECTION = frozenset({"__schema", "__type", "__typename"})
@@ -315,15 +245,21 @@ class OperationMetrics(SchemaExtension):
         outcome = "error" if errors else "ok"
         app = app_label_var.get()
         elapsed = time.perf_counter() - started
-        GRAPHQL_OPERATIONS.labels(root, kind, app, outcome).inc()
-        GRAPHQL_LATENCY.labels(root, app).observe(elapsed)
+        _child(GRAPHQL_OPERATIONS, root, kind, app, outcome).inc()
+        _child(GRAPHQL_LATENCY, root, app).observe(elapsed)
         codes = [_error_code(e) for e in errors]
         for code in codes:
-            GRAPHQL_ERRORS.labels(root, app, code).inc()
+            _child(GRAPHQL_ERRORS, root, app, code).inc()
         # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
-        log.info("graphql", operation=(ctx.operation_name or "anonymous")[:60], root=root,
-                 type=kind, outcome=outcome, ms=round(elapsed * 1000, 1),
-                 **({"error_codes": codes} if codes else {}))
+        fields = {"operation": (ctx.operation_name or "anonymous")[:60], "root": root,
+                  "type": kind, "outcome": outcome}
+        if codes:
+            fields["error_codes"] = codes
+        access = access_var.get()
+        if access is None:
+            log.info("graphql", ms=round(elapsed * 1000, 1), **fields)
+        else:
+            access.update(fields)
 
 
 async def metrics_endpoint(request: Request) -> Response:

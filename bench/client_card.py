@@ -3,6 +3,7 @@ same tables) and a raw Starlette+asyncpg+orjson endpoint, on the same PostgreSQL
 
     uv run python bench/client_card.py [--clients 10000] [--events 1000000]
         [--duration 15] [--rounds 2] [--users 1,10,50] [--servers okno,postgraphile,raw]
+        [--workers 1]
     quick proof that it works:
     uv run python bench/client_card.py --clients 1000 --events 100000 --duration 5 --rounds 1
 
@@ -22,6 +23,11 @@ divided by its requests; PostgreSQL's own CPU is not in it (nor pinned). The tab
 means over rounds (req/s of each round in brackets), the share of core 0 the server used
 (req/s x CPU ms; well under 1 when other work ran there) and the machine's 1-minute load
 average: on a shared machine the figures are only as good as those two.
+
+``--workers N`` runs okno as ``okno serve --workers N`` pinned on cores 0..N-1 and the load
+generator on core N; when the machine has no core left over (N=2 on two cores) the load
+generator is not pinned and shares the server's cores, which the table says. CPU ms per request
+then sums the N processes.
 """
 
 from __future__ import annotations
@@ -217,13 +223,14 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/graphql"
 
-    def start(self, cpu: str | None, directory: Path) -> None:
+    def start(self, cpu: str | None, directory: Path, extra: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         pin = ["taskset", "-c", cpu] if cpu is not None else []
         self.log = directory / f"{self.name}.log"  # a file: a full pipe would stall the server
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                pin + [a.replace("{port}", str(self.port)) for a in self.command], cwd=self.cwd,
+                pin + [a.replace("{port}", str(self.port)) for a in self.command] + [*extra],
+                cwd=self.cwd,
                 env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:
@@ -313,7 +320,13 @@ def peer_node() -> str:
 def servers(names: list[str], tmp: str) -> list[Server]:
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
            "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
-           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0"}
+           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0",
+           # Production refuses development stand-ins: the API sends no mail or SMS itself.
+           "OKNO_SMTP_HOST": "127.0.0.1", "OKNO_SMS_GATEWAY_URL": "disabled",
+           "OKNO_MESSENGER_GATEWAY_URL": "disabled",
+           "OKNO_PUBLIC_BASE_URL": "https://okno.bench.example",
+           "OKNO_PUBLIC_SURVEY_URL": "https://front.bench.example/survey/{token}",
+           "OKNO_CORS_ORIGINS": '["https://front.bench.example"]'}
     okno = Path(sys.executable).with_name("okno")
     okno_cmd = [str(okno)] if okno.exists() else ["uv", "run", "okno"]
     make = {
@@ -435,7 +448,11 @@ def load(server: Server, ids: list[str], users: int, seconds: int, directory: Pa
 
 def measure(server: Server, ids: list[str], users_list: list[int], args: argparse.Namespace,
             directory: Path, cpus: tuple[str | None, str | None]) -> dict[int, Cell]:
-    server.start(cpus[0], directory)
+    extra: tuple[str, ...] = ()
+    if server.name == "okno" and args.workers > 1:
+        cpus = worker_cores(args.workers, cpus)
+        extra = ("--workers", str(args.workers))
+    server.start(cpus[0], directory, extra)
     try:
         server.wait_ready(ids[0])
         load(server, ids, 10, args.warmup, directory, cpus[1], args.wrk)
@@ -489,6 +506,10 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
           f"each server alone on one core")
     print(f"load average (1/5/15 min) before: {loads[0]}, after: {loads[1]}")
     print(versions())
+    if args.workers > 1:
+        server_cores, load_core = worker_cores(args.workers, cores())
+        print(f"okno: --workers {args.workers} on cores {server_cores}, the load generator on "
+              f"{load_core or 'any core (none left over: it shares the server cores)'}")
     print("core: the share of core 0 the server used (1.00 = all of it); load: the machine's "
           "1-minute load average")
     print("\n| server | users | req/s (per round) | p50 ms | p99 ms | CPU ms/req | core | load |")
@@ -509,6 +530,16 @@ def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
             print(f"okno/{other} at c={users}: req/s "
                   f"{mean(c.rps for c in okno) / mean(c.rps for c in peer):.2f}, CPU ms/req "
                   f"{mean(c.cpu_ms for c in okno) / mean(c.cpu_ms for c in peer):.2f}")
+
+
+def worker_cores(workers: int, cpus: tuple[str | None, str | None]
+                 ) -> tuple[str | None, str | None]:
+    """okno --workers N on cores 0..N-1, the load generator on core N if there is one."""
+    if cpus[0] is None:
+        return cpus
+    available = sorted(os.sched_getaffinity(0))
+    server = ",".join(str(c) for c in available[:workers])
+    return server, (str(available[workers]) if len(available) > workers else None)
 
 
 def cores() -> tuple[str | None, str | None]:
@@ -533,6 +564,8 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
                         help="auto: wrk if installed, else bench/loadgen.py")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="okno serve --workers N (cores 0..N-1; see above)")
     args = parser.parse_args()
     args.wrk = args.loadgen == "wrk" or (args.loadgen == "auto" and bool(shutil.which("wrk")))
     if args.loadgen == "wrk" and not shutil.which("wrk"):

@@ -128,6 +128,12 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = Field(
         30, description="An HTTP request not answered within this is cancelled and gets 503 "
         "(websockets and answers already being sent are not cut; 0: none)")
+    access_log_sample: float = Field(
+        0.01, ge=0, le=1, description="Share of successful requests faster than log_slow_ms "
+        "that get an access log line at INFO (the others are logged at DEBUG). Errors, refusals "
+        "and slow requests are always logged. 1: every request")
+    log_slow_ms: float = Field(
+        500, ge=0, description="Requests slower than this (milliseconds) are always logged")
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000

@@ -105,12 +105,15 @@ def test_readyz_unready_without_database_degraded_without_redis_and_logs_are_jso
     PostgreSQL is. Both live (/healthz 200); without the database not ready (503), without
     Redis ready but degraded (200: requests that need no Redis still work), answered within
     the 3 s healthcheck. Their logs are JSON lines carrying the request id and the front
-    end's name."""
+    end's name: the 503 is logged although no successful request is sampled there
+    (OKNO_ACCESS_LOG_SAMPLE=0), the 200 because every one is (1)."""
     closed = free_port()
     servers = {}
     for name, extra in {
-        "redis": {"OKNO_REDIS_URL": f"redis://127.0.0.1:{closed}/0"},
-        "database": {"OKNO_DATABASE_URL": f"postgres://okno@127.0.0.1:{closed}/okno"},
+        "redis": {"OKNO_REDIS_URL": f"redis://127.0.0.1:{closed}/0",
+                  "OKNO_ACCESS_LOG_SAMPLE": "1"},
+        "database": {"OKNO_DATABASE_URL": f"postgres://okno@127.0.0.1:{closed}/okno",
+                     "OKNO_ACCESS_LOG_SAMPLE": "0"},
     }.items():
         port = free_port()
         env = okno_env(tmp_path / name, OKNO_PORT=str(port), OKNO_SMTP_SINK_PORT=str(free_port()),

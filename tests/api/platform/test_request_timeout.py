@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
 from api.app import create_app
+from api.http.front import Front
 from api.http.timeout import RequestTimeout
 
 
@@ -48,8 +49,9 @@ async def test_a_stuck_request_is_answered_503_in_time():
 
 async def test_the_app_applies_the_setting(plain_settings):  # noqa: F811
     app = create_app(plain_settings.model_copy(update={"request_timeout_seconds": 7.5}))
-    [timeout] = [m for m in app.user_middleware if m.cls is RequestTimeout]
-    assert timeout.kwargs == {"seconds": 7.5}
     async with _client(app) as http:  # and ordinary requests pass through it
         response = await http.post("/graphql", json={"query": "{ __typename }"})
         assert response.json() == {"data": {"__typename": "Query"}}
+    front = app.middleware_stack.app  # api/http/front.py, inside Starlette's error handler
+    assert isinstance(front, Front) and isinstance(front.inner.app, RequestTimeout)
+    assert front.inner.app.seconds == 7.5
