@@ -313,7 +313,13 @@ def peer_node() -> str:
 def servers(names: list[str], tmp: str) -> list[Server]:
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
            "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
-           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0"}
+           "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0",
+           # Production refuses development stand-ins: the API sends no mail or SMS itself.
+           "OKNO_SMTP_HOST": "127.0.0.1", "OKNO_SMS_GATEWAY_URL": "disabled",
+           "OKNO_MESSENGER_GATEWAY_URL": "disabled",
+           "OKNO_PUBLIC_BASE_URL": "https://okno.bench.example",
+           "OKNO_PUBLIC_SURVEY_URL": "https://front.bench.example/survey/{token}",
+           "OKNO_CORS_ORIGINS": '["https://front.bench.example"]'}
     okno = Path(sys.executable).with_name("okno")
     okno_cmd = [str(okno)] if okno.exists() else ["uv", "run", "okno"]
     make = {
