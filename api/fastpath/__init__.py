@@ -17,29 +17,26 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import orjson
 from graphql import (
     GraphQLError,
+    GraphQLInputObjectType,
     ListTypeNode,
     NamedTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
+    coerce_input_value,
 )
 from prometheus_client import Counter
 from strawberry import Schema
 from strawberry.types.execution import ExecutionResult
 from tortoise import Tortoise
 
-from api.fastpath.plan import (
-    Compiler,
-    Fallback,
-    RootPlan,
-    caller_of,
-    operation_of,
-    shape_variables,
-)
+from api.fastpath.plan import Compiler, operation_of, shape_variables
+from api.fastpath.values import Fallback, RootPlan, caller_of
 from api.limits import check_variables, cost_limit, query_cost
 from api.observability import (
     GRAPHQL_LATENCY,
@@ -71,6 +68,14 @@ VARIABLE_TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _coerces(input_type: GraphQLInputObjectType, value: Any) -> bool:
+    try:
+        coerce_input_value(value, input_type)
+    except GraphQLError:
+        return False
+    return True
+
+
 class Entry:
     """One (query text, operation name, caller role): the shapes compiled so far."""
 
@@ -84,20 +89,28 @@ class Entry:
                      if not isinstance(d, OperationDefinitionNode)}
         self.shape = shape_variables(self.operation, fragments)
         self.root = root_field_label(schema._schema, self.document, operation_name)
-        self.checks = [self.check_of(d) for d in self.operation.variable_definitions or ()]
+        self.checks = [self.check_of(schema._schema, d)
+                       for d in self.operation.variable_definitions or ()]
         self.plans: dict[tuple[Any, ...], Any] = {}
 
     @staticmethod
-    def check_of(definition: Any) -> tuple[str, bool, bool, Callable[[Any], bool]]:
-        """What graphql-core's variable coercion would accept, for the scalars used here."""
+    def check_of(schema: Any, definition: Any) -> tuple[str, bool, bool, Callable[[Any], bool]]:
+        """What graphql-core's variable coercion would accept: the scalars used here, or an
+        input object graphql-core itself coerces."""
         node, required = definition.type, isinstance(definition.type, NonNullTypeNode)
         if required:
             node = node.type
-        if isinstance(node, ListTypeNode) or not isinstance(node, NamedTypeNode) \
-                or node.name.value not in VARIABLE_TYPES:
+        if isinstance(node, ListTypeNode) or not isinstance(node, NamedTypeNode):
+            raise Fallback
+        named = schema.get_type(node.name.value)
+        if node.name.value in VARIABLE_TYPES:
+            check = VARIABLE_TYPES[node.name.value]
+        elif isinstance(named, GraphQLInputObjectType):
+            check = partial(_coerces, named)
+        else:
             raise Fallback
         return (definition.variable.name.value, required, definition.default_value is not None,
-                VARIABLE_TYPES[node.name.value])
+                check)
 
     def accept(self, variables: dict[str, Any]) -> None:
         for name, required, has_default, check in self.checks:
@@ -217,8 +230,5 @@ class FastPath:
                 data[key] = "Query"
                 continue
             vals = [param(variables, actor) for param in root.params]
-            _, rows = await conn.execute_query(root.sql, vals)
-            if not rows or not root.visible(actor, rows[0]):
-                raise Fallback
-            data[key] = root.build(rows[0], vals)
+            data[key] = root.build(await root.fetch(conn, vals, actor), vals)
         return orjson.dumps({"data": data}), entry.root

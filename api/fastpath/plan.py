@@ -18,18 +18,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLScalarType,
     InlineFragmentNode,
-    IntValueNode,
     NullValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    StringValueNode,
     VariableNode,
     get_named_type,
     is_abstract_type,
@@ -37,31 +33,27 @@ from graphql import (
 from strawberry import Schema
 from strawberry.relay.utils import to_base64
 
-from api.access import ANONYMOUS, ROLES
+from api.access import ROLES
 from api.fastpath.mappings import TABLES, Many, One, Page, Table
-from api.relay import DEFAULT_PAGE, decode_id
-from api.scalars import serialize_datetime
-from domain.clients.access import own_client_id
-from domain.errors import DomainError
-from domain.ids import as_uuid
-from domain.pagination import decode_cursor, encode_cursor
-
-Row = Any  # an asyncpg Record: positional
-Build = Callable[[Row, list[Any]], Any]  # (row, the request's SQL parameters) -> JSON value
-Param = Callable[[dict[str, Any], Any], Any]  # (variables, actor) -> SQL parameter
-Part = Callable[[list[Row], bool, list[Any]], Any]  # (page rows, has next, parameters) -> JSON
-
-
-class Fallback(Exception):
-    """Not for the fast path: the stock executor answers."""
-
-
-class RootPlan:
-    """One root field: its statement, its parameters and how a row becomes JSON."""
-
-    def __init__(self, key: str, sql: str, params: list[Param], build: Build,
-                 visible: Callable[[Any, Row], bool]) -> None:
-        self.key, self.sql, self.params, self.build, self.visible = key, sql, params, build, visible
+from api.fastpath.objects import Instances
+from api.fastpath.values import (
+    Build,
+    Fallback,
+    Param,
+    Part,
+    RootPlan,
+    Row,
+    constant,
+    converter,
+    cursor_part,
+    decode_client,
+    literal,
+    own_client,
+    page_limit_of,
+    plain_fields,
+)
+from api.relay import DEFAULT_PAGE
+from domain.pagination import encode_cursor
 
 
 class Level:
@@ -110,7 +102,7 @@ def shape_variables(operation: OperationDefinitionNode,
     return tuple(dict.fromkeys(names))
 
 
-class Compiler:
+class Compiler(Instances):
     def __init__(self, schema: Schema, document: DocumentNode, operation: OperationDefinitionNode,
                  variables: dict[str, Any], caller: str, max_page: int) -> None:
         self.schema, self.gschema = schema, schema._schema
@@ -212,15 +204,18 @@ class Compiler:
             if roles is None or self.caller not in roles:
                 raise Fallback
             self.params = []
+            if name == "messages":
+                plans.append((key, self.messages_root(key, nodes, query.fields[name])))
+                continue
             if name == "client":
                 given, value = self.argument(nodes[0], "id")
                 if len(nodes[0].arguments) != 1 or not given:
                     raise Fallback
                 raw = self.getter((given, value), None)
                 target = self.param(lambda variables, actor, raw=raw:
-                                    _decode_client(raw(variables)))
+                                    decode_client(raw(variables)))
             elif name == "me" and not nodes[0].arguments:
-                target = self.param(_own_client)
+                target = self.param(own_client)
             else:
                 raise Fallback
             plans.append((key, self.root(key, query.fields[name].type, nodes, target)))
@@ -235,12 +230,17 @@ class Compiler:
         origin = self.schema.get_type_by_name(named.name).origin
         columns = table.visible_columns
 
-        def visible(actor: Any, row: Row) -> bool:
-            return origin.visible(actor, {c: row[i] for c, i in zip(columns, seen, strict=True)})
-
         sql = (f"SELECT {', '.join(level.exprs)} FROM {table.table} {level.alias} "
                f'WHERE {level.alias}."{table.key}" = {target}')
-        return RootPlan(key, sql, self.params, build, visible)
+
+        async def fetch(conn: Any, vals: list[Any], actor: Any) -> Row:
+            _, rows = await conn.execute_query(sql, vals)
+            if not rows or not origin.visible(
+                    actor, {c: rows[0][i] for c, i in zip(columns, seen, strict=True)}):
+                raise Fallback  # the stock path's null
+            return rows[0]
+
+        return RootPlan(key, self.params, fetch, build)
 
     def level(self) -> Level:
         self.aliases += 1
@@ -329,7 +329,7 @@ class Compiler:
         has_previous = after(self.variables) is not None  # its nullness is in the cache key
         a, time = child.alias, f'{child.alias}."{relation.time}"'
         if has_previous:
-            at, event = self.param(_cursor_part(after, 0)), self.param(_cursor_part(after, 1))
+            at, event = self.param(cursor_part(after, 0)), self.param(cursor_part(after, 1))
             where += (f" AND {time} <= {at} AND ({time} < {at} "
                       f'OR ({time} = {at} AND {a}."id" < {event}))')
         connection = get_named_type(definition.type)
@@ -405,7 +405,7 @@ class Compiler:
         self.variable_pages |= isinstance(value, VariableNode)
         first = self.getter((given, value), DEFAULT_PAGE)
         cap = self.max_page
-        return lambda variables, actor: _limit(first(variables), cap)
+        return lambda variables, actor: page_limit_of(first(variables), cap)
 
     def getter(self, argument: tuple[bool, Any], default: Any) -> Callable[[dict], Any]:
         """An argument's value from the request's variables: a literal, a variable (its
@@ -420,111 +420,3 @@ class Compiler:
             return lambda variables: variables.get(name, fallback)
         fixed = literal(value)
         return lambda variables: fixed
-
-
-def literal(value: Any) -> Any:
-    if isinstance(value, IntValueNode):
-        return int(value.value)
-    if isinstance(value, BooleanValueNode | StringValueNode):
-        return value.value
-    if isinstance(value, NullValueNode):
-        return None
-    raise Fallback
-
-
-def _limit(first: Any, cap: int) -> int:
-    if first is None:
-        return min(DEFAULT_PAGE, cap) + 1
-    if not isinstance(first, int) or isinstance(first, bool) or not 1 <= first <= cap:
-        raise Fallback
-    return first + 1
-
-
-def _cursor_part(after: Callable[[dict], Any], part: int) -> Param:
-    def resolve(variables: dict[str, Any], actor: Any) -> Any:
-        raw = after(variables)
-        if not isinstance(raw, str):
-            raise Fallback
-        try:
-            at, row_id = decode_cursor(raw)
-            return at if part == 0 else int(row_id)
-        except (DomainError, ValueError):
-            raise Fallback from None
-
-    return resolve
-
-
-def _decode_client(value: Any) -> Any:
-    if not isinstance(value, str):
-        raise Fallback
-    try:
-        parsed = as_uuid(decode_id(value, "Client", "id"))
-    except DomainError:
-        raise Fallback from None
-    if parsed is None:
-        raise Fallback
-    return parsed
-
-
-def _own_client(variables: dict[str, Any], actor: Any) -> Any:
-    own = own_client_id(actor) if actor is not None else None
-    if own is None:
-        raise Fallback
-    return own
-
-
-def constant(value: Any) -> Build:
-    return lambda row, vals: value
-
-
-def plain_fields(schema: Schema, type_name: str) -> dict[str, str]:
-    """GraphQL name -> Python name of the type's fields without a resolver (columns)."""
-    definition = schema.get_type_by_name(type_name)
-    convert = schema.config.name_converter
-    return {convert.from_field(f): f.python_name for f in definition.fields
-            if f.base_resolver is None and f.python_name != "id"}
-
-
-def converter(field_type: Any) -> Callable[[Any], Any]:
-    required = isinstance(field_type, GraphQLNonNull)
-    named = field_type.of_type if required else field_type
-    if isinstance(named, GraphQLEnumType):
-        names: dict[Any, str] = {}
-
-        def inner(value: Any) -> Any:
-            found = names.get(value)
-            if found is None:
-                found = names[value] = named.serialize(value)
-            return found
-    elif isinstance(named, GraphQLScalarType) and named.name in SCALARS:
-        inner = SCALARS[named.name]
-    else:
-        raise Fallback
-
-    def convert(value: Any) -> Any:
-        if value is None:
-            if required:
-                raise Fallback
-            return None
-        return inner(value)
-
-    return convert
-
-
-def _exactly(kind: type) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if type(value) is not kind:
-            raise Fallback
-        return value
-
-    return check
-
-
-SCALARS: dict[str, Callable[[Any], Any]] = {
-    "String": _exactly(str), "Boolean": _exactly(bool), "Int": _exactly(int),
-    "DateTime": serialize_datetime,
-}
-
-
-def caller_of(actor: Any) -> str:
-    return ANONYMOUS if actor is None else str(actor.role)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +19,9 @@ import httpx
 import orjson
 import pytest
 
-from api.app import create_app
-from api.fastpath import FAST_PATH_SERVED
 from domain import db
 from tests.api.clients.conftest import World, build_world
-from tests.conftest import token
+from tests.api.fastpath.conftest import post, served
 
 CARD = (
     "query Card($id: ID!) { client(id: $id) { id displayName kind "
@@ -123,37 +121,9 @@ CASES = [
 ]
 
 
-@pytest.fixture
-async def apps(settings) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    fast = create_app(settings, manage_resources=False)
-    stock = create_app(settings.model_copy(update={"fast_path": False}), manage_resources=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fast),
-                                 base_url="http://testserver") as on, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=stock),
-                              base_url="http://testserver") as off:
-        yield on, off
-
-
-def served() -> float:
-    return sum(s.value for m in FAST_PATH_SERVED.collect() for s in m.samples
-               if s.name.endswith("_total"))
-
-
 async def first_cursor(off: httpx.AsyncClient, settings, world: World) -> str:
     body = await post(off, settings, PAGE, {"id": world.anna.gid, "n": 2}, "operator", None)
     return orjson.loads(body.content)["data"]["client"]["history"]["pageInfo"]["endCursor"]
-
-
-async def post(client: httpx.AsyncClient, settings, query: str, variables: dict[str, Any],
-               role: str | None, own: str | None, operation: str | None = None
-               ) -> httpx.Response:
-    headers = {"X-Client-App": "tests", "Content-Type": "application/json"}
-    if role is not None:
-        headers["Authorization"] = "Bearer " + token(settings, role, own and f"{own}-1", own)
-    payload: dict[str, Any] = {"query": query, "variables": variables}
-    if operation:
-        payload["operationName"] = operation
-    return await client.post("/graphql", content=orjson.dumps(payload), headers=headers)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
