@@ -77,6 +77,6 @@ TABLES: dict[str, Table] = {
         visible_columns=("id",),
     ),
     "ContactPoint": Table("contact_point"),
-    "ChannelPreference": Table("channel_preference"),
+    "ChannelPreference": Table("channel_preference", key="client_id"),
     "InteractionEvent": Table("interaction_event", columns={"id": "public_id"}),
 }

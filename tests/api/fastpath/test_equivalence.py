@@ -22,6 +22,7 @@ import pytest
 from domain import db
 from tests.api.clients.conftest import World, build_world
 from tests.api.fastpath.conftest import post, served
+from tests.conftest import count_queries
 
 CARD = (
     "query Card($id: ID!) { client(id: $id) { id displayName kind "
@@ -130,7 +131,7 @@ async def first_cursor(off: httpx.AsyncClient, settings, world: World) -> str:
 async def test_fast_path_answers_the_stock_bytes(
         case: Case, apps: tuple[httpx.AsyncClient, httpx.AsyncClient], settings) -> None:
     """Issue 14: the same response body bytes with and without the fast path, and the fast
-    path serves exactly the supported cases."""
+    path serves exactly the supported cases, each in one SQL statement."""
     on, off = apps
     world = await build_world()
     own = getattr(world, case.own).id if case.own else None
@@ -143,12 +144,15 @@ async def test_fast_path_answers_the_stock_bytes(
     expected = await ask(off)
     warm = await ask(on)  # the stock path validates the document first
     before = served()
-    fast = await ask(on)
+    with count_queries() as statements:
+        fast = await ask(on)
     assert (warm.status_code, warm.content) == (expected.status_code, expected.content)
     assert (fast.status_code, fast.content) == (expected.status_code, expected.content)
     assert fast.headers["content-type"] == expected.headers["content-type"]
     if db.is_postgres():
         assert served() - before == (1 if case.served else 0), expected.content
+        if case.served:  # the whole card, contacts and history page in one statement
+            assert statements.count == 1, statements.statements
     else:
         assert served() == before
     if case.served:
