@@ -138,7 +138,8 @@ class GraphQLView(GraphQL):
 
         key = request.headers.get(idempotency.HEADER)
         if key is None and request_adapter.method == "POST" and \
-                isinstance(request_data, GraphQLRequestData):
+                isinstance(request_data, GraphQLRequestData) and \
+                request_data.protocol == "http" and not request_data.extensions:
             body = await self.fastpath.execute(context, request_data.query,
                                                request_data.variables, request_data.operation_name)
             if body is not None:
