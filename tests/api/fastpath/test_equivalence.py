@@ -22,7 +22,7 @@ import pytest
 from domain import db
 from tests.api.clients.conftest import World, build_world
 from tests.api.fastpath.conftest import post, served
-from tests.conftest import count_queries
+from tests.conftest import count_queries, token
 
 CARD = (
     "query Card($id: ID!) { client(id: $id) { id displayName kind "
@@ -157,3 +157,24 @@ async def test_fast_path_answers_the_stock_bytes(
         assert served() == before
     if case.served:
         assert b'"errors"' not in expected.content
+
+
+async def test_only_plain_posts_take_the_fast_path(apps, settings) -> None:
+    """Issue 14: a GET, a request with an Idempotency-Key or with request extensions is the
+    stock path's; the same POST without them is the fast path's (on PostgreSQL)."""
+    on, _ = apps
+    world = await build_world()
+    variables = {"id": world.anna.gid}
+    headers = {"Authorization": "Bearer " + token(settings, "operator")}
+    await post(on, settings, CARD, variables, "operator", None)  # validated by the stock path
+    before = served()
+    get = await on.get("/graphql", params={"query": CARD, "variables": orjson.dumps(
+        variables).decode()}, headers=headers)
+    keyed = await on.post("/graphql", json={"query": CARD, "variables": variables},
+                          headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    extended = await on.post("/graphql", json={"query": CARD, "variables": variables,
+                                               "extensions": {"x": 1}}, headers=headers)
+    assert served() == before
+    plain = await post(on, settings, CARD, variables, "operator", None)
+    assert served() - before == (1 if db.is_postgres() else 0)
+    assert get.content == keyed.content == extended.content == plain.content
