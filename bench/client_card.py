@@ -3,6 +3,8 @@ same tables) and a raw Starlette+asyncpg+orjson endpoint, on the same PostgreSQL
 
     uv run python bench/client_card.py [--clients 10000] [--events 1000000]
         [--duration 15] [--rounds 2] [--users 1,10,50] [--servers okno,postgraphile,raw]
+        [--read card|history|own_messages|open_messages]   (bench/hot_reads.py)
+    okno without its fast path (api/fastpath), for comparison: OKNO_FAST_PATH=false uv run …
     quick proof that it works:
     uv run python bench/client_card.py --clients 1000 --events 100000 --duration 5 --rounds 1
 
