@@ -189,7 +189,7 @@ class FastPath:
                 self.entries.popitem(last=False)
         return entry
 
-    def plan(self, entry: Entry, variables: dict[str, Any], caller: str, actor: Any) -> Plan:
+    def plan(self, entry: Entry, variables: dict[str, Any], caller: str) -> Plan:
         shape = entry.shape_of(variables)
         plan = entry.plans.get(shape)
         if plan is None:
@@ -201,8 +201,9 @@ class FastPath:
                     self.schema._schema, entry.document, entry.operation_name, variables,
                     self.settings)
                 plan = Plan(roots, compiler.variable_pages, cost)
-            except Fallback:
-                plan = _UNSUPPORTED
+            except Exception:  # noqa: BLE001 - Fallback, or a shape the compiler cannot take
+                log.debug("fast path cannot compile", exc_info=True)
+                plan = _UNSUPPORTED  # decided once per shape: compiling reads no data
             entry.plans[shape] = plan
         if plan is _UNSUPPORTED:
             raise Fallback
@@ -219,7 +220,7 @@ class FastPath:
             check_variables(variables, self.settings)
         except GraphQLError:
             raise Fallback from None
-        plan = self.plan(entry, variables, caller, actor)
+        plan = self.plan(entry, variables, caller)
         cost = plan.cost if not plan.variable_pages else query_cost(
             self.schema._schema, entry.document, operation_name, variables, self.settings)
         if cost > cost_limit(actor, self.settings):
