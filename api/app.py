@@ -24,7 +24,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 
-from api import idempotency
+from api import fastpath, idempotency
 from api.auth import InvalidToken, authenticate, authenticate_until
 from api.context import Context
 from api.http.call_quality_export import download_call_quality_export
@@ -104,6 +104,7 @@ class GraphQLView(GraphQL):
             keep_alive_interval=15,
         )
         self.settings = settings
+        self.fastpath = fastpath.FastPath(self.schema, settings)
         self.sockets = SocketCap(settings.max_sockets_per_subject)
 
     def encode_json(self, data: Any) -> bytes:  # type: ignore[override]
@@ -140,6 +141,13 @@ class GraphQLView(GraphQL):
                 request, request_adapter, request_data, context, root_value, sub_response)
 
         key = request.headers.get(idempotency.HEADER)
+        if key is None and request_adapter.method == "POST" and \
+                isinstance(request_data, GraphQLRequestData) and \
+                request_data.protocol == "http" and not request_data.extensions:
+            body = await self.fastpath.execute(context, request_data.query,
+                                               request_data.variables, request_data.operation_name)
+            if body is not None:
+                return fastpath.Served(body)
         if key is None or request_adapter.method != "POST" or \
                 not isinstance(request_data, GraphQLRequestData):
             return await run()
@@ -150,6 +158,8 @@ class GraphQLView(GraphQL):
     async def process_result(self, request: Request, result: Any) -> Any:
         if isinstance(result, idempotency.Replayed):
             return result.response
+        if isinstance(result, fastpath.Served):
+            return result.body
         return await super().process_result(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:

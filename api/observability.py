@@ -242,24 +242,29 @@ class OperationMetrics(SchemaExtension):
             kind = "unknown"
         result = ctx.result
         errors = (result.errors if result is not None else None) or []
-        outcome = "error" if errors else "ok"
-        app = app_label_var.get()
-        elapsed = time.perf_counter() - started
-        _child(GRAPHQL_OPERATIONS, root, kind, app, outcome).inc()
-        _child(GRAPHQL_LATENCY, root, app).observe(elapsed)
-        codes = [_error_code(e) for e in errors]
-        for code in codes:
-            _child(GRAPHQL_ERRORS, root, app, code).inc()
-        # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
-        fields = {"operation": (ctx.operation_name or "anonymous")[:60], "root": root,
-                  "type": kind, "outcome": outcome}
-        if codes:
-            fields["error_codes"] = codes
-        access = access_var.get()
-        if access is None:
-            log.info("graphql", ms=round(elapsed * 1000, 1), **fields)
-        else:
-            access.update(fields)
+        record_operation(root, kind, "error" if errors else "ok", ctx.operation_name,
+                         time.perf_counter() - started, [_error_code(e) for e in errors])
+
+
+def record_operation(root: str, kind: str, outcome: str, operation_name: str | None,
+                     elapsed: float, codes: list[str] | tuple[str, ...] = ()) -> None:
+    """Count, time and log one GraphQL operation, however it was executed (the stock
+    executor through ``OperationMetrics``, or ``api/fastpath``)."""
+    app = app_label_var.get()
+    _child(GRAPHQL_OPERATIONS, root, kind, app, outcome).inc()
+    _child(GRAPHQL_LATENCY, root, app).observe(elapsed)
+    for code in codes:
+        _child(GRAPHQL_ERRORS, root, app, code).inc()
+    # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
+    fields: dict[str, Any] = {"operation": (operation_name or "anonymous")[:60], "root": root,
+                              "type": kind, "outcome": outcome}
+    if codes:
+        fields["error_codes"] = list(codes)
+    access = access_var.get()
+    if access is None:  # no HTTP request around it (a websocket operation): its own line
+        log.info("graphql", ms=round(elapsed * 1000, 1), **fields)
+    else:
+        access.update(fields)
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -4,6 +4,8 @@ same tables) and a raw Starlette+asyncpg+orjson endpoint, on the same PostgreSQL
     uv run python bench/client_card.py [--clients 10000] [--events 1000000]
         [--duration 15] [--rounds 2] [--users 1,10,50] [--servers okno,postgraphile,raw]
         [--workers 1]
+        [--read card|history|own_messages|open_messages]   (bench/hot_reads.py)
+    okno without its fast path (api/fastpath), for comparison: OKNO_FAST_PATH=false uv run …
     quick proof that it works:
     uv run python bench/client_card.py --clients 1000 --events 100000 --duration 5 --rounds 1
 
@@ -317,7 +319,7 @@ def peer_node() -> str:
              f"and the system has {version.strip() or 'no node'}")
 
 
-def servers(names: list[str], tmp: str) -> list[Server]:
+def servers(names: list[str], tmp: str, read: str = "card") -> list[Server]:
     env = {**os.environ, "OKNO_DATABASE_URL": DSN, "OKNO_JWT_SECRET": SECRET,
            "OKNO_LINK_SECRET": SECRET + "-links", "OKNO_VAR_DIR": tmp,
            "OKNO_ENVIRONMENT": "production", "OKNO_REDIS_URL": "redis://127.0.0.1:6379/0",
@@ -342,7 +344,16 @@ def servers(names: list[str], tmp: str) -> list[Server]:
             "raw", [sys.executable, str(ROOT / "bench" / "raw_card.py"), DSN, "{port}"], ROOT,
             env, QUERY, lambda u: global_id("Client", u), card_of_okno),
     }
-    return [make[n]() for n in names]
+    group = [make[n]() for n in names]
+    if read != "card":  # the raw endpoint only knows the card
+        from hot_reads import READS
+
+        query, peer_query, of_okno, of_peer = READS[read]
+        group = [s for s in group if s.name != "raw"]
+        for s in group:
+            s.query, s.card = (peer_query, of_peer) if s.name == "postgraphile" else (
+                query, of_okno)
+    return group
 
 
 def check_equal(group: list[Server], sample: list[str], directory: Path) -> None:
@@ -499,8 +510,10 @@ def versions() -> str:
 
 def report(results: dict[str, dict[int, list[Cell]]], users_list: list[int],
            args: argparse.Namespace, loads: tuple[str, str]) -> None:
-    print(f"\nclient card: client + contacts + preference + 20 newest of "
-          f"{args.events // args.clients} events ({args.clients} clients, {args.events} events); "
+    print(f"\n{args.read}: " + ("client + contacts + preference + 20 newest of "
+                                 if args.read == "card" else "see bench/hot_reads.py; ") +
+          f"{args.events // args.clients} events per client ({args.clients} clients, "
+          f"{args.events} events); "
           f"{args.rounds} round(s) of {args.duration} s per cell, "
           f"{'wrk' if args.wrk else 'bench/loadgen.py (not wrk)'}, "
           f"each server alone on one core")
@@ -561,6 +574,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="seconds at c=10 after start")
     parser.add_argument("--users", default="1,10,50")
     parser.add_argument("--servers", default="okno,postgraphile,raw")
+    parser.add_argument("--read", choices=["card", "history", "own_messages", "open_messages"],
+                        default="card", help="the hot read to measure (bench/hot_reads.py); "
+                        "the raw endpoint serves the card only")
     parser.add_argument("--check", type=int, default=50, help="clients compared before measuring")
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto",
                         help="auto: wrk if installed, else bench/loadgen.py")
@@ -576,6 +592,11 @@ def main() -> None:
     users_list = [int(u) for u in args.users.split(",")]
     names = args.servers.split(",")
     ids = asyncio.run(prepare(args.clients, args.events))
+    sys.path.insert(0, str(ROOT / "bench"))
+    if args.read.endswith("messages"):
+        from hot_reads import ensure_messages
+
+        asyncio.run(ensure_messages(DSN))
 
     sys.path.insert(0, str(ROOT))
     from api.auth import mint_token
@@ -586,7 +607,7 @@ def main() -> None:
     HEADERS["Authorization"] = f"Bearer {token}"  # okno's; the other two ignore it
     cpus = cores()
     with tempfile.TemporaryDirectory() as tmp:
-        group = servers(names, tmp)
+        group = servers(names, tmp, args.read)
         check_equal(group, ids[:args.check], Path(tmp))
         load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
         results: dict[str, dict[int, list[Cell]]] = {s.name: {u: [] for u in users_list}

@@ -75,6 +75,7 @@ class JsonPost:
         self.schema = view.schema
         self.settings = view.settings
         self.streams = bool(view._stream_transport_map)
+        self.fastpath = view.fastpath
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         content_type = authorization = b""
@@ -130,6 +131,10 @@ class JsonPost:
                       operation_name: str | None, extensions: dict | None) -> bytes:
         """The one place a ``POST /graphql`` operation runs (the executor's fast path hooks in
         here, before the stock executor)."""
+        if not extensions:
+            body = await self.fastpath.execute(context, query, variables, operation_name)
+            if body is not None:
+                return body
         result = await self.schema.execute(
             query, root_value=None, variable_values=variables, context_value=context,
             operation_name=operation_name, allowed_operation_types=_POST,

@@ -1,0 +1,154 @@
+"""Values for the fast path: arguments, page sizes, IDs and the schema's own serializers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import (
+    BooleanValueNode,
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    IntValueNode,
+    NullValueNode,
+    StringValueNode,
+)
+from strawberry import Schema
+
+from api.access import ANONYMOUS
+from api.relay import DEFAULT_PAGE, decode_id
+from api.scalars import serialize_datetime
+from domain.clients.access import own_client_id
+from domain.errors import DomainError
+from domain.ids import as_uuid
+from domain.pagination import decode_cursor
+
+Row = Any  # an asyncpg Record (positional) or a strawberry object
+Build = Callable[[Row, list[Any]], Any]  # (row, the request's parameters) -> JSON value
+Param = Callable[[dict[str, Any], Any], Any]  # (variables, actor) -> parameter
+Part = Callable[[list[Row], bool, list[Any]], Any]  # (page rows, has next, parameters) -> JSON
+
+
+class RootPlan:
+    """One root field: its parameters, how its row is fetched and how it becomes JSON."""
+
+    def __init__(self, key: str, params: list[Param],
+                 fetch: Callable[[Any, list[Any], Any], Awaitable[Row]], build: Build) -> None:
+        self.key, self.params, self.fetch, self.build = key, params, fetch, build
+
+
+class Fallback(Exception):
+    """Not for the fast path: the stock executor answers."""
+
+
+def literal(value: Any) -> Any:
+    if isinstance(value, IntValueNode):
+        return int(value.value)
+    if isinstance(value, BooleanValueNode | StringValueNode):
+        return value.value
+    if isinstance(value, NullValueNode):
+        return None
+    raise Fallback
+
+
+def page_limit_of(first: Any, cap: int) -> int:
+    if first is None:
+        return min(DEFAULT_PAGE, cap) + 1
+    if not isinstance(first, int) or isinstance(first, bool) or not 1 <= first <= cap:
+        raise Fallback
+    return first + 1
+
+
+def cursor_part(after: Callable[[dict], Any], part: int) -> Param:
+    def resolve(variables: dict[str, Any], actor: Any) -> Any:
+        raw = after(variables)
+        if not isinstance(raw, str):
+            raise Fallback
+        try:
+            at, row_id = decode_cursor(raw)
+            return at if part == 0 else int(row_id)
+        except (DomainError, ValueError):
+            raise Fallback from None
+
+    return resolve
+
+
+def decode_client(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise Fallback
+    try:
+        parsed = as_uuid(decode_id(value, "Client", "id"))
+    except DomainError:
+        raise Fallback from None
+    if parsed is None:
+        raise Fallback
+    return parsed
+
+
+def own_client(variables: dict[str, Any], actor: Any) -> Any:
+    own = own_client_id(actor) if actor is not None else None
+    if own is None:
+        raise Fallback
+    return own
+
+
+def constant(value: Any) -> Build:
+    return lambda row, vals: value
+
+
+def plain_fields(schema: Schema, type_name: str) -> dict[str, str]:
+    """GraphQL name -> Python name of the type's fields without a resolver (columns)."""
+    definition = schema.get_type_by_name(type_name)
+    exposed = schema._schema.get_type(type_name).fields  # not strawberry.Private ones
+    convert = schema.config.name_converter
+    names = {convert.from_field(f): f.python_name for f in definition.fields
+             if f.base_resolver is None and f.python_name != "id"}
+    return {name: python for name, python in names.items() if name in exposed}
+
+
+def converter(field_type: Any) -> Callable[[Any], Any]:
+    required = isinstance(field_type, GraphQLNonNull)
+    named = field_type.of_type if required else field_type
+    if isinstance(named, GraphQLEnumType):
+        names: dict[Any, str] = {}
+
+        def inner(value: Any) -> Any:
+            found = names.get(value)
+            if found is None:
+                found = names[value] = named.serialize(value)
+            return found
+    elif isinstance(named, GraphQLScalarType) and named.name in SCALARS:
+        inner = SCALARS[named.name]
+    elif isinstance(named, GraphQLScalarType) and named.name in ("Float", "Date"):
+        inner = named.serialize
+    else:
+        raise Fallback
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            if required:
+                raise Fallback
+            return None
+        return inner(value)
+
+    return convert
+
+
+def _exactly(kind: type) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if type(value) is not kind:
+            raise Fallback
+        return value
+
+    return check
+
+
+SCALARS: dict[str, Callable[[Any], Any]] = {
+    "String": _exactly(str), "Boolean": _exactly(bool), "Int": _exactly(int),
+    "DateTime": serialize_datetime,
+}
+
+
+def caller_of(actor: Any) -> str:
+    return ANONYMOUS if actor is None else str(actor.role)
