@@ -9,11 +9,10 @@ through ``domain/spreadsheet.py``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import jwt
-
+from domain import signed_links
 from domain.actor import Actor
 from domain.consultation.models import ConsultationLine
 from domain.consultation.reviews import (
@@ -40,25 +39,18 @@ def export_link(actor: Actor, year: int, month: int, group: ReportGroup | str,
     require_manager(actor)
     settings = settings or get_settings()
     month_bounds(year, month, settings)
-    expires_at = datetime.now(UTC).replace(microsecond=0) + timedelta(
-        hours=settings.export_link_ttl_hours)
-    claims = {"purpose": PURPOSE, "sub": actor.subject, "year": year, "month": month,
-              "group": str(ReportGroup(group)), "exp": int(expires_at.timestamp())}
-    token = jwt.encode(claims, settings.link_secret, algorithm="HS256")
-    return f"{settings.public_base_url.rstrip('/')}/call-quality-exports/{token}.csv", expires_at
+    until = signed_links.expires_at(settings)
+    token = signed_links.sign(settings, PURPOSE, {
+        "sub": actor.subject, "year": year, "month": month, "group": str(ReportGroup(group))},
+        until)
+    return signed_links.url(settings, "call-quality-exports", token, "csv"), until
 
 
 def verify(token: str, settings: Settings) -> dict[str, Any]:
-    try:
-        claims = jwt.decode(token, settings.link_secret, algorithms=["HS256"],
-                            options={"require": ["exp", "purpose", "year", "month", "group"]})
-    except jwt.ExpiredSignatureError:
-        raise DomainError(ErrorCode.EXPIRED_TOKEN, "Срок действия ссылки истёк.") from None
-    except jwt.PyJWTError:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.") from None
-    if claims.get("purpose") != PURPOSE or claims.get("group") not in set(ReportGroup) or \
+    claims = signed_links.verify(settings, token, PURPOSE, ("year", "month", "group"))
+    if claims.get("group") not in set(ReportGroup) or \
             not isinstance(claims.get("year"), int) or not isinstance(claims.get("month"), int):
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.")
+        raise DomainError(ErrorCode.INVALID_TOKEN, signed_links.INVALID)
     return claims
 
 

@@ -9,12 +9,11 @@ followed, by the same functions the GraphQL fields call, and written by
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-import jwt
-
+from domain import signed_links
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.monitoring import queries
@@ -46,26 +45,16 @@ def export_link(actor: Actor, table: Table, date_from: date, date_to: date,
                           "или близкие к сроку.", "rule")
     if table == Table.VOLUMES and group is None:
         raise DomainError(ErrorCode.INVALID, "Для объёмов укажите группировку.", "groupBy")
-    expires_at = datetime.now(UTC).replace(microsecond=0) + timedelta(
-        hours=settings.export_link_ttl_hours)
-    claims = {"purpose": PURPOSE, "sub": actor.subject, "table": table.value,
-              "from": date_from.isoformat(), "to": date_to.isoformat(),
-              "group": group and group.value, "rule": rule and rule.value,
-              "state": state and state.value, "exp": int(expires_at.timestamp())}
-    token = jwt.encode(claims, settings.link_secret, algorithm="HS256")
-    return f"{settings.public_base_url.rstrip('/')}/monitoring-exports/{token}.csv", expires_at
+    until = signed_links.expires_at(settings)
+    token = signed_links.sign(settings, PURPOSE, {
+        "sub": actor.subject, "table": table.value, "from": date_from.isoformat(),
+        "to": date_to.isoformat(), "group": group and group.value, "rule": rule and rule.value,
+        "state": state and state.value}, until)
+    return signed_links.url(settings, "monitoring-exports", token, "csv"), until
 
 
 def verify(token: str, settings: Settings) -> dict[str, Any]:
-    try:
-        claims = jwt.decode(token, settings.link_secret, algorithms=["HS256"],
-                            options={"require": ["exp", "purpose", "table", "from", "to"]})
-    except jwt.ExpiredSignatureError:
-        raise DomainError(ErrorCode.EXPIRED_TOKEN, "Срок действия ссылки истёк.") from None
-    except jwt.PyJWTError:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.") from None
-    if claims.get("purpose") != PURPOSE:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.")
+    claims = signed_links.verify(settings, token, PURPOSE, ("table", "from", "to"))
     try:
         return {"table": Table(claims["table"]), "from": date.fromisoformat(claims["from"]),
                 "to": date.fromisoformat(claims["to"]),
@@ -73,7 +62,7 @@ def verify(token: str, settings: Settings) -> dict[str, Any]:
                 "rule": RuleKey(claims["rule"]) if claims.get("rule") else None,
                 "state": State(claims["state"]) if claims.get("state") else None}
     except (TypeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.") from None
+        raise DomainError(ErrorCode.INVALID_TOKEN, signed_links.INVALID) from None
 
 
 def file_name(claims: dict[str, Any]) -> str:

@@ -9,13 +9,13 @@ when they were submitted.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jwt
 from tortoise.expressions import Q
 
+from domain import signed_links
 from domain.actor import Actor
 from domain.directory.models import Department
 from domain.errors import DomainError, ErrorCode
@@ -42,29 +42,22 @@ def export_link(actor: Actor, date_from: date, date_to: date, flt: ReportFilter,
     settings = settings or get_settings()
     period_bounds(date_from, date_to, settings)
     filters = {column: [str(v) for v in values] for column, values in clean_filter(flt)}
-    expires_at = datetime.now(UTC).replace(microsecond=0) + timedelta(
-        hours=settings.export_link_ttl_hours)
-    claims = {"purpose": PURPOSE, "sub": actor.subject, "from": date_from.isoformat(),
-              "to": date_to.isoformat(), "filters": filters, "exp": int(expires_at.timestamp())}
-    token = jwt.encode(claims, settings.link_secret, algorithm="HS256")
-    return f"{settings.public_base_url.rstrip('/')}/survey-exports/{token}.csv", expires_at
+    until = signed_links.expires_at(settings)
+    token = signed_links.sign(settings, PURPOSE, {
+        "sub": actor.subject, "from": date_from.isoformat(), "to": date_to.isoformat(),
+        "filters": filters}, until)
+    return signed_links.url(settings, "survey-exports", token, "csv"), until
 
 
 def verify(token: str, settings: Settings) -> dict[str, Any]:
-    try:
-        claims = jwt.decode(token, settings.link_secret, algorithms=["HS256"],
-                            options={"require": ["exp", "purpose", "from", "to"]})
-    except jwt.ExpiredSignatureError:
-        raise DomainError(ErrorCode.EXPIRED_TOKEN, "Срок действия ссылки истёк.") from None
-    except jwt.PyJWTError:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.") from None
-    if claims.get("purpose") != PURPOSE or not isinstance(claims.get("filters", {}), dict):
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.")
+    claims = signed_links.verify(settings, token, PURPOSE, ("from", "to"))
+    if not isinstance(claims.get("filters", {}), dict):
+        raise DomainError(ErrorCode.INVALID_TOKEN, signed_links.INVALID)
     try:
         claims["from"], claims["to"] = date.fromisoformat(claims["from"]), date.fromisoformat(
             claims["to"])
     except (TypeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_TOKEN, "Ссылка недействительна.") from None
+        raise DomainError(ErrorCode.INVALID_TOKEN, signed_links.INVALID) from None
     return claims
 
 
