@@ -113,25 +113,30 @@ async def _line_of(pbx_id: str, line_number: str | None) -> ConsultationLine:
     return line
 
 
+class _Replay(Exception):
+    """Raised inside the transaction to roll all of it back: the event was seen before."""
+
+
 async def receive(pbx_id: str, event: Event) -> Received:
     """Record one event and fold it into its call (one transaction). A replayed event id
-    returns ``duplicate`` and writes nothing."""
+    returns ``duplicate`` and writes nothing: its insert fails on the unique key, and the
+    whole transaction (with a call it may have just created) rolls back."""
+    try:
+        return await _receive(pbx_id, event)
+    except _Replay:
+        return Received(None, True)
+
+
+async def _receive(pbx_id: str, event: Event) -> Received:
     async with transaction():
-        try:
-            async with transaction():  # a savepoint: the twin's insert fails alone
-                row = await PbxEvent.create(
-                    id=uuid.uuid4(), pbx_id=pbx_id, event_id=event.event_id,
-                    pbx_call_id=event.call_id, kind=event.kind, occurred_at=event.occurred_at,
-                    payload=event.payload)
-        except IntegrityError:
-            return Received(None, True)
+        # The call row is the lock every event of the call (and its replays) queues on.
         call = await Call.select_for_update().get_or_none(pbx_id=pbx_id,
                                                           pbx_call_id=event.call_id)
         created = False
         if call is None:
             line = await _line_of(pbx_id, event.line_number)
             try:
-                async with transaction():
+                async with transaction():  # a savepoint: a parallel creator wins
                     call = await Call.create(
                         id=uuid.uuid4(), line_id=line.id, source=CallSource.PBX, pbx_id=pbx_id,
                         pbx_call_id=event.call_id, started_at=event.occurred_at,
@@ -143,15 +148,21 @@ async def receive(pbx_id: str, event: Event) -> Received:
             except IntegrityError:  # another event of this call created it first
                 call = await Call.select_for_update().get(pbx_id=pbx_id,
                                                           pbx_call_id=event.call_id)
+        try:
+            await PbxEvent.create(
+                id=uuid.uuid4(), pbx_id=pbx_id, event_id=event.event_id,
+                pbx_call_id=event.call_id, kind=event.kind, occurred_at=event.occurred_at,
+                payload=event.payload, call_id=call.id)
+        except IntegrityError:
+            raise _Replay from None
         times = None if created else rules.CallTimes(
             call.status, call.started_at, call.answered_at, call.ended_at)
         folded = rules.fold(times, event.kind, event.occurred_at)
         call.status, call.started_at = folded.status, folded.started_at
         call.answered_at, call.ended_at = folded.answered_at, folded.ended_at
         call.caller_number = call.caller_number or event.caller_number
-        await call.save()
-        row.call_id = call.id
-        await row.save(update_fields=("call_id",))
+        await call.save(update_fields=("status", "started_at", "answered_at", "ended_at",
+                                       "caller_number", "updated_at"))
         if created and call.client_id is not None:
             line = await ConsultationLine.get(id=call.line_id)
             await record_call_event(call, f"Звонок на линию консультаций {line.display_number}",
