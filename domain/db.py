@@ -97,6 +97,8 @@ async def close_db() -> None:
     await Tortoise.close_connections()
 
 
+MIGRATION_LOCK_POLL_SECONDS = 0.5
+
 # pg_advisory_lock key of `okno migrate` ("oknomigr" as a 64-bit integer): one per database.
 MIGRATION_LOCK_KEY = 0x6F6B6E6F6D696772
 
@@ -130,9 +132,14 @@ async def _migration_lock(connection: str | dict[str, Any], settings: Settings,
                                      password=c["password"], database=c["database"],
                                      ssl=c.get("ssl"), timeout=c["timeout"])
         try:
+            # Wait by polling, not with a blocking pg_advisory_lock: a statement waiting for
+            # the lock holds a snapshot, and CREATE INDEX CONCURRENTLY in the migrating
+            # replica waits for every such snapshot to end (a deadlock across processes).
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", MIGRATION_LOCK_KEY):
                 on_wait()
-                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)",
+                                              MIGRATION_LOCK_KEY):
+                    await asyncio.sleep(MIGRATION_LOCK_POLL_SECONDS)
             yield  # the lock goes with the session if this process dies
         finally:
             await conn.close()

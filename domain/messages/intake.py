@@ -22,9 +22,8 @@ from domain.messages import uploads
 from domain.messages.models import InternalCategory, RequestForm
 from domain.validation import TEXT_MAX, clean_text
 
-# SOCIAL: a social item moved to an individual channel (domain/social, R-7.3).
 WRITTEN_CHANNELS = frozenset({Channel.POSTAL, Channel.EMAIL, Channel.WEB, Channel.MOBILE_APP,
-                              Channel.MESSENGER, Channel.EDMS, Channel.SOCIAL})
+                              Channel.MESSENGER, Channel.EDMS})
 ORAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 SELF_SERVICE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE_APP})
 MAX_ATTACHMENTS = 20
@@ -66,6 +65,9 @@ class IntakeData:
     edms_registered_at: dt.datetime | None = None
     attachments: list[AttachmentData] = field(default_factory=list)
     reply: ReplyChoice | None = None
+    # Channel SOCIAL only for a social item moved to an individual channel (domain/social,
+    # ), which keeps the link to the item; nobody registers one by hand.
+    from_social_item: bool = False
 
 
 @dataclass
@@ -160,7 +162,8 @@ def clean_intake(actor: Actor, data: IntakeData, now: dt.datetime, secret: str) 
         if channel not in ORAL_CHANNELS:
             errors.append(DomainError(ErrorCode.INVALID, "Устный запрос принимается по телефону "
                                       "или лично.", "channel"))
-    elif channel not in WRITTEN_CHANNELS:
+    elif channel not in WRITTEN_CHANNELS and not (channel == Channel.SOCIAL
+                                                  and data.from_social_item):
         errors.append(DomainError(ErrorCode.INVALID, "Этот канал не принимает письменные "
                                   "обращения.", "channel"))
     if channel == Channel.EDMS and not edms_number:

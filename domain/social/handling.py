@@ -192,6 +192,7 @@ async def move_to_message(actor: Actor, item_id: Any, client_id: Any = None,
             client_id=client, channel=Channel.SOCIAL, contact_id=contact_id,
             subject=f"Из социальной сети ({where})", received_at=item.received_at,
             body=item.text or item.original_text or "Запись без текста: см. ссылку.",
+            from_social_item=True,
         ), settings)
         await link_author(item, client)
         item.message_id, item.status = message.id, SocialStatus.MOVED
