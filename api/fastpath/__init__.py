@@ -36,7 +36,7 @@ from strawberry.types.execution import ExecutionResult
 from tortoise import Tortoise
 
 from api.fastpath.plan import Compiler, operation_of, shape_variables
-from api.fastpath.values import Fallback, RootPlan, caller_of
+from api.fastpath.values import DUMPS, Fallback, RootPlan, caller_of
 from api.limits import check_variables, cost_limit, query_cost
 from api.observability import log, record_operation, root_field_label
 from domain.settings import Settings
@@ -221,4 +221,4 @@ class FastPath:
                 continue
             vals = [param(variables, actor) for param in root.params]
             data[key] = root.build(await root.fetch(conn, vals, actor), vals)
-        return orjson.dumps({"data": data}), entry.root
+        return orjson.dumps({"data": data}, option=DUMPS), entry.root
