@@ -47,6 +47,7 @@ from api.fastpath.values import (
     converter,
     cursor_part,
     decode_client,
+    fetch_rows,
     literal,
     own_client,
     page_limit_of,
@@ -234,7 +235,7 @@ class Compiler(Instances):
                f'WHERE {level.alias}."{table.key}" = {target}')
 
         async def fetch(conn: Any, vals: list[Any], actor: Any) -> Row:
-            _, rows = await conn.execute_query(sql, vals)
+            rows = await fetch_rows(conn, sql, vals)
             if not rows or not origin.visible(
                     actor, {c: rows[0][i] for c, i in zip(columns, seen, strict=True)}):
                 raise Fallback  # the stock path's null

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from graphql import (
     StringValueNode,
 )
 from strawberry import Schema
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
 from api.access import ANONYMOUS
 from api.relay import DEFAULT_PAGE, decode_id
@@ -159,6 +161,21 @@ SCALARS: dict[str, Callable[[Any], Any]] = {
     "DateTime": _datetime,
 }
 DUMPS = orjson.OPT_OMIT_MICROSECONDS  # the fast path's orjson options (see ``_datetime``)
+
+
+async def fetch_rows(client: Any, sql: str, vals: list[Any]) -> list[Any]:
+    """The rows of one statement, from the asyncpg pool itself. Tortoise's ``execute_query``
+    adds a lock-guarded pool check, exception translation and an upper-cased copy of the
+    statement per call; none of it matters here (any failure falls back). Its debug line is
+    kept (``count_queries`` in the tests reads it). Only the plain client: a transaction's
+    wrapper keeps Tortoise's way."""
+    pool = client._pool if type(client) is AsyncpgDBClient else None
+    if pool is None:
+        return (await client.execute_query(sql, vals))[1]
+    if client.log.isEnabledFor(logging.DEBUG):
+        client.log.debug("%s: %s", sql, vals)
+    async with pool.acquire() as connection:
+        return await connection.fetch(sql, *vals)
 
 
 def caller_of(actor: Any) -> str:
