@@ -39,7 +39,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     workers = args.workers or settings.serve_workers
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _exit_on_signal)
+    from api.http.protocol import JoinedWritesProtocol
+
+    # uvloop and httptools named, not "auto": a missing one is an error, not a slow server.
     options = {"host": settings.host, "port": settings.port, "log_level": "warning",
+               "loop": "uvloop", "http": JoinedWritesProtocol,
                "log_config": None, "proxy_headers": True, "access_log": False,
                "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
                "ws_max_size": settings.max_body_bytes}  # a websocket message is capped like a body

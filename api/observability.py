@@ -170,7 +170,7 @@ def app_label(name: str, known: frozenset[str]) -> str:
 _children: dict[tuple[Any, ...], Any] = {}
 
 
-def _child(metric: Any, *labels: str) -> Any:
+def labelled(metric: Any, *labels: str) -> Any:
     key = (metric, *labels)
     child = _children.get(key)
     if child is None:
@@ -179,8 +179,8 @@ def _child(metric: Any, *labels: str) -> Any:
 
 
 def http_metrics(path: str, status: int, app: str, elapsed: float) -> None:
-    _child(HTTP_REQUESTS, path, str(status), app).inc()
-    _child(HTTP_LATENCY, path, app).observe(elapsed)
+    labelled(HTTP_REQUESTS, path, str(status), app).inc()
+    labelled(HTTP_LATENCY, path, app).observe(elapsed)
 
 
 def _error_code(error) -> str:
@@ -251,10 +251,10 @@ def record_operation(root: str, kind: str, outcome: str, operation_name: str | N
     """Count, time and log one GraphQL operation, however it was executed (the stock
     executor through ``OperationMetrics``, or ``api/fastpath``)."""
     app = app_label_var.get()
-    _child(GRAPHQL_OPERATIONS, root, kind, app, outcome).inc()
-    _child(GRAPHQL_LATENCY, root, app).observe(elapsed)
+    labelled(GRAPHQL_OPERATIONS, root, kind, app, outcome).inc()
+    labelled(GRAPHQL_LATENCY, root, app).observe(elapsed)
     for code in codes:
-        _child(GRAPHQL_ERRORS, root, app, code).inc()
+        labelled(GRAPHQL_ERRORS, root, app, code).inc()
     # Bugs are logged with their traceback by strawberry (see ExpectedErrorsFilter).
     fields: dict[str, Any] = {"operation": (operation_name or "anonymous")[:60], "root": root,
                               "type": kind, "outcome": outcome}

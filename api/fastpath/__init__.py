@@ -36,9 +36,9 @@ from strawberry.types.execution import ExecutionResult
 from tortoise import Tortoise
 
 from api.fastpath.plan import Compiler, operation_of, shape_variables
-from api.fastpath.values import Fallback, RootPlan, caller_of
+from api.fastpath.values import DUMPS, Fallback, RootPlan, caller_of
 from api.limits import check_variables, cost_limit, query_cost
-from api.observability import log, record_operation, root_field_label
+from api.observability import labelled, log, record_operation, root_field_label
 from domain.settings import Settings
 
 FAST_PATH_SERVED = Counter(
@@ -164,7 +164,7 @@ class FastPath:
         except Exception:  # noqa: BLE001 - anything doubtful: the stock path answers it
             log.debug("fast path fell back", exc_info=True)
             return None
-        FAST_PATH_SERVED.labels(root).inc()
+        labelled(FAST_PATH_SERVED, root).inc()
         record_operation(root, "query", "ok", operation_name, time.perf_counter() - started)
         return body
 
@@ -221,4 +221,4 @@ class FastPath:
                 continue
             vals = [param(variables, actor) for param in root.params]
             data[key] = root.build(await root.fetch(conn, vals, actor), vals)
-        return orjson.dumps({"data": data}), entry.root
+        return orjson.dumps({"data": data}, option=DUMPS), entry.root

@@ -4,7 +4,8 @@ The walk follows graphql-core's field collection (response keys in first-seen or
 of the same key merged, fragments whose type condition matches, ``@include``/``@skip``) and
 refuses (``Fallback``) anything it does not know exactly: the stock executor then answers.
 Values go through the schema's own serializers (enums, DateTime), and global IDs through
-strawberry's ``to_base64``, so the bytes are the stock executor's.
+strawberry's ``to_base64`` encoding (``values.global_id``), so the bytes are the stock
+executor's.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from graphql import (
     is_abstract_type,
 )
 from strawberry import Schema
-from strawberry.relay.utils import to_base64
 
 from api.access import ROLES
 from api.fastpath.mappings import TABLES, Many, One, Page, Table
@@ -47,6 +47,8 @@ from api.fastpath.values import (
     converter,
     cursor_part,
     decode_client,
+    fetch_rows,
+    global_id,
     literal,
     own_client,
     page_limit_of,
@@ -234,7 +236,7 @@ class Compiler(Instances):
                f'WHERE {level.alias}."{table.key}" = {target}')
 
         async def fetch(conn: Any, vals: list[Any], actor: Any) -> Row:
-            _, rows = await conn.execute_query(sql, vals)
+            rows = await fetch_rows(conn, sql, vals)
             if not rows or not origin.visible(
                     actor, {c: rows[0][i] for c, i in zip(columns, seen, strict=True)}):
                 raise Fallback  # the stock path's null
@@ -253,18 +255,19 @@ class Compiler(Instances):
         fields = self.collect(gtype, [n.selection_set for n in nodes if n.selection_set])
         plain = plain_fields(self.schema, gtype.name)
         node_type = any(i.name == "Node" for i in gtype.interfaces)
-        parts: list[tuple[str, Build]] = []
+        # (key, column index or None, the value's converter, or the part's own build)
+        parts: list[tuple[str, int | None, Callable[..., Any]]] = []
         for key, same in fields.items():
             name = same[0].name.value
             if name == "__typename":
-                parts.append((key, constant(gtype.name)))
+                parts.append((key, None, constant(gtype.name)))
                 continue
             definition = gtype.fields.get(name)
             if definition is None:
                 raise Fallback
             if name in table.relations:
-                parts.append((key, self.relation(table.relations[name], definition, same, level,
-                                                 table)))
+                parts.append((key, None, self.relation(table.relations[name], definition, same,
+                                                       level, table)))
                 continue
             if same[0].arguments or same[0].selection_set:
                 raise Fallback
@@ -272,23 +275,23 @@ class Compiler(Instances):
                 computed = table.computed[name]
                 indexes = [level.own(c) for c in computed.columns]
                 convert = converter(definition.type)
-                parts.append((key, lambda row, vals, f=computed.compute, ix=indexes, c=convert:
-                              c(f(*[row[i] for i in ix]))))
+                parts.append((key, None, lambda row, vals, f=computed.compute, ix=indexes,
+                              c=convert: c(f(*[row[i] for i in ix]))))
             elif name == "id" and node_type:
-                index = level.own(table.columns.get("id", "id"))
-                parts.append((key, lambda row, vals, i=index, t=gtype.name:
-                              to_base64(t, str(row[i]))))
+                parts.append((key, level.own(table.columns.get("id", "id")),
+                              global_id(gtype.name)))
             elif name in plain:
-                index = level.own(table.columns.get(plain[name], plain[name]))
-                convert = converter(definition.type)
-                parts.append((key, lambda row, vals, i=index, c=convert: c(row[i])))
+                parts.append((key, level.own(table.columns.get(plain[name], plain[name])),
+                              converter(definition.type)))
             else:
                 raise Fallback
         if not level.exprs:
             level.column("true")  # ROW() needs a column
 
         def build(row: Row, vals: list[Any]) -> dict[str, Any]:
-            return {key: part(row, vals) for key, part in parts}
+            # A column: its converter on the value; anything else: its own build.
+            return {key: part(row, vals) if at is None else part(row[at])
+                    for key, at, part in parts}
 
         return build
 
