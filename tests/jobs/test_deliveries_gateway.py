@@ -3,11 +3,8 @@ development file adapter; web/app deliveries land in the personal account at onc
 
 from __future__ import annotations
 
-import asyncio
-
 import orjson
 import pytest
-import uvicorn
 from arq import Retry
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,7 +15,8 @@ from domain.deliveries import service as deliveries
 from domain.deliveries.models import Delivery, DeliveryStatus, Purpose
 from domain.enums import Channel
 from jobs import deliveries as delivery_jobs
-from tests.support.deliveries import free_port, make_client
+from tests.support.deliveries import make_client
+from tests.support.live import free_port, serving
 
 TEXT = {"official_name": "Петров П. П.", "place": "каб. 101",
         "starts_at": "2026-02-10T06:00:00+00:00"}
@@ -40,18 +38,9 @@ class Gateway:
 async def gateway():
     gw = Gateway()
     app = Starlette(routes=[Route("/send", gw.endpoint, methods=["POST"])])
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
-                            lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    gw.url = f"http://127.0.0.1:{config.port}/send"
-    try:
+    async with serving(app) as port:
+        gw.url = f"http://127.0.0.1:{port}/send"
         yield gw
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def booking_sms(channel: Channel = Channel.SMS) -> Delivery:

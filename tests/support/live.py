@@ -26,6 +26,21 @@ def free_port() -> int:
 
 
 @asynccontextmanager
+async def serving(app, **config) -> AsyncIterator[int]:
+    """Any ASGI app (a stand-in for a network's API, a gateway) on a live uvicorn; its port."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
+                                           log_level="warning", lifespan="off", **config))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield server.config.port
+    finally:
+        server.should_exit = True
+        await task
+
+
+@asynccontextmanager
 async def live_servers(settings: Settings, count: int = 1) -> AsyncIterator[list[int]]:
     """``count`` app instances, each its own uvicorn server on its own port, as in production."""
     servers = [

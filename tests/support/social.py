@@ -3,7 +3,6 @@ server standing in for a network's API (VK, Telegram or generic), scripted per r
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import time
 from contextlib import asynccontextmanager
@@ -13,7 +12,6 @@ from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -22,7 +20,7 @@ from starlette.routing import Route
 from domain.actor import Actor, Role
 from domain.social import rules, sources
 from domain.social.models import Network, SocialSource
-from tests.support.live import free_port
+from tests.support.live import serving
 
 ADMIN = Actor(Role.ADMIN, "admin-1")
 ZONE = ZoneInfo("Europe/Ulyanovsk")
@@ -94,15 +92,6 @@ class FakeNetwork:
 async def fake_network():
     network = FakeNetwork()
     app = Starlette(routes=[Route("/{path:path}", network.endpoint, methods=["POST"])])
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
-                            lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    network.url = f"http://127.0.0.1:{config.port}"
-    try:
+    async with serving(app) as port:
+        network.url = f"http://127.0.0.1:{port}"
         yield network
-    finally:
-        server.should_exit = True
-        await task
