@@ -104,6 +104,9 @@ class GraphQLView(GraphQL):
             keep_alive_interval=15,
         )
         self.settings = settings
+        # Run by the short POST path (api/http/graphql.py JsonPost.execute), the only way a
+        # plain JSON POST reaches the executor; what it hands to this view is never a query
+        # the fast path would take (Idempotency-Key, a bad token, a malformed body).
         self.fastpath = fastpath.FastPath(self.schema, settings)
         self.sockets = SocketCap(settings.max_sockets_per_subject)
 
@@ -141,13 +144,6 @@ class GraphQLView(GraphQL):
                 request, request_adapter, request_data, context, root_value, sub_response)
 
         key = request.headers.get(idempotency.HEADER)
-        if key is None and request_adapter.method == "POST" and \
-                isinstance(request_data, GraphQLRequestData) and \
-                request_data.protocol == "http" and not request_data.extensions:
-            body = await self.fastpath.execute(context, request_data.query,
-                                               request_data.variables, request_data.operation_name)
-            if body is not None:
-                return fastpath.Served(body)
         if key is None or request_adapter.method != "POST" or \
                 not isinstance(request_data, GraphQLRequestData):
             return await run()
@@ -158,8 +154,6 @@ class GraphQLView(GraphQL):
     async def process_result(self, request: Request, result: Any) -> Any:
         if isinstance(result, idempotency.Replayed):
             return result.response
-        if isinstance(result, fastpath.Served):
-            return result.body
         return await super().process_result(request, result)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:

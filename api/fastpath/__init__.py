@@ -32,7 +32,6 @@ from graphql import (
 )
 from prometheus_client import Counter
 from strawberry import Schema
-from strawberry.types.execution import ExecutionResult
 from tortoise import Tortoise
 
 from api.fastpath.plan import Compiler, operation_of, shape_variables
@@ -126,14 +125,6 @@ class Entry:
             shape.append(value if value is _ABSENT or value is None or isinstance(value, bool)
                          else True)
         return tuple(shape)
-
-
-class Served(ExecutionResult):
-    """A fast-path answer: the view writes ``body`` as it is (orjson passes a Fragment)."""
-
-    def __init__(self, body: bytes) -> None:
-        super().__init__(data=None, errors=None)
-        self.body = orjson.Fragment(body)
 
 
 class Plan:
