@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,21 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         return datetime.fromisoformat(at).astimezone(UTC), row_id
     except (ValueError, UnicodeError):
         raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+
+
+def after_sql(after: str, time_column: str, id_column: str, param: Callable[[Any], str],
+              id_type: Callable[[str], Any] = str) -> str:
+    """The keyset condition of ``newest_first`` as SQL, for pages read in plain SQL;
+    ``param`` adds a value and returns its placeholder. A bad cursor is INVALID."""
+    at, raw_id = decode_cursor(after)
+    try:
+        row_id = id_type(raw_id)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
+    a, b = param(at), param(row_id)
+    # The redundant "<=" lets the index scan start at the cursor (see ``newest_first``).
+    return (f"{time_column} <= {a} AND ({time_column} < {a} "
+            f"OR ({time_column} = {a} AND {id_column} < {b}))")
 
 
 async def newest_first(

@@ -57,6 +57,27 @@ async def fetch(
     return rows
 
 
+@lru_cache(maxsize=64)
+def _python_values(model: Any, columns: tuple[str, ...]) -> list[tuple[str, Any]]:
+    native = {name for _, name, _ in model._meta.db_native_fields}
+    return [(c, model._meta.fields_map[c].to_python_value) for c in columns if c not in native]
+
+
+async def fetch_values(model: Any, sql: str, params: list[Any], columns: tuple[str, ...]
+                       ) -> list[dict[str, Any]]:
+    """Rows of ``model``'s columns with the values Tortoise's ``.values()`` gives (enums,
+    JSON, UUIDs, dates; the same field converters), on either backend."""
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect != "postgres":
+        sql, params = _for_sqlite(sql), [_sqlite_param(p) for p in params]
+    rows = await conn.execute_query_dict(sql, params)
+    converters = _python_values(model, columns)
+    for row in rows:
+        for name, to_python in converters:
+            row[name] = to_python(row[name])
+    return rows
+
+
 def in_list(column: str, values: list[Any], first_param: int) -> tuple[str, list[Any]]:
     """``column IN (...)`` for a batch of keys, portable across both backends."""
     marks = ", ".join(f"${first_param + i}" for i in range(len(values)))

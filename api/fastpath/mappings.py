@@ -12,12 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
+from api.messages.types import MessageDeadline
 from domain.clients import rules
 
 
 @dataclass(frozen=True)
 class Computed:
-    """A field with a resolver that only combines columns of its own row."""
+    """A field with a resolver that only combines columns of its own row: a scalar, or a
+    strawberry object (walked like the stock resolver's value, ``objects.Instances``)."""
 
     columns: tuple[str, ...]
     compute: Callable[..., Any]
@@ -79,4 +83,14 @@ TABLES: dict[str, Table] = {
     "ContactPoint": Table("contact_point"),
     "ChannelPreference": Table("channel_preference", key="client_id"),
     "InteractionEvent": Table("interaction_event", columns={"id": "public_id"}),
+    # Listed by ``Query.messages`` (``plan.Compiler.messages_root``), whose WHERE is the
+    # domain's own (``domain.messages.queries.page_statement``): visibility included.
+    "Message": Table(
+        "message",
+        computed={
+            "deadline": Computed(("due_kind", "due_date", "due_at"), MessageDeadline.of_due),
+            "deadlines": Computed(("terms",), lambda terms: MessageDeadline.open_of(
+                orjson.loads(terms) if isinstance(terms, str) else terms)),  # asyncpg: text
+        },
+    ),
 }

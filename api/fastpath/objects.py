@@ -1,11 +1,12 @@
-"""The fast path over strawberry objects: the stock resolver's own value, walked without the
+"""The fast path over strawberry objects: a resolver's own value, walked without the
 executor.
 
-For root fields whose rows come from a domain query with its own visibility rules (the
-messages list), the plan calls the same domain function and builds the same strawberry
-objects as the stock resolver, then reads them field by field: plain attributes, and
-resolvers that take nothing but ``self`` (sync, no ``info``, no arguments, no permission
-or field extension) called directly. Anything else falls back.
+For fields computed from columns into an object (``mappings.Computed``, such as a message's
+``deadline``) the plan calls the same function as the stock resolver, then reads the object
+field by field: plain attributes, and resolvers that take nothing but ``self`` (sync, no
+``info``, no arguments, no permission or field extension) called directly. Input objects
+(a list's ``filter``) become the strawberry instances the stock resolver gets. Anything
+else falls back.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 from strawberry.relay.utils import to_base64
 
-from api.fastpath.values import Fallback, RootPlan, constant, converter, page_limit_of
-from domain.errors import DomainError
+from api.fastpath.values import Fallback, constant, converter
 
 if TYPE_CHECKING:
     from strawberry import Schema
@@ -44,38 +44,6 @@ class Instances:
     params: list[Any]
     variable_pages: bool
     max_page: int
-
-    def messages_root(self, key: str, nodes: list[FieldNode], field: Any) -> RootPlan:
-        """``Query.messages``: staff's lists (open messages with their deadlines) and a
-        client's own, through ``domain.messages.queries.page`` like the stock resolver."""
-        from api.messages.queries import _filter
-        from api.messages.types import MessageConnection
-        from domain.messages import queries
-
-        node = nodes[0]
-        if any(a.name.value not in ("first", "after", "filter") for a in node.arguments or ()):
-            raise Fallback
-        arguments = {a.name.value: a.value for a in node.arguments or ()}
-        cap = self.max_page
-        first = self.getter(("first" in arguments, arguments.get("first")), 20)
-        self.variable_pages |= isinstance(arguments.get("first"), VariableNode)
-        after = self.getter(("after" in arguments, arguments.get("after")), None)
-        flt = self.input_of(field.args["filter"].type, arguments.get("filter"), "MessageFilter")
-        self.params = [lambda variables, actor: page_limit_of(first(variables), cap) - 1,
-                       lambda variables, actor: after(variables), flt]
-        build = self.instance(field.type, nodes)
-
-        async def fetch(conn: Any, vals: list[Any], actor: Any) -> Any:
-            size, cursor, conditions = vals
-            if cursor is not None and not isinstance(cursor, str):
-                raise Fallback
-            try:
-                rows, more = await queries.page(actor, _filter(conditions), size, cursor)
-            except DomainError:
-                raise Fallback from None
-            return MessageConnection.from_rows(rows, more, cursor)
-
-        return RootPlan(key, self.params, fetch, lambda row, vals: build(row))
 
     def input_of(self, input_type: Any, value: Any, type_name: str) -> Any:
         """An input object argument as the strawberry instance the stock resolver gets."""

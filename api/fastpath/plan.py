@@ -55,6 +55,7 @@ from api.fastpath.values import (
     plain_fields,
 )
 from api.relay import DEFAULT_PAGE
+from domain.errors import DomainError
 from domain.pagination import encode_cursor
 
 
@@ -223,6 +224,44 @@ class Compiler(Instances):
             plans.append((key, self.root(key, query.fields[name].type, nodes, target)))
         return plans
 
+    def messages_root(self, key: str, nodes: list[FieldNode], field: Any) -> RootPlan:
+        """``Query.messages`` (staff's lists, such as open messages with their deadlines, and
+        a client's own) in one statement: the selected columns under the domain's own WHERE
+        (``page_statement``: visibility and filters), as the stock resolver reads them."""
+        from api.messages.queries import _filter  # the API module imports the schema's types
+        from domain.messages import queries
+
+        node = nodes[0]
+        if any(a.name.value not in ("first", "after", "filter") for a in node.arguments or ()):
+            raise Fallback
+        self.param(self.page_limit(node))
+        after = self.getter(self.argument(node, "after"), None)
+        self.param(lambda variables, actor: after(variables))
+        given, value = self.argument(node, "filter")
+        self.param(self.input_of(field.args["filter"].type, value if given else None,
+                                 "MessageFilter"))
+        level = self.level()
+        part = self.connection(field, nodes, TABLES["Message"], level, "received_at",
+                               after(self.variables) is not None)
+        select = ", ".join(level.exprs)
+
+        async def fetch(conn: Any, vals: list[Any], actor: Any) -> list[Row]:
+            limit, cursor, conditions = vals
+            if cursor is not None and not isinstance(cursor, str):
+                raise Fallback
+            try:
+                statement = await queries.page_statement(
+                    actor, _filter(conditions), limit - 1, cursor, select, level.alias)
+            except DomainError:
+                raise Fallback from None  # the stock path's BAD_USER_INPUT
+            return [] if statement is None else await fetch_rows(conn, *statement)
+
+        def build(rows: list[Row], vals: list[Any]) -> dict[str, Any]:
+            first = vals[0] - 1
+            return part(rows[:first], len(rows) > first, vals)
+
+        return RootPlan(key, self.params, fetch, build)
+
     def root(self, key: str, field_type: Any, nodes: list[FieldNode], target: str) -> RootPlan:
         named = get_named_type(field_type)
         table = TABLES[named.name]
@@ -269,14 +308,17 @@ class Compiler(Instances):
                 parts.append((key, None, self.relation(table.relations[name], definition, same,
                                                        level, table)))
                 continue
-            if same[0].arguments or same[0].selection_set:
+            if same[0].arguments:
                 raise Fallback
             if name in table.computed:
                 computed = table.computed[name]
                 indexes = [level.own(c) for c in computed.columns]
-                convert = converter(definition.type)
+                convert = (self.instance(definition.type, same) if same[0].selection_set
+                           else converter(definition.type))
                 parts.append((key, None, lambda row, vals, f=computed.compute, ix=indexes,
                               c=convert: c(f(*[row[i] for i in ix]))))
+            elif same[0].selection_set:
+                raise Fallback
             elif name == "id" and node_type:
                 parts.append((key, level.own(table.columns.get("id", "id")),
                               global_id(gtype.name)))
@@ -335,11 +377,26 @@ class Compiler(Instances):
             at, event = self.param(cursor_part(after, 0)), self.param(cursor_part(after, 1))
             where += (f" AND {time} <= {at} AND ({time} < {at} "
                       f'OR ({time} = {at} AND {a}."id" < {event}))')
+        part = self.connection(definition, nodes, table, child, relation.time, has_previous)
+        index = parent.column(
+            f"ARRAY(SELECT ROW({', '.join(child.exprs)}) FROM {table.table} {a} WHERE {where} "
+            f'ORDER BY {time} DESC, {a}."id" DESC LIMIT {limit})')
+
+        def build(row: Row, vals: list[Any]) -> dict[str, Any]:
+            rows, first = row[index], vals[limit_at] - 1
+            return part(rows[:first], len(rows) > first, vals)
+
+        return build
+
+    def connection(self, definition: Any, nodes: list[FieldNode], table: Table, child: Level,
+                   time: str, has_previous: bool) -> Part:
+        """A connection (edges, pageInfo) over one page of ``child`` rows, newest first by
+        (``time``, id)."""
         connection = get_named_type(definition.type)
         edge_type = get_named_type(connection.fields["edges"].type)
         page_info = get_named_type(connection.fields["pageInfo"].type)
         node_type = get_named_type(edge_type.fields["node"].type)
-        time_at, id_at = child.own(relation.time), child.own("id")
+        time_at, id_at = child.own(time), child.own("id")
         parts: list[tuple[str, Part]] = []
 
         def cursor(row: Row) -> str:
@@ -355,17 +412,7 @@ class Compiler(Instances):
                 parts.append((key, self.page_info(page_info, same, cursor, has_previous)))
             else:
                 raise Fallback
-        index = parent.column(
-            f"ARRAY(SELECT ROW({', '.join(child.exprs)}) FROM {table.table} {a} WHERE {where} "
-            f'ORDER BY {time} DESC, {a}."id" DESC LIMIT {limit})')
-
-        def build(row: Row, vals: list[Any]) -> dict[str, Any]:
-            rows, first = row[index], vals[limit_at] - 1
-            more = len(rows) > first
-            rows = rows[:first]
-            return {key: part(rows, more, vals) for key, part in parts}
-
-        return build
+        return lambda rows, more, vals: {key: part(rows, more, vals) for key, part in parts}
 
     def edges(self, edge_type: Any, node_type: Any, table: Table, nodes: list[FieldNode],
               child: Level, cursor: Callable[[Row], str]) -> Part:

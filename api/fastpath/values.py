@@ -103,12 +103,14 @@ def constant(value: Any) -> Build:
 
 
 def plain_fields(schema: Schema, type_name: str) -> dict[str, str]:
-    """GraphQL name -> Python name of the type's fields without a resolver (columns)."""
+    """GraphQL name -> Python name of the type's fields without a resolver (columns); a
+    field with a permission class or an extension is not plain (the stock path runs it)."""
     definition = schema.get_type_by_name(type_name)
     exposed = schema._schema.get_type(type_name).fields  # not strawberry.Private ones
     convert = schema.config.name_converter
     names = {convert.from_field(f): f.python_name for f in definition.fields
-             if f.base_resolver is None and f.python_name != "id"}
+             if f.base_resolver is None and f.python_name != "id"
+             and not f.permission_classes and not f.extensions}
     return {name: python for name, python in names.items() if name in exposed}
 
 

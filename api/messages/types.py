@@ -267,6 +267,21 @@ class MessageDeadline:
     overdue: bool = strawberry.field(
         description="The deadline has passed and the message is still open.")
 
+    @classmethod
+    def of_due(cls, kind: Any, date: dt.date | None, at: dt.datetime | None
+               ) -> MessageDeadline | None:
+        """A message's nearest term from its ``due_*`` columns (null without one)."""
+        if not at:
+            return None
+        return cls(kind=kind, date=date, at=at, overdue=at < dt.datetime.now(dt.UTC))
+
+    @classmethod
+    def open_of(cls, terms: list[dict[str, Any]] | None) -> list[MessageDeadline]:
+        """Every open term of a message from its ``terms`` column, nearest first."""
+        now = dt.datetime.now(dt.UTC)
+        return [cls(kind=d.kind, date=d.date, at=d.at, overdue=d.at < now)
+                for d in deadlines.terms_of(terms)]
+
 
 @strawberry.type(description="A file that came with a message (metadata; the bytes are in "
                  "object storage under `storageKey`). Visible to whoever sees the message.")
@@ -533,17 +548,12 @@ class Message(RowNode, relay.Node):
                       "once the message is closed.")
     def deadline(self) -> MessageDeadline | None:
         r = self.row
-        if not r["due_at"]:
-            return None
-        return MessageDeadline(kind=r["due_kind"], date=r["due_date"], at=r["due_at"],
-                               overdue=r["due_at"] < dt.datetime.now(dt.UTC))
+        return MessageDeadline.of_due(r["due_kind"], r["due_date"], r["due_at"])
 
     @strawberry.field(description="Every open term, nearest first, each watched by the "
                       "deadline sweep (a suspected-abuse flag hides none); empty once closed.")
     def deadlines(self) -> list[MessageDeadline]:
-        now = dt.datetime.now(dt.UTC)
-        return [MessageDeadline(kind=d.kind, date=d.date, at=d.at, overdue=d.at < now)
-                for d in deadlines.open_terms(self.row)]
+        return MessageDeadline.open_of(self.row["terms"])
 
     @strawberry.field(description="R-7.3: the social item this message was moved from, if "
                       "it came from an official page or public chat.")

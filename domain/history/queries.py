@@ -13,10 +13,10 @@ from tortoise import Tortoise
 
 from domain import sql
 from domain.actor import Actor
-from domain.errors import DomainError, ErrorCode, not_found
+from domain.errors import not_found
 from domain.history.models import HistoryExport, InteractionEvent, RetentionRun
 from domain.ids import as_uuid, parse_uuid, uuids
-from domain.pagination import decode_cursor, newest_first
+from domain.pagination import after_sql, newest_first
 
 MAX_BRANCHES = 200
 
@@ -109,15 +109,7 @@ async def page(
     if flt.until:
         where.append(f"occurred_at < {param(as_utc(flt.until))}")
     if after:
-        at, raw_id = decode_cursor(after)
-        try:
-            event_id = int(raw_id)
-        except ValueError:
-            raise DomainError(ErrorCode.INVALID, "Неверный курсор страницы.", "after") from None
-        a, b = param(at), param(event_id)
-        # The redundant "<=" lets the index scan start at the cursor (see domain/pagination.py).
-        where.append(
-            f"occurred_at <= {a} AND (occurred_at < {a} OR (occurred_at = {a} AND id < {b}))")
+        where.append(after_sql(after, "occurred_at", "id", param, int))
     rows = await sql.fetch(
         f"SELECT {_EVENT_SELECT} FROM interaction_event WHERE {' AND '.join(where)} "
         f"ORDER BY occurred_at DESC, id DESC LIMIT {int(first) + 1}",

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL, Subquery
@@ -49,6 +49,23 @@ async def visibility(actor: Actor) -> Q | None:
         return condition
     own = as_uuid(actor.client_id)
     return Q(id__isnull=True) if own is None else Q(client_id=own)
+
+
+async def visibility_sql(actor: Actor, param: Callable[[Any], str], table: str = "message"
+                         ) -> str:
+    """``visibility`` as a SQL condition on ``table`` (an alias) for pages read in plain
+    SQL; ``param`` adds a value and returns its placeholder. The same rule, exactly:
+    ``tests/api/messages/test_visibility_sql.py`` compares the two for every role."""
+    if actor.role in ALL_SEEING:
+        return "1 = 1"
+    if actor.role == Role.EXECUTOR:
+        department = await department_of(actor)
+        condition = f"{table}.executor = {param(actor.subject)}"
+        if department is not None:
+            condition = f"({condition} OR {table}.department_id = {param(department)})"
+        return condition
+    own = as_uuid(actor.client_id)
+    return "1 = 0" if own is None else f"{table}.client_id = {param(own)}"
 
 
 async def visible_ids(actor: Actor, message_ids: list[Any]) -> set[str]:

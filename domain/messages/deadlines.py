@@ -72,7 +72,11 @@ def _term(d: rules.Deadline, warn_at: dt.datetime) -> dict[str, str]:
 
 def open_terms(m: Message | dict[str, Any]) -> list[rules.Deadline]:
     """The stored open terms of a message (a model or a row with ``terms``)."""
-    stored = m["terms"] if isinstance(m, dict) else m.terms
+    return terms_of(m["terms"] if isinstance(m, dict) else m.terms)
+
+
+def terms_of(stored: list[dict[str, Any]] | None) -> list[rules.Deadline]:
+    """Open terms from a message's ``terms`` column, as stored."""
     return [rules.Deadline(DeadlineKind(t["kind"]), dt.date.fromisoformat(t["date"]),
                            dt.datetime.fromisoformat(t["at"])) for t in stored or ()]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
+from domain import sql
 from domain.actor import Actor
 from domain.errors import DomainError, ErrorCode
 from domain.history.service import newest_ids_per_client, split_pages
@@ -24,7 +25,7 @@ from domain.messages.models import (
     Message,
     MessageStatus,
 )
-from domain.pagination import newest_first
+from domain.pagination import after_sql, newest_first
 from domain.validation import clean_text
 
 MESSAGE_COLUMNS = (
@@ -65,48 +66,69 @@ class MessageFilter:
     registration_number: str | None = None
 
 
-async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
-               now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """Newest received first; every filter has an index ending in (received_at, id)."""
-    now = now or dt.datetime.now(dt.UTC)
-    query = Message.all()
-    condition = await access.visibility(actor)
-    if condition is not None:
-        query = query.filter(condition)
-    nothing = False
+async def page_statement(actor: Actor, flt: MessageFilter, first: int, after: str | None,
+                         select: str, table: str = "message", now: dt.datetime | None = None
+                         ) -> tuple[str, list[Any]] | None:
+    """The SELECT of one page: ``first`` + 1 rows of ``select`` (expressions on ``table``,
+    an alias of ``message``), newest received first, of what ``actor`` may see; None when
+    nothing can match. Plain SQL: the stock list and the fast path (api/fastpath) share it.
+    Every filter has an index ending in (received_at, id)."""
+    params: list[Any] = []
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}"
+
+    where = [await access.visibility_sql(actor, param, table)]
     for value, name in ((flt.client_id, "client_id"), (flt.sphere_id, "sphere_id"),
                         (flt.department_id, "department_id")):
         if value is not None:
             parsed = as_uuid(value)
-            nothing = nothing or parsed is None
-            query = query.filter(**{name: parsed})
-    if nothing:  # an unknown or forged ID matches nothing, like an ID of nothing
-        return [], False
+            if parsed is None:  # an unknown or forged ID matches nothing, like an ID of nothing
+                return None
+            where.append(f"{table}.{name} = {param(parsed)}")
     if flt.statuses:
-        query = query.filter(status__in=list(flt.statuses))
-    if flt.audience:
-        query = query.filter(audience=flt.audience)
+        marks = ", ".join(param(str(s)) for s in dict.fromkeys(flt.statuses))
+        where.append(f"{table}.status IN ({marks})")
+    for value, name in ((flt.audience, "audience"), (flt.abuse_status, "abuse_status")):
+        if value:
+            where.append(f"{table}.{name} = {param(str(value))}")
     if flt.executor:
-        query = query.filter(executor=clean_text(flt.executor, "executorSubject", max_length=200))
+        subject = clean_text(flt.executor, "executorSubject", max_length=200)
+        where.append(f"{table}.executor = {param(subject)}")
     if flt.urgent is not None:
-        query = query.filter(urgent=flt.urgent)
-    if flt.abuse_status:
-        query = query.filter(abuse_status=flt.abuse_status)
-    if flt.overdue is True:
-        query = query.filter(due_at__lt=now)
-    elif flt.overdue is False:
-        query = query.filter(due_at__gte=now)
+        where.append(f"{table}.urgent = {param(flt.urgent)}")
+    if flt.overdue is not None:
+        moment = param(now or dt.datetime.now(dt.UTC))
+        where.append(f"{table}.due_at < {moment}" if flt.overdue else
+                     f"{table}.due_at >= {moment}")
     if flt.due_before is not None:
         before = flt.due_before if flt.due_before.tzinfo else flt.due_before.replace(tzinfo=dt.UTC)
         try:
             before = before.astimezone(dt.UTC)
         except (OverflowError, ValueError):
             raise DomainError(ErrorCode.INVALID, "Неверная дата.", "dueBefore") from None
-        query = query.filter(due_at__lt=before)
+        where.append(f"{table}.due_at < {param(before)}")
     if flt.registration_number:
         number = clean_text(flt.registration_number, "registrationNumber", max_length=100)
-        query = query.filter(registration_number=number)
-    return await newest_first(query, "received_at", first, after, MESSAGE_COLUMNS, uuid.UUID)
+        where.append(f"{table}.registration_number = {param(number)}")
+    if after:
+        where.append(after_sql(after, f"{table}.received_at", f"{table}.id", param, uuid.UUID))
+    return (f"SELECT {select} FROM message {table} WHERE {' AND '.join(where)} "
+            f"ORDER BY {table}.received_at DESC, {table}.id DESC LIMIT {int(first) + 1}"), params
+
+
+_MESSAGE_SELECT = ", ".join(f"message.{c}" for c in MESSAGE_COLUMNS)
+
+
+async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
+               now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Newest received first, as dicts of ``MESSAGE_COLUMNS``, plus whether more follow."""
+    statement = await page_statement(actor, flt, first, after, _MESSAGE_SELECT, now=now)
+    if statement is None:
+        return [], False
+    rows = await sql.fetch_values(Message, *statement, MESSAGE_COLUMNS)
+    return rows[:first], len(rows) > first
 
 
 async def first_pages_of_clients(client_ids: list[str], first: int
