@@ -55,7 +55,7 @@ async def visibility_sql(actor: Actor, param: Callable[[Any], str], table: str =
                          ) -> str:
     """``visibility`` as a SQL condition on ``table`` (an alias) for pages read in plain
     SQL; ``param`` adds a value and returns its placeholder. The same rule, exactly:
-    ``tests/api/messages/test_visibility_sql.py`` compares the two for every role."""
+    ``tests/domain/messages/test_messages_page_sql.py`` compares the two for every role."""
     if actor.role in ALL_SEEING:
         return "1 = 1"
     if actor.role == Role.EXECUTOR:

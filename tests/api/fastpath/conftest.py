@@ -31,11 +31,12 @@ def served() -> float:
 
 
 async def post(client: httpx.AsyncClient, settings, query: str, variables: dict[str, Any],
-               role: str | None, own: str | None, operation: str | None = None
-               ) -> httpx.Response:
+               role: str | None, own: str | None, operation: str | None = None,
+               subject: str | None = None) -> httpx.Response:
     headers = {"X-Client-App": "tests", "Content-Type": "application/json"}
     if role is not None:
-        headers["Authorization"] = "Bearer " + token(settings, role, own and f"{own}-1", own)
+        headers["Authorization"] = "Bearer " + token(settings, role,
+                                                     subject or (own and f"{own}-1"), own)
     payload: dict[str, Any] = {"query": query, "variables": variables}
     if operation:
         payload["operationName"] = operation
