@@ -148,9 +148,9 @@ class Settings(BaseSettings):
         20_000, description="Most values (lists, objects, scalars) in one request's variables")
     max_page_size: int = 100
     fast_path: bool = Field(
-        True, description="Answer hot reads (client card, history pages, messages lists) through the compiled "
-        "fast path (api/fastpath) instead of the stock GraphQL executor, same bytes; false "
-        "runs every query through the stock executor")
+        True, description="Answer hot reads (client card, history pages, messages lists) "
+        "through the compiled fast path (api/fastpath) instead of the stock GraphQL executor, "
+        "same bytes; false runs every query through the stock executor")
     max_sockets_per_subject: int = Field(
         20, description="Open GraphQL websockets per token subject (or per IP address without "
         "a token) in one API process; the next one is closed with code 4429")

@@ -250,7 +250,7 @@ class Compiler(Instances):
             if cursor is not None and not isinstance(cursor, str):
                 raise Fallback
             try:
-                statement = await queries.page_statement(
+                statement = queries.page_statement(
                     actor, _filter(conditions), limit - 1, cursor, select, level.alias)
             except DomainError:
                 raise Fallback from None  # the stock path's BAD_USER_INPUT

@@ -51,19 +51,18 @@ async def visibility(actor: Actor) -> Q | None:
     return Q(id__isnull=True) if own is None else Q(client_id=own)
 
 
-async def visibility_sql(actor: Actor, param: Callable[[Any], str], table: str = "message"
-                         ) -> str:
+def visibility_sql(actor: Actor, param: Callable[[Any], str], table: str = "message") -> str:
     """``visibility`` as a SQL condition on ``table`` (an alias) for pages read in plain
-    SQL; ``param`` adds a value and returns its placeholder. The same rule, exactly:
+    SQL; ``param`` adds a value and returns its placeholder. The executor's department is a
+    subquery (the directory's active record, as ``department_of`` reads it), so the page
+    stays one statement. The same rule, exactly:
     ``tests/domain/messages/test_messages_page_sql.py`` compares the two for every role."""
     if actor.role in ALL_SEEING:
         return "1 = 1"
     if actor.role == Role.EXECUTOR:
-        department = await department_of(actor)
-        condition = f"{table}.executor = {param(actor.subject)}"
-        if department is not None:
-            condition = f"({condition} OR {table}.department_id = {param(department)})"
-        return condition
+        subject = param(actor.subject)
+        return (f"({table}.executor = {subject} OR {table}.department_id = (SELECT "
+                f"s.department_id FROM staff_member s WHERE s.subject = {subject} AND s.active))")
     own = as_uuid(actor.client_id)
     return "1 = 0" if own is None else f"{table}.client_id = {param(own)}"
 

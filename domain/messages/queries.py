@@ -66,9 +66,9 @@ class MessageFilter:
     registration_number: str | None = None
 
 
-async def page_statement(actor: Actor, flt: MessageFilter, first: int, after: str | None,
-                         select: str, table: str = "message", now: dt.datetime | None = None
-                         ) -> tuple[str, list[Any]] | None:
+def page_statement(actor: Actor, flt: MessageFilter, first: int, after: str | None,
+                   select: str, table: str = "message", now: dt.datetime | None = None
+                   ) -> tuple[str, list[Any]] | None:
     """The SELECT of one page: ``first`` + 1 rows of ``select`` (expressions on ``table``,
     an alias of ``message``), newest received first, of what ``actor`` may see; None when
     nothing can match. Plain SQL: the stock list and the fast path (api/fastpath) share it.
@@ -79,7 +79,7 @@ async def page_statement(actor: Actor, flt: MessageFilter, first: int, after: st
         params.append(value)
         return f"${len(params)}"
 
-    where = [await access.visibility_sql(actor, param, table)]
+    where = [access.visibility_sql(actor, param, table)]
     for value, name in ((flt.client_id, "client_id"), (flt.sphere_id, "sphere_id"),
                         (flt.department_id, "department_id")):
         if value is not None:
@@ -124,7 +124,7 @@ _MESSAGE_SELECT = ", ".join(f"message.{c}" for c in MESSAGE_COLUMNS)
 async def page(actor: Actor, flt: MessageFilter, first: int, after: str | None,
                now: dt.datetime | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Newest received first, as dicts of ``MESSAGE_COLUMNS``, plus whether more follow."""
-    statement = await page_statement(actor, flt, first, after, _MESSAGE_SELECT, now=now)
+    statement = page_statement(actor, flt, first, after, _MESSAGE_SELECT, now=now)
     if statement is None:
         return [], False
     rows = await sql.fetch_values(Message, *statement, MESSAGE_COLUMNS)

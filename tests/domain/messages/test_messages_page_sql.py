@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.actor import Actor, Role
+from domain.directory.models import StaffMember
 from domain.enums import Channel
 from domain.messages import access, queries, service
 from domain.messages.intake import IntakeData
@@ -38,6 +39,7 @@ def _actors(world: Any) -> list[Actor]:
     client = str(world.client.id)
     actors = [Actor(role, f"{role}-1") for role in Role]
     actors += [Actor(Role.EXECUTOR, "exec-1"), Actor(Role.EXECUTOR, "exec-2"),
+               Actor(Role.EXECUTOR, "exec-gone"),
                Actor(Role.CLIENT, "citizen-1", client_id=client),
                Actor(Role.EMPLOYEE, "employee-1", client_id=str(world.employee.id))]
     return actors
@@ -47,6 +49,9 @@ async def test_sql_visibility_is_the_visibility_rule_for_every_role(world: World
     """R-2.1, issue 14: for every role (the ``Role`` enum is walked, so a new role is
     covered), the plain-SQL list shows exactly the messages ``access.visibility`` admits."""
     await _messages(world)
+    # Someone who left the department: their token alone no longer opens its messages.
+    await StaffMember.create(subject="exec-gone", full_name="Уволенный Сотрудник",
+                             department=world.department, active=False)
     seen_some = set()
     for actor in _actors(world):
         condition = await access.visibility(actor)
