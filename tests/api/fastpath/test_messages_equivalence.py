@@ -23,6 +23,11 @@ OPEN = f"""query Open($f: MessageFilter, $n: Int) {{ messages(first: $n, filter:
   edges {{ cursor node {{ {NODE} }} }} pageInfo {{ hasNextPage hasPreviousPage endCursor }} }} }}"""
 LITERAL = f"""{{ messages(first: 2, filter: {{statuses: [REGISTERED, RECEIVED]}}) {{
   __typename edges {{ node {{ ... on Message {{ {NODE} }} }} }} }} }}"""
+FRAGMENTS = """query F($with: Boolean!, $without: Boolean!) { messages(first: 3) {
+  edges { node { ...M subject @include(if: $without) body @include(if: $with)
+    deadline @skip(if: $without) { ...D } } } } }
+fragment M on Message { id status __typename }
+fragment D on MessageDeadline { at overdue }"""
 OWN = """{ messages { edges { node { id status subject body receivedAt deadline { date } } } } }"""
 
 
@@ -40,6 +45,8 @@ CASES = [
     Case("open messages", OPEN, {"f": {"statuses": ["RECEIVED", "REGISTERED"]}, "n": 10}, True),
     Case("all messages, small page", OPEN, {"n": 1}, True),
     Case("literal filter", LITERAL, {}, True),
+    Case("fragments and directives", FRAGMENTS, {"with": True, "without": False}, True),
+    Case("null filter", OPEN, {"f": None, "n": 2}, True),
     Case("as supervisor", OPEN, {"f": {"overdue": False}}, True, role="supervisor"),
     Case("as executor", OPEN, {}, True, role="executor"),
     Case("own messages", OWN, {}, True, role="client", own=True),
