@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -21,12 +20,7 @@ from domain.clients.models import (
 )
 from domain.enums import Channel
 from domain.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.support.live import free_port
 
 
 @dataclass

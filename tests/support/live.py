@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,18 +20,45 @@ from domain.settings import Settings
 PROTOCOL = "graphql-transport-ws"
 
 
+# Below the kernel's ephemeral range (32768-60999 here): a port the test picked and has not
+# bound yet cannot become the local port of some outgoing connection (to PostgreSQL, Redis)
+# in between, which made "address already in use" failures now and then.
+_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, for a server a test starts (or for one that must be down)."""
+    for _ in range(100):
+        port = random.choice(_PORTS)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+def bound_socket() -> socket.socket:
+    """A socket already bound to a free port: uvicorn serves on it, so no one can take the
+    port between choosing and serving."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", free_port()))
+    return sock
+
+
+async def _started(config: uvicorn.Config) -> tuple[uvicorn.Server, asyncio.Task, socket.socket]:
+    sock = bound_socket()
+    config.port = sock.getsockname()[1]
+    server = uvicorn.Server(config)
+    return server, asyncio.create_task(server.serve(sockets=[sock])), sock
 
 
 @asynccontextmanager
 async def serving(app, **config) -> AsyncIterator[int]:
     """Any ASGI app (a stand-in for a network's API, a gateway) on a live uvicorn; its port."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
-                                           log_level="warning", lifespan="off", **config))
-    task = asyncio.create_task(server.serve())
+    server, task, sock = await _started(uvicorn.Config(
+        app, host="127.0.0.1", log_level="warning", lifespan="off", **config))
     while not server.started:
         await asyncio.sleep(0.01)
     try:
@@ -38,27 +66,27 @@ async def serving(app, **config) -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await task
+        sock.close()
 
 
 @asynccontextmanager
 async def live_servers(settings: Settings, count: int = 1) -> AsyncIterator[list[int]]:
     """``count`` app instances, each its own uvicorn server on its own port, as in production."""
-    servers = [
-        uvicorn.Server(uvicorn.Config(
-            create_app(settings, manage_resources=False), host="127.0.0.1", port=free_port(),
-            log_level="warning", lifespan="on", timeout_graceful_shutdown=2))
-        for _ in range(count)
-    ]
-    tasks = [asyncio.create_task(server.serve()) for server in servers]
-    for server in servers:
+    started = [await _started(uvicorn.Config(
+        create_app(settings, manage_resources=False), host="127.0.0.1",
+        log_level="warning", lifespan="on", timeout_graceful_shutdown=2))
+        for _ in range(count)]
+    for server, _, _ in started:
         while not server.started:
             await asyncio.sleep(0.02)
     try:
-        yield [server.config.port for server in servers]
+        yield [server.config.port for server, _, _ in started]
     finally:
-        for server in servers:
+        for server, _, _ in started:
             server.should_exit = True
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*(task for _, task, _ in started))
+        for _, _, sock in started:
+            sock.close()
 
 
 async def receive(ws, timeout: float = 5) -> dict:
